@@ -1,0 +1,1 @@
+"""Adapters: console, CLI, Slack and Teams translation layers, and the composition root."""

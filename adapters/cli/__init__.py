@@ -1,0 +1,1 @@
+"""The `huribot` command line: operators' and moderators' entry point."""

@@ -1,0 +1,46 @@
+"""What every CLI command shares: settings, logging, async services, readable failures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from adapters.composition import Services, open_services
+from adapters.logs import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+def settings() -> Settings:
+    """Settings from the environment, or exit 2 with the variable to fix."""
+    try:
+        loaded = load_settings()
+    except SettingsError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=2) from exc
+    configure_logging(level=loaded.log_level, fmt=loaded.log_format)
+    return loaded
+
+
+def with_services(work: Callable[[Services], Awaitable[T]], *, load_index: bool = True) -> T:
+    """Run `work` with the wired services (database upgraded, index loaded), then close them."""
+
+    async def _run() -> T:
+        async with open_services(settings(), load_index=load_index) as services:
+            return await work(services)
+
+    return asyncio.run(_run())
+
+
+def fail(message: str, *, code: int = 1) -> typer.Exit:
+    """Print an actionable error and return the exit to raise."""
+    err.print(f"[red]Error:[/red] {message}")
+    return typer.Exit(code=code)

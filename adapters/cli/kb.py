@@ -1,0 +1,131 @@
+"""`huribot ingest` and `huribot kb list|show|retire`: curating the knowledge base."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markdown import Markdown
+from rich.progress import Progress
+from rich.table import Table
+
+from adapters.cli.common import err, fail, out, with_services
+from adapters.composition import Services
+from bot.kb_queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
+from knowledge.ingest.errors import IngestError
+from knowledge.ingest.loader import load_paths, sample_knowledge_path
+from knowledge.records import IngestBatch, ReplyStatus
+
+kb_app = typer.Typer(help="List, show and retire knowledge-base items.", no_args_is_help=True)
+
+
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to import.", show_default=False)
+    ] = None,
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Import the shipped sample knowledge base.")
+    ] = False,
+) -> None:
+    """Import replies (.md, .csv, .yaml) and guidance (.md, .txt, .docx, .pdf): all or nothing."""
+    targets = [*(paths or []), *([sample_knowledge_path()] if sample else [])]
+    if not targets:
+        raise fail("Name files or folders to import, or pass --sample.", code=2)
+    batch = _read(targets)
+
+    async def _work(services: Services) -> None:
+        report = await services.knowledge.ingest(batch)
+        for label, part in (("replies", report.replies), ("documents", report.documents)):
+            out.print(
+                f"{label}: {len(part.added)} added, {len(part.updated)} updated, "
+                f"{len(part.unchanged)} unchanged"
+            )
+
+    with_services(_work, load_index=False)
+
+
+def _read(targets: list[Path]) -> IngestBatch:
+    try:
+        with Progress(transient=True, console=err) as progress:
+            task = progress.add_task("Reading files", total=None)
+
+            def _advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            return load_paths(targets, progress=_advance)
+    except IngestError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]✗[/red] {problem}")
+        message = f"Nothing was imported: {len(exc.problems)} problem(s) to fix first."
+        raise fail(message) from exc
+
+
+@kb_app.command("list")
+def list_items(
+    status: Annotated[ReplyStatus | None, typer.Option(help="Only replies of this status.")] = None,
+) -> None:
+    """List consolidated replies and guidance documents."""
+
+    async def _work(services: Services) -> None:
+        async with services.database.sessions() as session:
+            replies = await list_replies(session, status=status)
+            documents = await list_documents(session)
+        table = Table("id", "status", "lang", "review by", "question", title="Consolidated replies")
+        for reply in replies:
+            table.add_row(
+                reply.slug, reply.status, reply.language, str(reply.review_by or ""), reply.question
+            )
+        out.print(table)
+        docs = Table("id", "passages", "lang", "title", title="Guidance documents")
+        for document, count in documents:
+            docs.add_row(document.slug, str(count), document.language, document.title)
+        out.print(docs)
+
+    with_services(_work, load_index=False)
+
+
+@kb_app.command("show")
+def show(item_id: Annotated[str, typer.Argument(help="A reply id or document id.")]) -> None:
+    """Show one reply (question, phrasings, answer, sources) or one document's passages."""
+
+    async def _work(services: Services) -> None:
+        async with services.database.sessions() as session:
+            try:
+                reply = await get_reply(session, item_id)
+            except UnknownItemError:
+                reply = None
+            if reply is not None:
+                out.print(f"[bold]{reply.question}[/bold]")
+                out.print(f"  {reply.slug} · {reply.status} · {reply.language}")
+                for phrasing in reply.alt_questions:
+                    out.print(f"  also: {phrasing}")
+                out.print(Markdown(reply.answer_md))
+                for source in reply.sources:
+                    out.print(f"  source: {source['title']} — {source['url']}")
+                out.print(f"  last reviewed {reply.last_reviewed}, review by {reply.review_by}")
+                return
+            try:
+                document = await get_document(session, item_id)
+            except UnknownItemError as exc:
+                raise fail(f"{exc} Run `huribot kb list` to see the ids.") from exc
+            out.print(f"[bold]{document.title}[/bold]  ({document.slug}, {document.source})")
+            for passage in document.passages:
+                out.print(f"\n[cyan]#{passage.position} {' › '.join(passage.heading_path)}[/cyan]")
+                out.print(passage.text)
+
+    with_services(_work, load_index=False)
+
+
+@kb_app.command("retire")
+def retire(reply_id: Annotated[str, typer.Argument(help="The id of the reply to retire.")]) -> None:
+    """Retire a consolidated reply: it stays on record but is no longer used in answers."""
+
+    async def _work(services: Services) -> None:
+        try:
+            await services.knowledge.retire(reply_id)
+        except UnknownItemError as exc:
+            raise fail(f"{exc} Run `huribot kb list` to see the ids.") from exc
+        out.print(f"Retired {reply_id}.")
+
+    with_services(_work, load_index=False)

@@ -1,0 +1,59 @@
+"""`huribot`: the console script. Each sub-command lives in its own module."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from adapters.cli.ask import ask, chat
+from adapters.cli.common import out, with_services
+from adapters.cli.kb import ingest, kb_app
+from adapters.cli.stats import stats
+from adapters.composition import Services
+from bot import __version__
+
+app = typer.Typer(
+    help="HuriBot: answers on human rights, LNOB and gender for UN country teams.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest version."""
+
+    async def _work(services: Services) -> None:
+        out.print(f"Database is up to date ({services.database.dialect}).")
+
+    with_services(_work, load_index=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"huribot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """HuriBot command line."""
+
+
+app.command()(ingest)
+app.command()(ask)
+app.command()(chat)
+app.command()(stats)
+app.add_typer(kb_app, name="kb")
+app.add_typer(db_app, name="db")
+
+
+def run() -> None:
+    """Entry point of the `huribot` console script."""
+    app()

@@ -1,0 +1,104 @@
+"""From a question to a `Reply`: search, let the policy decide, cite sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.knowledge_service import KnowledgeService
+from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
+from bot.policy import AnsweringPolicy, Decision, Verdict
+from knowledge.search_types import Hit
+
+MAX_SUGGESTIONS = 3
+CANDIDATES = 8
+
+ABSTAIN_TEXT = (
+    "I don't know the answer to that yet, and I'd rather not guess. "
+    "I've noted your question for the Secretariat's moderators."
+)
+
+
+class Answerer:
+    """Answers questions from the knowledge base, saying plainly when it does not know."""
+
+    def __init__(self, *, knowledge: KnowledgeService, policy: AnsweringPolicy) -> None:
+        self._knowledge = knowledge
+        self._policy = policy
+
+    def assess(self, question: str, *, top_k: int = CANDIDATES) -> Verdict:
+        """Search and decide, without composing a reply (used by `ask --json`)."""
+        hits = self._knowledge.search(question, top_k=max(top_k, 2))
+        verdict = self._policy.decide(question, hits)
+        return Verdict(verdict.decision, verdict.confidence, verdict.hits[:top_k])
+
+    async def answer(self, question: str) -> Reply:
+        """A complete reply: the answer with its sources, or an honest abstention."""
+        verdict = self.assess(question)
+        if not verdict.answered:
+            return Reply(
+                kind=ReplyKind.ABSTAIN,
+                text=_with_suggestions(ABSTAIN_TEXT, verdict.hits[:MAX_SUGGESTIONS]),
+                suggestions=_suggestions(verdict.hits[:MAX_SUGGESTIONS]),
+                confidence=verdict.confidence,
+            )
+        best = verdict.hits[0]
+        sources = await self._citations(best)
+        alternatives = verdict.hits[1 : 1 + MAX_SUGGESTIONS]
+        if verdict.decision is not Decision.ANSWER_WITH_ALTERNATIVES:
+            alternatives = [h for h in alternatives if h.doc.kind == "reply"][:MAX_SUGGESTIONS]
+        body = best.doc.text
+        heading = best.doc.title if best.doc.kind == "reply" else _passage_heading(best)
+        text = f"{heading}\n\n{body}\n\n" + _sources_text(sources)
+        if verdict.decision is Decision.ANSWER_WITH_ALTERNATIVES:
+            text = "I'm not fully sure this is what you need.\n\n" + text
+            text = _with_suggestions(text, alternatives)
+        return Reply(
+            kind=ReplyKind.ANSWER,
+            text=text.strip(),
+            answer_md=body,
+            sources=sources,
+            suggestions=_suggestions(alternatives),
+            confidence=verdict.confidence,
+            hit_id=best.doc.id,
+        )
+
+    async def _citations(self, hit: Hit) -> tuple[SourceRef, ...]:
+        doc = hit.doc
+        if doc.kind == "passage":
+            return (
+                SourceRef(
+                    title=doc.title, location=doc.source, section=" › ".join(doc.heading_path)
+                ),
+            )
+        sources = await self._knowledge.sources_of(doc.id)
+        return tuple(SourceRef(title=s["title"], location=s["url"]) for s in sources)
+
+
+def _passage_heading(hit: Hit) -> str:
+    path = " › ".join(hit.doc.heading_path)
+    return f"From “{hit.doc.title}”" + (f", section {path}" if path else "")
+
+
+def _sources_text(sources: Sequence[SourceRef]) -> str:
+    lines = ["Sources:"]
+    for source in sources:
+        section = f" ({source.section})" if source.section else ""
+        lines.append(f"- {source.title}{section}: {source.location}")
+    return "\n".join(lines) if sources else ""
+
+
+def _suggestions(hits: Sequence[Hit]) -> tuple[Suggestion, ...]:
+    return tuple(Suggestion(id=h.doc.id, title=_suggestion_title(h)) for h in hits)
+
+
+def _suggestion_title(hit: Hit) -> str:
+    if hit.doc.kind == "reply":
+        return hit.doc.title
+    return " › ".join((hit.doc.title, *hit.doc.heading_path))
+
+
+def _with_suggestions(text: str, hits: Sequence[Hit]) -> str:
+    if not hits:
+        return text
+    lines = "\n".join(f"- {_suggestion_title(h)}" for h in hits)
+    return f"{text}\n\nYou may also mean:\n{lines}"

@@ -1,0 +1,1 @@
+"""Database: typed ORM models, engine set-up and Alembic migrations (SQLite and PostgreSQL)."""

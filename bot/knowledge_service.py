@@ -1,0 +1,73 @@
+"""Keeps the database (source of truth) and the search index in step."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import structlog
+from sqlalchemy import select
+
+from bot.db.engine import Database
+from bot.db.models import ConsolidatedReply
+from bot.kb_queries import document_docs, reply_doc, retire_reply, searchable_docs
+from bot.kb_store import StoreReport, store_batch
+from knowledge.index import SearchIndex
+from knowledge.records import IngestBatch, ReplyStatus
+from knowledge.search_types import Hit
+
+logger = structlog.get_logger(__name__)
+
+
+class KnowledgeService:
+    """Ingests, retires and searches; every database change is mirrored in the index."""
+
+    def __init__(self, *, database: Database, index: SearchIndex) -> None:
+        self.database = database
+        self.index = index
+
+    async def load_index(self) -> int:
+        """Fill the index from the database (at start); returns the number of docs."""
+        async with self.database.transaction() as session:
+            docs = await searchable_docs(session)
+        self.index.add(docs)
+        logger.info("index.loaded", docs=len(docs))
+        return len(docs)
+
+    async def ingest(self, batch: IngestBatch) -> StoreReport:
+        """Store a batch in one transaction, then update the index for what changed."""
+        async with self.database.transaction() as session:
+            report = await store_batch(session, batch)
+            changed_replies = report.replies.changed()
+            replies = (
+                await session.scalars(
+                    select(ConsolidatedReply).where(ConsolidatedReply.slug.in_(changed_replies))
+                )
+            ).all()
+            passages = await document_docs(session, report.documents.changed())
+        self.index.remove(report.documents.superseded_ids)
+        self._mirror_replies(replies)
+        self.index.add(passages)
+        return report
+
+    async def retire(self, slug: str) -> None:
+        """Retire a reply and drop it from search at once."""
+        async with self.database.transaction() as session:
+            await retire_reply(session, slug)
+        self.index.remove([slug])
+
+    async def sources_of(self, slug: str) -> list[dict[str, str]]:
+        """The public sources a reply cites (title and URL)."""
+        async with self.database.sessions() as session:
+            reply = await session.scalar(
+                select(ConsolidatedReply).where(ConsolidatedReply.slug == slug)
+            )
+        return list(reply.sources) if reply is not None else []
+
+    def search(self, query: str, *, top_k: int) -> Sequence[Hit]:
+        """Best hits for a query."""
+        return self.index.search(query, top_k=top_k)
+
+    def _mirror_replies(self, replies: Sequence[ConsolidatedReply]) -> None:
+        published = [r for r in replies if r.status == ReplyStatus.PUBLISHED.value]
+        self.index.remove(r.slug for r in replies if r.status != ReplyStatus.PUBLISHED.value)
+        self.index.add(reply_doc(r) for r in published)

@@ -1,0 +1,78 @@
+"""Settings from `HURIBOT_*` environment variables and an optional `.env` file.
+
+Every command reads them through `load_settings`, which turns validation errors into one
+message naming the variables to fix, so an operator never sees a pydantic traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "HURIBOT_"
+
+
+class SettingsError(Exception):
+    """Raised when the configuration cannot be used; the message says what to fix."""
+
+
+class Settings(BaseSettings):
+    """HuriBot configuration. Field `x` is read from the variable `HURIBOT_X`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = Field(
+        default="sqlite:///huribot.db",
+        description="SQLAlchemy URL of the database: a SQLite file or PostgreSQL.",
+    )
+    log_level: str = Field(default="WARNING", description="Python logging level name.")
+    log_format: str = Field(default="console", description="'console' or 'json'.")
+    max_question_chars: int = Field(default=2000, ge=20, le=20000)
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        scheme = value.split(":", 1)[0].split("+", 1)[0]
+        if scheme not in {"sqlite", "postgresql", "postgres"}:
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return upper
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value not in {"console", "json"}:
+            raise ValueError("must be 'console' or 'json'")
+        return value
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: str | None = ".env"
+) -> Settings:
+    """Build settings from `environ` (the process environment when None), failing readably."""
+    try:
+        if environ is None:
+            return Settings(_env_file=env_file)  # type: ignore[call-arg]
+        values = {
+            key[len(ENV_PREFIX) :].lower(): value
+            for key, value in environ.items()
+            if key.startswith(ENV_PREFIX)
+        }
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"])
+            problems.append(f"{ENV_PREFIX}{field.upper()}: {error['msg']}")
+        raise SettingsError("Invalid settings: " + "; ".join(problems)) from exc

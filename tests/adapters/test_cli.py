@@ -1,0 +1,120 @@
+"""The `huribot` command line end to end, on a real SQLite file (and PostgreSQL for one test)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from adapters.cli.main import app
+
+runner = CliRunner()
+
+
+def invoke(db_url: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, list(args), env={"HURIBOT_DATABASE_URL": db_url}, input=stdin)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    code, output = invoke(url, "ingest", "--sample")
+    assert code == 0, output
+    return url
+
+
+def test_ask_json_follows_the_contract(sample_db: str) -> None:
+    code, output = invoke(
+        sample_db, "ask", "--json", "--top", "3", "how does a UNCT contribute to the UPR?"
+    )
+    assert code == 0, output
+    payload = json.loads(output)
+    assert set(payload) == {"query", "answered", "confidence", "hits"}
+    assert payload["query"] == "how does a UNCT contribute to the UPR?"
+    assert isinstance(payload["answered"], bool)
+    assert 0.0 <= payload["confidence"] <= 1.0
+    assert 1 <= len(payload["hits"]) <= 3
+    for hit in payload["hits"]:
+        assert set(hit) == {"id", "kind", "title", "text", "source", "score"}
+        assert hit["kind"] in {"reply", "passage"}
+        assert hit["text"] and hit["source"]
+    scores = [hit["score"] for hit in payload["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_json_reads_questions_from_stdin_in_order(sample_db: str) -> None:
+    questions = ["what is the HRBA?", "", "per diem in Nairobi?", "treaty body reporting"]
+    code, output = invoke(sample_db, "ask", "--json", "--top", "2", "-", stdin="\n".join(questions))
+    assert code == 0, output
+    lines = [json.loads(line) for line in output.splitlines()]
+    assert [line["query"] for line in lines] == [q for q in questions if q]
+    assert all(len(line["hits"]) <= 2 for line in lines)
+
+
+def test_unanswerable_question_is_not_answered(sample_db: str) -> None:
+    code, output = invoke(sample_db, "ask", "--json", "what is the wifi password in the cafeteria")
+    assert code == 0
+    assert json.loads(output)["answered"] is False
+
+
+def test_ask_prints_a_readable_answer_with_sources(sample_db: str) -> None:
+    code, output = invoke(sample_db, "ask", "What is the human rights-based approach?")
+    assert code == 0, output
+    assert "http" in output
+    assert "confidence" in output
+
+
+def test_reingesting_the_sample_changes_nothing(sample_db: str) -> None:
+    code, output = invoke(sample_db, "ingest", "--sample")
+    assert code == 0
+    assert "0 added, 0 updated" in output
+
+
+def test_broken_file_imports_nothing_and_names_the_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'broken.db'}"
+    good = tmp_path / "good.md"
+    good.write_text("---\nid: ok\nquestion: Fine?\n---\nYes.\n", encoding="utf-8")
+    bad = tmp_path / "bulk.csv"
+    bad.write_text("id,question,answer\nr1,Q one?,A one\nr2,,A two\n", encoding="utf-8")
+    code, output = invoke(url, "ingest", str(good), str(bad))
+    assert code == 1
+    assert "bulk.csv:3" in output
+    assert "Nothing was imported" in output
+    code, listing = invoke(url, "kb", "list")
+    assert code == 0
+    assert "ok" not in listing.split()
+
+
+def test_kb_list_show_retire_and_stats(sample_db: str) -> None:
+    code, listing = invoke(sample_db, "kb", "list")
+    assert code == 0 and "upr-unct-submission" in listing
+    code, shown = invoke(sample_db, "kb", "show", "upr-unct-submission")
+    assert code == 0 and "source:" in shown
+    code, _ = invoke(sample_db, "kb", "retire", "upr-unct-submission")
+    assert code == 0
+    code, output = invoke(sample_db, "ask", "--json", "--top", "10", "UNCT submission to the UPR")
+    assert "upr-unct-submission" not in [hit["id"] for hit in json.loads(output)["hits"]]
+    code, stats = invoke(sample_db, "stats")
+    assert code == 0 and "replies retired" in stats and "passages" in stats
+
+
+def test_unknown_id_gets_an_actionable_error(sample_db: str) -> None:
+    code, output = invoke(sample_db, "kb", "show", "nope")
+    assert code == 1
+    assert "huribot kb list" in output
+
+
+def test_invalid_setting_stops_with_the_variable_name() -> None:
+    code, output = invoke("mysql://x", "stats")
+    assert code == 2
+    assert "HURIBOT_DATABASE_URL" in output
+
+
+def test_ingest_and_ask_on_postgresql(postgres_schema_url: str) -> None:
+    code, output = invoke(postgres_schema_url, "ingest", "--sample")
+    assert code == 0, output
+    code, output = invoke(postgres_schema_url, "ask", "--json", "human rights-based approach")
+    assert json.loads(output)["hits"]

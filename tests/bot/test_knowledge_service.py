@@ -1,0 +1,113 @@
+"""Storing batches and keeping the index in step, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.db.engine import Database
+from bot.db.models import ConsolidatedReply, Passage
+from bot.kb_queries import UnknownItemError, get_reply
+from bot.knowledge_service import KnowledgeService
+from knowledge.bm25_reference import ReferenceBM25Index
+from knowledge.records import IngestBatch, PassageRecord, ReplyStatus
+from tests.corpus import GUIDE, HRBA_REPLY, SMALL_BATCH, UPR_REPLY
+
+
+def ids(service: KnowledgeService, query: str) -> list[str]:
+    return [hit.doc.id for hit in service.search(query, top_k=10)]
+
+
+@pytest.fixture
+def service(database: Database) -> KnowledgeService:
+    return KnowledgeService(database=database, index=ReferenceBM25Index())
+
+
+async def test_ingest_stores_everything_and_indexes_published_items(
+    service: KnowledgeService,
+) -> None:
+    report = await service.ingest(SMALL_BATCH)
+    assert sorted(report.replies.added) == ["draft-wifi", "hrba-programming", "upr-unct-submission"]
+    assert report.documents.added == ["guide-visits"]
+    assert ids(service, "UNCT submission universal periodic review")[0] == "upr-unct-submission"
+    assert ids(service, "terms of reference mandate holder")[0] == "guide-visits#0"
+    assert "draft-wifi" not in ids(service, "office wifi")
+    assert service.index.stats().replies == 2
+    assert service.index.stats().passages == 2
+
+
+async def test_reingesting_unchanged_items_changes_nothing(service: KnowledgeService) -> None:
+    await service.ingest(SMALL_BATCH)
+    report = await service.ingest(SMALL_BATCH)
+    assert report.replies.changed() == []
+    assert report.documents.changed() == []
+    assert len(report.replies.unchanged) == 3
+
+
+async def test_changed_document_replaces_its_passages(
+    service: KnowledgeService, database: Database
+) -> None:
+    await service.ingest(SMALL_BATCH)
+    shorter = dataclasses.replace(
+        GUIDE,
+        content_hash="hash-v2",
+        passages=(
+            PassageRecord(position=0, heading_path=("Only",), text="Brand new briefing text."),
+        ),
+    )
+    report = await service.ingest(IngestBatch(documents=(shorter,)))
+    assert report.documents.updated == ["guide-visits"]
+    async with database.sessions() as session:
+        texts = (await session.scalars(select(Passage.text))).all()
+    assert texts == ["Brand new briefing text."]
+    assert ids(service, "briefing") == ["guide-visits#0"]
+    assert "guide-visits#1" not in ids(service, "national mechanism implementation follow-up")
+
+
+async def test_changed_reply_is_updated_in_place_and_reindexed(service: KnowledgeService) -> None:
+    await service.ingest(SMALL_BATCH)
+    edited = dataclasses.replace(HRBA_REPLY, answer_md="Participation and accountability matter.")
+    report = await service.ingest(IngestBatch(replies=(edited,)))
+    assert report.replies.updated == ["hrba-programming"]
+    assert ids(service, "accountability participation")[0] == "hrba-programming"
+
+
+async def test_failed_batch_stores_nothing(service: KnowledgeService, database: Database) -> None:
+    clashing = dataclasses.replace(
+        GUIDE, slug="clashing", passages=(GUIDE.passages[0], GUIDE.passages[0])
+    )
+    batch = IngestBatch(replies=(UPR_REPLY,), documents=(GUIDE, clashing))
+    with pytest.raises(IntegrityError):
+        await service.ingest(batch)
+    async with database.sessions() as session:
+        assert await session.scalar(select(func.count(ConsolidatedReply.id))) == 0
+        assert await session.scalar(select(func.count(Passage.id))) == 0
+
+
+async def test_retired_reply_leaves_search_but_stays_on_record(
+    service: KnowledgeService, database: Database
+) -> None:
+    await service.ingest(SMALL_BATCH)
+    await service.retire("upr-unct-submission")
+    assert "upr-unct-submission" not in ids(service, "universal periodic review submission")
+    async with database.sessions() as session:
+        reply = await get_reply(session, "upr-unct-submission")
+    assert reply.status == ReplyStatus.RETIRED.value
+
+
+async def test_retiring_an_unknown_reply_says_so(service: KnowledgeService) -> None:
+    with pytest.raises(UnknownItemError, match="no-such-reply"):
+        await service.retire("no-such-reply")
+
+
+async def test_index_is_rebuilt_from_the_database(database: Database) -> None:
+    await KnowledgeService(database=database, index=ReferenceBM25Index()).ingest(SMALL_BATCH)
+    fresh = KnowledgeService(database=database, index=ReferenceBM25Index())
+    assert await fresh.load_index() == 4
+    assert ids(fresh, "human rights-based approach")[0] == "hrba-programming"
+    assert await fresh.sources_of("hrba-programming") == [
+        {"title": "UNSDG HRBA portal", "url": "https://unsdg.un.org/2030-agenda/hrba"}
+    ]

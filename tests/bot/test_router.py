@@ -1,0 +1,81 @@
+"""Scenario tests through the router with the real answerer, index and database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.answering import Answerer
+from bot.db.engine import Database
+from bot.knowledge_service import KnowledgeService
+from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
+from bot.policy import AnsweringPolicy
+from bot.router import Router
+from knowledge.analysis import Analyzer
+from knowledge.bm25_reference import ReferenceBM25Index
+from tests.corpus import SMALL_BATCH
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(tmp_path: object) -> str:
+    return f"sqlite:///{tmp_path}/router.db"
+
+
+@pytest.fixture
+async def router(database: Database) -> Router:
+    knowledge = KnowledgeService(database=database, index=ReferenceBM25Index())
+    await knowledge.ingest(SMALL_BATCH)
+    answerer = Answerer(knowledge=knowledge, policy=AnsweringPolicy(analyzer=Analyzer()))
+    return Router(answerer=answerer, max_question_chars=200)
+
+
+async def ask(router: Router, text: str) -> Reply:
+    message = IncomingMessage(
+        ref=ConversationRef(platform="test", conversation_id="c1"),
+        user_id="u1",
+        text=text,
+        received_at=datetime(2026, 11, 27, tzinfo=UTC),
+    )
+    replies = await router.handle(message)
+    assert len(replies) == 1
+    return replies[0]
+
+
+async def test_a_known_question_is_answered_with_its_sources(router: Router) -> None:
+    reply = await ask(router, "What is the human rights-based approach to programming?")
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.hit_id == "hrba-programming"
+    assert reply.sources[0].location == "https://unsdg.un.org/2030-agenda/hrba"
+    assert "UNSDG HRBA portal" in reply.text
+    assert reply.confidence is not None and reply.confidence >= 0.62
+
+
+async def test_a_passage_answer_cites_its_document_and_section(router: Router) -> None:
+    reply = await ask(router, "who drafts the terms of reference with the mandate holder's team")
+    assert reply.kind is ReplyKind.ANSWER
+    assert reply.hit_id == "guide-visits#0"
+    assert reply.sources[0].title == "Preparing special procedures visits"
+    assert reply.sources[0].section == "Before the visit"
+
+
+async def test_an_unknown_question_is_an_honest_abstention(router: Router) -> None:
+    reply = await ask(router, "What is the per diem rate in Nairobi for consultants?")
+    assert reply.kind is ReplyKind.ABSTAIN
+    assert "Secretariat" in reply.text
+    assert reply.hit_id is None
+
+
+@pytest.mark.parametrize("text", ["hello", "Thanks a lot!", "merci", "hola", "who are you?"])
+async def test_small_talk_gets_a_friendly_word_not_a_search(router: Router, text: str) -> None:
+    reply = await ask(router, text)
+    assert reply.kind is ReplyKind.SMALLTALK
+    assert reply.sources == ()
+
+
+async def test_help_empty_and_oversized_messages(router: Router) -> None:
+    assert (await ask(router, "help")).kind is ReplyKind.HELP
+    assert (await ask(router, "   ")).kind is ReplyKind.HELP
+    too_long = await ask(router, "why " * 100)
+    assert too_long.kind is ReplyKind.ERROR
+    assert "200 characters" in too_long.text

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+def test_defaults_use_a_local_sqlite_file() -> None:
+    settings = load_settings({})
+    assert settings.database_url == "sqlite:///huribot.db"
+    assert settings.log_level == "WARNING"
+
+
+def test_variables_are_read_with_their_prefix() -> None:
+    settings = load_settings(
+        {"HURIBOT_DATABASE_URL": "postgresql://u@h/db", "HURIBOT_LOG_LEVEL": "debug", "OTHER": "x"}
+    )
+    assert settings.database_url == "postgresql://u@h/db"
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("HURIBOT_DATABASE_URL", "mysql://root@localhost/db"),
+        ("HURIBOT_LOG_LEVEL", "loud"),
+        ("HURIBOT_LOG_FORMAT", "xml"),
+        ("HURIBOT_MAX_QUESTION_CHARS", "many"),
+    ],
+)
+def test_invalid_settings_name_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({variable: value})
+    assert variable in str(caught.value)
+
+
+def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("HURIBOT_LOG_LEVEL=ERROR\n", encoding="utf-8")
+    monkeypatch.delenv("HURIBOT_LOG_LEVEL", raising=False)
+    assert load_settings(env_file=str(env_file)).log_level == "ERROR"
