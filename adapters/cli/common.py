@@ -15,7 +15,7 @@ from bot.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
 
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
