@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.answering import Answerer
+from bot.calibration import load_calibration
 from bot.db.engine import Database
 from bot.knowledge_service import KnowledgeService
 from bot.policy import AnsweringPolicy
 from bot.router import Router
 from bot.settings import Settings
-from knowledge.analysis import Analyzer
-from knowledge.bm25_reference import ReferenceBM25Index
+from knowledge.glossary import load_glossary
+from knowledge.query import QueryPlanner
+from knowledge.tantivy_index import TantivyIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,17 +30,25 @@ class Services:
     router: Router
 
 
+def build_answerer(
+    database: Database, *, glossary_path: Path | None = None
+) -> tuple[KnowledgeService, Answerer]:
+    """The search engine and answering policy over a database (also used by the benchmarks)."""
+    planner = QueryPlanner(glossary=load_glossary(glossary_path))
+    knowledge = KnowledgeService(database=database, index=TantivyIndex(planner=planner))
+    policy = AnsweringPolicy(planner=planner, model=load_calibration())
+    return knowledge, Answerer(knowledge=knowledge, policy=policy)
+
+
 @asynccontextmanager
 async def open_services(settings: Settings, *, load_index: bool = True) -> AsyncIterator[Services]:
     """Upgrade the database, build the index from it, and close everything afterwards."""
     database = Database(url=settings.database_url)
     try:
         await database.upgrade()
-        analyzer = Analyzer()
-        knowledge = KnowledgeService(database=database, index=ReferenceBM25Index(analyzer=analyzer))
+        knowledge, answerer = build_answerer(database, glossary_path=settings.glossary_path)
         if load_index:
             await knowledge.load_index()
-        answerer = Answerer(knowledge=knowledge, policy=AnsweringPolicy(analyzer=analyzer))
         router = Router(answerer=answerer, max_question_chars=settings.max_question_chars)
         yield Services(
             settings=settings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from bot.knowledge_service import KnowledgeService
@@ -25,15 +26,19 @@ class Answerer:
         self._knowledge = knowledge
         self._policy = policy
 
-    def assess(self, question: str, *, top_k: int = CANDIDATES) -> Verdict:
+    def assess(
+        self, question: str, *, top_k: int = CANDIDATES, language: str | None = None
+    ) -> Verdict:
         """Search and decide, without composing a reply (used by `ask --json`)."""
-        hits = self._knowledge.search(question, top_k=max(top_k, 2))
-        verdict = self._policy.decide(question, hits)
-        return Verdict(verdict.decision, verdict.confidence, verdict.hits[:top_k])
+        hits = self._knowledge.search(question, top_k=max(top_k, 2), language=language)
+        verdict = self._policy.decide(
+            question, hits, index=self._knowledge.index, language=language
+        )
+        return dataclasses.replace(verdict, hits=verdict.hits[:top_k])
 
-    async def answer(self, question: str) -> Reply:
+    async def answer(self, question: str, *, language: str | None = None) -> Reply:
         """A complete reply: the answer with its sources, or an honest abstention."""
-        verdict = self.assess(question)
+        verdict = self.assess(question, language=language)
         if not verdict.answered:
             return Reply(
                 kind=ReplyKind.ABSTAIN,

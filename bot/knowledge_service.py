@@ -63,9 +63,9 @@ class KnowledgeService:
             )
         return list(reply.sources) if reply is not None else []
 
-    def search(self, query: str, *, top_k: int) -> Sequence[Hit]:
-        """Best hits for a query."""
-        return self.index.search(query, top_k=top_k)
+    def search(self, query: str, *, top_k: int, language: str | None = None) -> Sequence[Hit]:
+        """Best hits for a query; `language` is the asker's locale when the platform gives it."""
+        return self.index.search(query, top_k=top_k, language=language)
 
     def _mirror_replies(self, replies: Sequence[ConsolidatedReply]) -> None:
         published = [r for r in replies if r.status == ReplyStatus.PUBLISHED.value]

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from knowledge.analysis import Analyzer
-from knowledge.coverage import term_coverage
+from bot.calibration import CalibrationModel
+from knowledge.features import MatchFeatures, match_features
+from knowledge.index import SearchIndex
+from knowledge.query import QueryPlanner
 from knowledge.search_types import Hit
 
 
@@ -20,20 +22,13 @@ class Decision(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class PolicyThresholds:
-    """Confidence cut-offs; below `suggest` the bot abstains and logs the question."""
-
-    answer: float = 0.62
-    suggest: float = 0.4
-
-
-@dataclass(frozen=True, slots=True)
 class Verdict:
     """The decision with the confidence it rests on and the hits it may cite."""
 
     decision: Decision
     confidence: float
     hits: Sequence[Hit]
+    features: MatchFeatures | None = None
 
     @property
     def answered(self) -> bool:
@@ -42,31 +37,34 @@ class Verdict:
 
 
 class AnsweringPolicy:
-    """Turns hits into a confidence in [0, 1] and a decision."""
+    """Turns hits into a calibrated confidence in [0, 1] and a decision."""
 
-    def __init__(
-        self, *, analyzer: Analyzer, thresholds: PolicyThresholds = PolicyThresholds()
-    ) -> None:
-        self._analyzer = analyzer
-        self._thresholds = thresholds
+    def __init__(self, *, planner: QueryPlanner, model: CalibrationModel) -> None:
+        self._planner = planner
+        self._model = model
 
-    def confidence(self, query: str, hits: Sequence[Hit]) -> float:
-        """Mostly how much of the query the best hit covers, nudged by its lead over the next."""
-        if not hits:
-            return 0.0
-        coverage = term_coverage(self._analyzer, query, hits[0].doc)
-        top = hits[0].score
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
-        margin = (top - runner_up) / top if top > 0 else 0.0
-        return round(min(1.0, 0.8 * coverage + 0.2 * margin), 4)
-
-    def decide(self, query: str, hits: Sequence[Hit]) -> Verdict:
+    def decide(
+        self,
+        query: str,
+        hits: Sequence[Hit],
+        *,
+        index: SearchIndex,
+        language: str | None = None,
+    ) -> Verdict:
         """Answer when confident, answer with alternatives when unsure, else abstain."""
-        confidence = self.confidence(query, hits)
-        if confidence >= self._thresholds.answer:
+        plan = self._planner.plan(query, language=language)
+        features = match_features(
+            self._planner,
+            plan,
+            hits,
+            frequency=index.document_frequency,
+            documents=index.stats().documents,
+        )
+        confidence = round(self._model.confidence(features), 4) if hits else 0.0
+        if confidence >= self._model.answer_threshold:
             decision = Decision.ANSWER
-        elif confidence >= self._thresholds.suggest:
+        elif confidence >= self._model.suggest_threshold:
             decision = Decision.ANSWER_WITH_ALTERNATIVES
         else:
             decision = Decision.ABSTAIN
-        return Verdict(decision=decision, confidence=confidence, hits=hits)
+        return Verdict(decision=decision, confidence=confidence, hits=hits, features=features)

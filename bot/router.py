@@ -53,6 +53,6 @@ class Router:
         small_talk = classify(text)
         if small_talk is not None:
             return [Reply(kind=ReplyKind.SMALLTALK, text=REPLIES[small_talk])]
-        reply = await self._answerer.answer(text)
+        reply = await self._answerer.answer(text, language=message.language)
         log.info("router.answered", kind=reply.kind.value, confidence=reply.confidence)
         return [reply]

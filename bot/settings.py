@@ -7,6 +7,7 @@ message naming the variables to fix, so an operator never sees a pydantic traceb
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,17 @@ class Settings(BaseSettings):
     log_level: str = Field(default="WARNING", description="Python logging level name.")
     log_format: str = Field(default="console", description="'console' or 'json'.")
     max_question_chars: int = Field(default=2000, ge=20, le=20000)
+    glossary_path: Path | None = Field(
+        default=None,
+        description="A YAML glossary whose entries extend (or, by id, replace) the shipped ones.",
+    )
+
+    @field_validator("glossary_path")
+    @classmethod
+    def _readable_glossary(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no file at {value}")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -6,6 +6,7 @@ keeps it obviously correct; it is what faster engines are checked and measured a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from rank_bm25 import BM25Okapi
@@ -28,6 +29,7 @@ class ReferenceBM25Index:
         self._docs: dict[str, SearchDoc] = {}
         self._model: BM25Okapi | None = None
         self._order: list[SearchDoc] = []
+        self._frequencies: Counter[str] = Counter()
 
     def add(self, docs: Iterable[SearchDoc]) -> None:
         """Insert or replace docs; statistics are recomputed at the next search."""
@@ -42,9 +44,14 @@ class ReferenceBM25Index:
         self._model = None
 
     def search(
-        self, query: str, *, top_k: int = 10, filters: SearchFilters | None = None
+        self,
+        query: str,
+        *,
+        top_k: int = 10,
+        filters: SearchFilters | None = None,
+        language: str | None = None,
     ) -> Sequence[Hit]:
-        """Rank every doc by BM25 against the analysed query."""
+        """Rank every doc by BM25 against the query analysed in English (language unused)."""
         terms = self._analyzer.terms(query)
         model = self._ensure_model()
         if not terms or model is None:
@@ -65,9 +72,15 @@ class ReferenceBM25Index:
         """Counts by kind."""
         return count_stats(self._docs.values())
 
+    def document_frequency(self, term: str) -> int:
+        """Docs containing the term."""
+        self._ensure_model()
+        return self._frequencies[term]
+
     def _ensure_model(self) -> BM25Okapi | None:
         if self._model is None and self._docs:
             self._order = sorted(self._docs.values(), key=lambda d: d.id)
             corpus = [self._analyzer.terms(indexed_text(doc)) for doc in self._order]
+            self._frequencies = Counter(term for terms in corpus for term in set(terms))
             self._model = BM25Okapi(corpus)
         return self._model

@@ -46,12 +46,20 @@ class SearchIndex(Protocol):
         """Delete docs by id; unknown ids are ignored."""
 
     def search(
-        self, query: str, *, top_k: int = 10, filters: SearchFilters | None = None
+        self,
+        query: str,
+        *,
+        top_k: int = 10,
+        filters: SearchFilters | None = None,
+        language: str | None = None,
     ) -> Sequence[Hit]:
-        """Best hits first, at most `top_k`."""
+        """Best hits first, at most `top_k`; `language` hints the query's language."""
 
     def stats(self) -> IndexStats:
         """How many docs of each kind the index holds."""
+
+    def document_frequency(self, term: str) -> int:
+        """How many docs contain the analysed term (0 for words the knowledge base never uses)."""
 
 
 def count_stats(docs: Iterable[SearchDoc]) -> IndexStats:

@@ -6,14 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.answering import Answerer
+from adapters.composition import build_answerer
 from bot.db.engine import Database
-from bot.knowledge_service import KnowledgeService
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
-from bot.policy import AnsweringPolicy
 from bot.router import Router
-from knowledge.analysis import Analyzer
-from knowledge.bm25_reference import ReferenceBM25Index
 from tests.corpus import SMALL_BATCH
 
 
@@ -24,9 +20,8 @@ def database_url(tmp_path: object) -> str:
 
 @pytest.fixture
 async def router(database: Database) -> Router:
-    knowledge = KnowledgeService(database=database, index=ReferenceBM25Index())
+    knowledge, answerer = build_answerer(database)
     await knowledge.ingest(SMALL_BATCH)
-    answerer = Answerer(knowledge=knowledge, policy=AnsweringPolicy(analyzer=Analyzer()))
     return Router(answerer=answerer, max_question_chars=200)
 
 

@@ -1,0 +1,257 @@
+"""The production search engine: tantivy over terms produced by our own analysis.
+
+Text is analysed in Python (the same `Analyzer` the reference engine uses) and handed to
+tantivy as whitespace-separated terms, so stemming, symbols and the glossary stay ours while
+tantivy does the indexing and BM25 scoring in Rust. Fields are weighted (questions and titles
+above body text) and replies get a small lift over passages when equally relevant.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+import tantivy
+
+from knowledge.index import IndexStats, SearchFilters
+from knowledge.query import QueryPlan, QueryPlanner, WeightedTerm
+from knowledge.search_types import Hit, SearchDoc
+
+logger = structlog.get_logger(__name__)
+
+FUZZY_MIN_LENGTH = 5
+MAX_FUZZY_TERMS = 2
+FUZZY_DISCOUNT = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWeights:
+    """How much a match in each field counts. `body` holds all of a doc's text (its question,
+    phrasings and headings included, as BM25 expects); `question` (a reply's question and
+    phrasings, a passage's document title) and `headings` add a bonus for matching there."""
+
+    question: float = 0.5
+    headings: float = 0.0
+    body: float = 1.0
+
+    def items(self) -> tuple[tuple[str, float], ...]:
+        """(field name, weight) pairs, zero weights left out."""
+        pairs = (("question", self.question), ("headings", self.headings), ("body", self.body))
+        return tuple((name, weight) for name, weight in pairs if weight > 0)
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("kind", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("lang", tokenizer_name="raw", index_option="basic")
+    for name in ("question", "headings", "body"):
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
+    builder.add_float_field("lift", fast=True)
+    builder.add_text_field("payload", stored=True, tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+def _payload(doc: SearchDoc) -> str:
+    return json.dumps(
+        [
+            doc.id,
+            doc.kind,
+            doc.title,
+            doc.text,
+            doc.source,
+            doc.alt_titles,
+            doc.heading_path,
+            doc.tags,
+            doc.language,
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _from_payload(payload: str) -> SearchDoc:
+    id_, kind, title, text, source, alt, headings, tags, language = json.loads(payload)
+    return SearchDoc(
+        id=id_,
+        kind=kind,
+        title=title,
+        text=text,
+        source=source,
+        alt_titles=tuple(alt),
+        heading_path=tuple(headings),
+        tags=tuple(tags),
+        language=language,
+    )
+
+
+class TantivyIndex:
+    """An in-memory tantivy index behind the `SearchIndex` interface."""
+
+    def __init__(
+        self,
+        *,
+        planner: QueryPlanner,
+        weights: FieldWeights | None = None,
+        reply_lift: float = 0.02,
+        writer_heap_bytes: int = 100_000_000,
+        writer_threads: int = 2,
+    ) -> None:
+        self._planner = planner
+        self._weights = weights or FieldWeights()
+        self._reply_lift = reply_lift
+        self._schema = _schema()
+        self._index = tantivy.Index(self._schema)
+        self._writer = self._index.writer(heap_size=writer_heap_bytes, num_threads=writer_threads)
+        self._searcher = self._index.searcher()
+        self._stats = IndexStats(documents=0, replies=0, passages=0)
+
+    def add(self, docs: Iterable[SearchDoc]) -> None:
+        """Insert or replace docs and make them searchable at once."""
+        added = 0
+        for doc in docs:
+            self._writer.delete_documents_by_term("id", doc.id)
+            self._writer.add_document(self._document(doc))
+            added += 1
+        if added:
+            self._commit()
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Delete docs by id and make the removal visible at once."""
+        removed = 0
+        for doc_id in ids:
+            self._writer.delete_documents_by_term("id", doc_id)
+            removed += 1
+        if removed:
+            self._commit()
+
+    def search(
+        self,
+        query: str,
+        *,
+        top_k: int = 10,
+        filters: SearchFilters | None = None,
+        language: str | None = None,
+    ) -> Sequence[Hit]:
+        """Best hits for the query, replies lifted slightly over passages."""
+        plan = self._planner.plan(query, language=language)
+        return self.search_plan(plan, top_k=top_k, filters=filters)
+
+    def search_plan(
+        self, plan: QueryPlan, *, top_k: int = 10, filters: SearchFilters | None = None
+    ) -> Sequence[Hit]:
+        """Search with an already analysed query (lets callers reuse one analysis)."""
+        if not plan.terms:
+            return []
+        query = self._query(plan.terms, filters)
+        searcher = self._searcher
+        result = searcher.search(query, limit=top_k, count=False, weight_by_field="lift")
+        return [
+            Hit(doc=_from_payload(searcher.doc(address)["payload"][0]), score=float(score))
+            for score, address in result.hits
+        ]
+
+    def stats(self) -> IndexStats:
+        """Counts by kind (kept up to date at every commit)."""
+        return self._stats
+
+    def _count_kinds(self) -> IndexStats:
+        replies = self._count(tantivy.Query.term_query(self._schema, "kind", "reply"))
+        passages = self._count(tantivy.Query.term_query(self._schema, "kind", "passage"))
+        return IndexStats(documents=replies + passages, replies=replies, passages=passages)
+
+    def document_frequency(self, term: str) -> int:
+        """Live docs whose text contains the term (tantivy's own statistic still counts
+        replaced and deleted docs until their segments merge, so those are counted here)."""
+        if self._searcher.doc_freq("body", term) == 0:
+            return 0
+        return self._count(tantivy.Query.term_query(self._schema, "body", term))
+
+    def _document(self, doc: SearchDoc) -> tantivy.Document:
+        analyzer = self._planner.analyzer_for(doc.language)
+        document = tantivy.Document()
+        document.add_text("id", doc.id)
+        document.add_text("kind", doc.kind)
+        document.add_text("lang", doc.language)
+        question = " ".join(analyzer.terms(" \n ".join((doc.title, *doc.alt_titles))))
+        headings = " ".join(analyzer.terms(" \n ".join(doc.heading_path)))
+        document.add_text("question", question)
+        document.add_text("headings", headings)
+        document.add_text("body", " ".join((question, headings, *analyzer.terms(doc.text))))
+        document.add_float("lift", self._reply_lift if doc.kind == "reply" else 0.0)
+        document.add_text("payload", _payload(doc))
+        return document
+
+    def _query(self, terms: Sequence[WeightedTerm], filters: SearchFilters | None) -> tantivy.Query:
+        searcher = self._searcher
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        unknown: list[WeightedTerm] = []
+        for term in terms:
+            known = False
+            for field, weight in self._weights.items():
+                if searcher.doc_freq(field, term.text) == 0:
+                    continue
+                known = True
+                clause = tantivy.Query.term_query(self._schema, field, term.text)
+                clauses.append((tantivy.Occur.Should, _boost(clause, weight * term.weight)))
+            if not known and _typo_candidate(term):
+                unknown.append(term)
+        clauses.extend(self._fuzzy_clause(term) for term in unknown[:MAX_FUZZY_TERMS])
+        query = tantivy.Query.boolean_query(clauses)
+        must = self._filter_clauses(filters)
+        if not must:
+            return query
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *must])
+
+    def _fuzzy_clause(self, term: WeightedTerm) -> tuple[tantivy.Occur, tantivy.Query]:
+        """A misspelt rare word (one edit away) still finds its document, at a discount.
+
+        Both the stem and the word as typed are tried (stemming can mangle a misspelling), in
+        body text only (it holds every field's terms) and for a couple of words per query,
+        because each fuzzy term walks the whole term dictionary."""
+        variants = dict.fromkeys(v for v in (term.text, term.surface) if v)
+        fuzzy = [
+            (
+                tantivy.Occur.Should,
+                tantivy.Query.fuzzy_term_query(self._schema, "body", variant, 1, True, False),
+            )
+            for variant in variants
+        ]
+        query = fuzzy[0][1] if len(fuzzy) == 1 else tantivy.Query.boolean_query(fuzzy)
+        return tantivy.Occur.Should, _boost(query, FUZZY_DISCOUNT * term.weight)
+
+    def _filter_clauses(
+        self, filters: SearchFilters | None
+    ) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        if filters is None:
+            return []
+        must: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if filters.kinds is not None:
+            must.append((tantivy.Occur.Must, self._any_of("kind", filters.kinds)))
+        if filters.languages is not None:
+            must.append((tantivy.Occur.Must, self._any_of("lang", filters.languages)))
+        return must
+
+    def _any_of(self, field: str, values: Iterable[str]) -> tantivy.Query:
+        return tantivy.Query.term_set_query(self._schema, field, sorted(values))
+
+    def _count(self, query: tantivy.Query) -> int:
+        result: Any = self._searcher.search(query, limit=1, count=True)
+        return int(result.count or 0)
+
+    def _commit(self) -> None:
+        self._writer.commit()
+        self._index.reload()
+        self._searcher = self._index.searcher()
+        self._stats = self._count_kinds()
+
+
+def _typo_candidate(term: WeightedTerm) -> bool:
+    """Long enough to be a misspelling rather than another word, and not a document symbol."""
+    return term.fuzzy and len(term.text) >= FUZZY_MIN_LENGTH and "/" not in term.text
+
+
+def _boost(query: tantivy.Query, weight: float) -> tantivy.Query:
+    return query if weight == 1.0 else tantivy.Query.boost_query(query, weight)

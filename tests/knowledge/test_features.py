@@ -1,0 +1,187 @@
+"""Score-independent features of the best hit, on a small index built for the purpose."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from knowledge.features import FEATURE_NAMES, NO_MATCH, MatchFeatures, match_features
+from knowledge.glossary import load_glossary
+from knowledge.query import QueryPlan, QueryPlanner
+from knowledge.search_types import DocKind, Hit, SearchDoc
+from knowledge.tantivy_index import TantivyIndex
+
+
+def doc(doc_id: str, title: str, text: str, kind: DocKind = "passage") -> SearchDoc:
+    return SearchDoc(id=doc_id, kind=kind, title=title, text=text, source=f"{doc_id}.md")
+
+
+DOCS = [
+    doc(
+        "upr",
+        "UPR submission",
+        "The UNCT submission to the universal periodic review is due in March.",
+        kind="reply",
+    ),
+    doc("cedaw", "CEDAW", "The CEDAW committee reviews state reports on discrimination."),
+    doc("hrba", "HRBA", "The human rights-based approach guides programming."),
+    *(
+        doc(f"filler-{i}", "Admin", f"Notes on {word} for the office.")
+        for i, word in enumerate(["budget", "travel", "security", "payroll", "leave", "badges"])
+    ),
+]
+
+
+class Case:
+    """A planner and a tantivy index over DOCS, and features of a query against it."""
+
+    def __init__(self, planner: QueryPlanner) -> None:
+        self.planner = planner
+        self.index = TantivyIndex(planner=planner)
+        self.index.add(DOCS)
+
+    def hits(self, query: str) -> list[Hit]:
+        return list(self.index.search(query))
+
+    def features(self, query: str) -> MatchFeatures:
+        plan = self.planner.plan(query)
+        hits = self.index.search_plan(plan)
+        return match_features(
+            self.planner,
+            plan,
+            hits,
+            frequency=self.index.document_frequency,
+            documents=self.index.stats().documents,
+        )
+
+
+@pytest.fixture(scope="module")
+def case() -> Case:
+    return Case(QueryPlanner())
+
+
+@pytest.fixture(scope="module")
+def glossary_case() -> Case:
+    return Case(QueryPlanner(glossary=load_glossary()))
+
+
+def test_a_fully_covered_query(case: Case) -> None:
+    hits = case.hits("UNCT submission universal periodic review")
+    assert hits[0].doc.id == "upr"
+    features = case.features("UNCT submission universal periodic review")
+    assert features.primary_coverage == 1.0
+    assert features.weighted_coverage == 1.0
+    assert features.idf_coverage == pytest.approx(1.0)
+    assert features.unknown_share == 0.0
+    assert features.is_reply == 1.0
+    assert 0 < features.score_per_term < 1
+
+
+def test_a_partly_covered_query(case: Case) -> None:
+    hits = case.hits("UNCT submission committee discrimination")
+    features = case.features("UNCT submission committee discrimination")
+    assert hits[0].doc.id in {"upr", "cedaw"}
+    assert features.primary_coverage == 0.5
+    assert 0 < features.idf_coverage < 1
+    assert features.unknown_share == 0.0
+    assert features.margin < 0.5, "two docs match half the query each"
+
+
+def test_missing_a_rare_word_costs_more_than_missing_a_common_one(case: Case) -> None:
+    """'office' is in six docs, 'badges' in one: same coverage, different IDF share."""
+    for query in ("periodic review march office", "periodic review march badges"):
+        hits = case.hits(query)
+        assert hits[0].doc.id == "upr", query
+    misses_common = case.features("periodic review march office")
+    misses_rare = case.features("periodic review march badges")
+    assert misses_common.primary_coverage == misses_rare.primary_coverage == 0.75
+    assert misses_rare.idf_coverage < misses_common.idf_coverage < 1.0
+
+
+def test_unknown_share_counts_words_no_doc_has(case: Case) -> None:
+    features = case.features("UNCT submission zorblat quixotrix")
+    assert features.unknown_share == 0.5
+    assert features.primary_coverage == 0.5
+    assert case.features("zorblat UNCT").unknown_share == 0.5
+    assert case.features("UNCT submission").unknown_share == 0.0
+
+
+def test_an_only_hit_has_full_margin(case: Case) -> None:
+    assert [h.doc.id for h in case.hits("CEDAW discrimination")] == ["cedaw"]
+    assert case.features("CEDAW discrimination").margin == 1.0
+    assert case.features("UNCT submission committee discrimination").margin < 1.0
+
+
+def test_a_passage_is_not_a_reply(case: Case) -> None:
+    assert case.features("CEDAW discrimination").is_reply == 0.0
+
+
+def test_no_hit_or_no_term_is_no_match(case: Case) -> None:
+    assert case.features("zorblat quixotrix") == NO_MATCH
+    assert case.features("the of and") == NO_MATCH
+    plan = case.planner.plan("UNCT submission")
+    hits = case.hits("UNCT submission")
+    assert match_features(case.planner, plan, [], frequency=lambda _: 1, documents=9) == NO_MATCH
+    empty = QueryPlan(language="en", terms=())
+    assert match_features(case.planner, empty, hits, frequency=lambda _: 1, documents=9) == (
+        NO_MATCH
+    )
+    assert NO_MATCH.unknown_share == 1.0
+    assert NO_MATCH.vector() == (0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+
+
+def test_the_vector_follows_the_feature_names() -> None:
+    features = MatchFeatures(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0)
+    assert features.vector() == (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0)
+    assert tuple(f.name for f in dataclasses.fields(MatchFeatures)) == FEATURE_NAMES
+
+
+QUERIES = [
+    "UNCT submission universal periodic review",
+    "UNCT submission committee discrimination",
+    "human rights-based approach",
+    "CEDAW discrimination",
+    "notes for the office",
+    "UPR UPR UPR",
+    "zorblat UNCT",
+    "univrsal periodc reveiw",
+    "comment l'équipe de pays contribue à l'EPU ?",
+    "¿qué es el enfoque basado en derechos humanos?",
+    "committee",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_value_is_between_zero_and_one(case: Case, glossary_case: Case, query: str) -> None:
+    for current in (case, glossary_case):
+        values = current.features(query).vector()
+        assert len(values) == len(FEATURE_NAMES)
+        assert all(0.0 <= value <= 1.0 for value in values), dict(
+            zip(FEATURE_NAMES, values, strict=True)
+        )
+
+
+def test_a_french_question_is_covered_by_english_guidance_through_the_glossary(
+    glossary_case: Case,
+) -> None:
+    hits = glossary_case.hits("comment l'équipe de pays contribue à l'EPU ?")
+    assert hits[0].doc.id == "upr"
+    features = glossary_case.features("comment l'équipe de pays contribue à l'EPU ?")
+    assert features.weighted_coverage > features.primary_coverage
+
+
+def test_values_stay_between_zero_and_one_after_docs_are_replaced() -> None:
+    planner = QueryPlanner()
+    index = TantivyIndex(planner=planner)
+
+    def note(number: int, edition: int) -> SearchDoc:
+        return doc(f"note-{number}", f"Human rights note {number}", f"Edition {edition}.")
+
+    index.add([*(note(i, 1) for i in range(8)), doc("travel", "Travel", "Per diem rules.")])
+    index.add([note(i, 2) for i in range(6)])
+    assert index.stats().documents == 9
+    plan = planner.plan("human rights per diem")
+    hits = index.search_plan(plan)
+    features = match_features(planner, plan, hits, frequency=index.document_frequency, documents=9)
+    assert all(0.0 <= value <= 1.0 for value in features.vector()), features
