@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering import Answerer
+from bot.assistant import Assistant
 from bot.calibration import load_calibration
 from bot.db.engine import Database
 from bot.knowledge_service import KnowledgeService
 from bot.policy import AnsweringPolicy
+from bot.questions import QuestionLog
 from bot.router import Router
 from bot.settings import Settings
 from knowledge.glossary import load_glossary
@@ -28,6 +30,7 @@ class Services:
     knowledge: KnowledgeService
     answerer: Answerer
     router: Router
+    assistant: Assistant
 
 
 def build_answerer(
@@ -50,12 +53,14 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
         if load_index:
             await knowledge.load_index()
         router = Router(answerer=answerer, max_question_chars=settings.max_question_chars)
+        assistant = Assistant(router=router, questions=QuestionLog(database=database))
         yield Services(
             settings=settings,
             database=database,
             knowledge=knowledge,
             answerer=answerer,
             router=router,
+            assistant=assistant,
         )
     finally:
         await database.dispose()

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from bot.knowledge_service import KnowledgeService
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.policy import AnsweringPolicy, Decision, Verdict
-from knowledge.search_types import Hit
+from knowledge.search_types import Hit, SearchDoc
 
 MAX_SUGGESTIONS = 3
 CANDIDATES = 8
 
+TENTATIVE_TEXT = "I'm not fully sure this is what you need."
 ABSTAIN_TEXT = (
     "I don't know the answer to that yet, and I'd rather not guess. "
     "I've noted your question for the Secretariat's moderators."
@@ -47,41 +48,56 @@ class Answerer:
                 confidence=verdict.confidence,
             )
         best = verdict.hits[0]
-        sources = await self._citations(best)
         alternatives = verdict.hits[1 : 1 + MAX_SUGGESTIONS]
-        if verdict.decision is not Decision.ANSWER_WITH_ALTERNATIVES:
+        tentative = verdict.decision is Decision.ANSWER_WITH_ALTERNATIVES
+        if not tentative:
             alternatives = [h for h in alternatives if h.doc.kind == "reply"][:MAX_SUGGESTIONS]
-        body = best.doc.text
-        heading = best.doc.title if best.doc.kind == "reply" else _passage_heading(best)
-        text = f"{heading}\n\n{body}\n\n" + _sources_text(sources)
-        if verdict.decision is Decision.ANSWER_WITH_ALTERNATIVES:
-            text = "I'm not fully sure this is what you need.\n\n" + text
-            text = _with_suggestions(text, alternatives)
+        return await self._compose(
+            best.doc, confidence=verdict.confidence, alternatives=alternatives, tentative=tentative
+        )
+
+    async def present(self, item_id: str) -> Reply | None:
+        """One knowledge-base item as a reply (a member clicked a related suggestion)."""
+        doc = await self._knowledge.lookup(item_id)
+        if doc is None:
+            return None
+        return await self._compose(doc, confidence=None, alternatives=(), tentative=False)
+
+    async def _compose(
+        self,
+        doc: SearchDoc,
+        *,
+        confidence: float | None,
+        alternatives: Sequence[Hit],
+        tentative: bool,
+    ) -> Reply:
+        sources = await self._citations(doc)
+        heading = doc.title if doc.kind == "reply" else _passage_heading(doc)
+        text = f"{heading}\n\n{doc.text}\n\n" + _sources_text(sources)
+        if tentative:
+            text = _with_suggestions(TENTATIVE_TEXT + "\n\n" + text, alternatives)
         return Reply(
             kind=ReplyKind.ANSWER,
             text=text.strip(),
-            answer_md=body,
+            answer_md=doc.text,
             sources=sources,
             suggestions=_suggestions(alternatives),
-            confidence=verdict.confidence,
-            hit_id=best.doc.id,
+            confidence=confidence,
+            hit_id=doc.id,
+            tentative=tentative,
         )
 
-    async def _citations(self, hit: Hit) -> tuple[SourceRef, ...]:
-        doc = hit.doc
+    async def _citations(self, doc: SearchDoc) -> tuple[SourceRef, ...]:
         if doc.kind == "passage":
-            return (
-                SourceRef(
-                    title=doc.title, location=doc.source, section=" › ".join(doc.heading_path)
-                ),
-            )
+            section = " › ".join(doc.heading_path)
+            return (SourceRef(title=doc.title, location=doc.source, section=section),)
         sources = await self._knowledge.sources_of(doc.id)
         return tuple(SourceRef(title=s["title"], location=s["url"]) for s in sources)
 
 
-def _passage_heading(hit: Hit) -> str:
-    path = " › ".join(hit.doc.heading_path)
-    return f"From “{hit.doc.title}”" + (f", section {path}" if path else "")
+def _passage_heading(doc: SearchDoc) -> str:
+    path = " › ".join(doc.heading_path)
+    return f"From “{doc.title}”" + (f", section {path}" if path else "")
 
 
 def _sources_text(sources: Sequence[SourceRef]) -> str:

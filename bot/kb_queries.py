@@ -77,6 +77,29 @@ async def document_docs(session: AsyncSession, slugs: Sequence[str]) -> list[Sea
     return [passage_doc(d, p) for d in documents for p in d.passages]
 
 
+async def find_doc(session: AsyncSession, item_id: str) -> SearchDoc | None:
+    """The search doc with this id (a reply slug, or `document#position`), if it exists."""
+    slug, _, position = item_id.partition("#")
+    if not position:
+        reply = await session.scalar(
+            select(ConsolidatedReply).where(
+                ConsolidatedReply.slug == slug,
+                ConsolidatedReply.status == ReplyStatus.PUBLISHED.value,
+            )
+        )
+        return reply_doc(reply) if reply is not None else None
+    if not position.isdigit():
+        return None
+    row = (
+        await session.execute(
+            select(GuidanceDocument, Passage)
+            .join(Passage)
+            .where(GuidanceDocument.slug == slug, Passage.position == int(position))
+        )
+    ).first()
+    return passage_doc(row[0], row[1]) if row is not None else None
+
+
 async def list_replies(
     session: AsyncSession, *, status: ReplyStatus | None = None
 ) -> Sequence[ConsolidatedReply]:

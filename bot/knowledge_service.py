@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import ConsolidatedReply
-from bot.kb_queries import document_docs, reply_doc, retire_reply, searchable_docs
+from bot.kb_queries import document_docs, find_doc, reply_doc, retire_reply, searchable_docs
 from bot.kb_store import StoreReport, store_batch
 from knowledge.index import SearchIndex
 from knowledge.records import IngestBatch, ReplyStatus
-from knowledge.search_types import Hit
+from knowledge.search_types import Hit, SearchDoc
 
 logger = structlog.get_logger(__name__)
 
@@ -62,6 +62,11 @@ class KnowledgeService:
                 select(ConsolidatedReply).where(ConsolidatedReply.slug == slug)
             )
         return list(reply.sources) if reply is not None else []
+
+    async def lookup(self, item_id: str) -> SearchDoc | None:
+        """A reply or passage by its search id, from the database."""
+        async with self.database.sessions() as session:
+            return await find_doc(session, item_id)
 
     def search(self, query: str, *, top_k: int, language: str | None = None) -> Sequence[Hit]:
         """Best hits for a query; `language` is the asker's locale when the platform gives it."""

@@ -6,9 +6,12 @@ into Block Kit or an Adaptive Card; nothing here knows either platform.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +23,21 @@ class ConversationRef:
     thread_id: str | None = None
     service_url: str | None = None
     tenant_id: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form, for storing with a question or subscription."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ConversationRef:
+        """The reference stored by `to_dict`."""
+        return cls(
+            platform=str(data["platform"]),
+            conversation_id=str(data["conversation_id"]),
+            thread_id=data.get("thread_id"),
+            service_url=data.get("service_url"),
+            tenant_id=data.get("tenant_id"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +91,7 @@ class Reply:
     suggestions: tuple[Suggestion, ...] = field(default_factory=tuple)
     confidence: float | None = None
     hit_id: str | None = None
+    question_id: int | None = None
+    """The logged question this reply answers, so feedback buttons can refer to it."""
+    tentative: bool = False
+    """An answer given with 'you may also mean' because the bot is not fully sure."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "HURIBOT_"
@@ -37,6 +37,41 @@ class Settings(BaseSettings):
         default=None,
         description="A YAML glossary whose entries extend (or, by id, replace) the shipped ones.",
     )
+
+    host: str = Field(default="127.0.0.1", description="Address `huribot serve` listens on.")
+    port: int = Field(default=8080, ge=1, le=65535, description="Port of `huribot serve`.")
+    slack_bot_token: SecretStr | None = Field(default=None, description="xoxb- bot token.")
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="Verifies that HTTP requests come from Slack."
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, description="xapp- token; when set, Slack is reached over Socket Mode."
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        description="Slack Web API base URL (GovSlack, or a fake server in tests).",
+    )
+
+    @property
+    def slack_enabled(self) -> bool:
+        """True when Slack credentials are configured."""
+        return self.slack_bot_token is not None
+
+    @model_validator(mode="after")
+    def _complete_slack(self) -> Settings:
+        if self.slack_bot_token is None:
+            return self
+        if self.slack_app_token is None and self.slack_signing_secret is None:
+            raise ValueError(
+                "HURIBOT_SLACK_SIGNING_SECRET is required for HTTP mode "
+                "(or set HURIBOT_SLACK_APP_TOKEN for Socket Mode)"
+            )
+        return self
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
 
     @field_validator("glossary_path")
     @classmethod
@@ -86,5 +121,6 @@ def load_settings(
         problems = []
         for error in exc.errors():
             field = ".".join(str(part) for part in error["loc"])
-            problems.append(f"{ENV_PREFIX}{field.upper()}: {error['msg']}")
+            name = f"{ENV_PREFIX}{field.upper()}: " if field else ""
+            problems.append(name + str(error["msg"]).removeprefix("Value error, "))
         raise SettingsError("Invalid settings: " + "; ".join(problems)) from exc

@@ -9,6 +9,7 @@ import typer
 from adapters.cli.ask import ask, chat
 from adapters.cli.common import out, with_services
 from adapters.cli.kb import ingest, kb_app
+from adapters.cli.serve import serve
 from adapters.cli.stats import stats
 from adapters.composition import Services
 from bot import __version__
@@ -50,6 +51,7 @@ app.command()(ingest)
 app.command()(ask)
 app.command()(chat)
 app.command()(stats)
+app.command()(serve)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 

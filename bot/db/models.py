@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -101,3 +102,30 @@ class Passage(Base):
     heading_path: Mapped[list[str]] = mapped_column(default=list)
     text: Mapped[str] = mapped_column(Text)
     document: Mapped[GuidanceDocument] = relationship(back_populates="passages")
+
+
+class Question(Base):
+    """Every question a member asked, written before the platform is acknowledged.
+
+    The conversation reference is kept so the Secretariat's answer can reach the asker in the
+    same thread later, even after restarts; `event_key` de-duplicates platform retries.
+    """
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    conversation: Mapped[dict[str, Any]] = mapped_column()
+    user_id: Mapped[str] = mapped_column(String(128), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(8))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    event_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(24), default="received", index=True)
+    reply_kind: Mapped[str | None] = mapped_column(String(16))
+    answer_id: Mapped[str | None] = mapped_column(String(255))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    feedback: Mapped[str | None] = mapped_column(String(24))
+    feedback_by: Mapped[str | None] = mapped_column(String(128))
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

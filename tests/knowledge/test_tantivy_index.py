@@ -18,7 +18,7 @@ from knowledge.query import QueryPlanner
 from knowledge.search_types import DocKind, SearchDoc
 from knowledge.tantivy_index import FieldWeights, TantivyIndex
 
-BODY_ONLY = FieldWeights(question=0, headings=0, body=1)
+BODY_ONLY = FieldWeights(question=0, body=1)
 DOCS_SEED = 2024
 QUERIES_SEED = 2025
 DEPTH = 5

@@ -1,0 +1,38 @@
+"""The one aiohttp web server: health check and the platforms' webhook endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot import __version__
+
+MAX_REQUEST_BYTES = 1024 * 1024
+"""Slack payloads are small; anything larger is refused (413) before it is read."""
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    """200 with the version, for load balancers and Kubernetes probes."""
+    return web.json_response({"status": "ok", "version": __version__})
+
+
+def slack_endpoint(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Events, slash commands and interactivity on one endpoint (bolt tells them apart)."""
+
+    async def handle(request: web.Request) -> web.Response:
+        response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    return handle
+
+
+def build_web_app(*, slack: AsyncApp | None = None) -> web.Application:
+    """The web application; Slack's route exists only when Slack runs in HTTP mode."""
+    application = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    application.router.add_get("/healthz", healthz)
+    if slack is not None:
+        application.router.add_post("/slack/events", slack_endpoint(slack))
+    return application

@@ -1,0 +1,219 @@
+"""The Slack app: a persisting middleware, then listeners that answer, rate and show.
+
+Questions are written to the question log in a global middleware, which runs before bolt
+acknowledges the request, so a crash after the ack never loses one; a repeated event (Slack's
+retries) is acknowledged and dropped there. Listeners then answer and post in the thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import (
+    FEEDBACK_ACTION,
+    RELATED_ACTION,
+    fallback_text,
+    home_view,
+    reply_blocks,
+)
+from adapters.slack.mrkdwn import escape
+from adapters.slack.translate import PLATFORM, question_from_command, question_from_event
+from bot.answering import Answerer
+from bot.assistant import Assistant, Received
+from bot.clock import Clock, system_clock
+from bot.messages import Reply
+from bot.questions import Feedback
+from bot.router import HELP_TEXT
+
+logger = structlog.get_logger(__name__)
+
+RECEIVED_KEY = "huribot_received"
+RATE_LIMIT_RETRIES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SlackConfig:
+    """Credentials and the Web API address (Slack's own, GovSlack's, or a test server)."""
+
+    bot_token: str
+    signing_secret: str | None
+    api_url: str
+
+
+def web_client(config: SlackConfig) -> AsyncWebClient:
+    """A Web API client that waits out rate limits (429 + Retry-After) instead of failing."""
+    return AsyncWebClient(
+        token=config.bot_token,
+        base_url=config.api_url,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+async def post_replies(
+    client: AsyncWebClient, *, channel: str, thread_ts: str | None, replies: list[Reply]
+) -> None:
+    """Post each reply as a Block Kit message in the conversation (and thread) given."""
+    for reply in replies:
+        await client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=fallback_text(reply),
+            blocks=reply_blocks(reply),
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+
+
+class SlackBot:
+    """Registers HuriBot's middleware and listeners on a bolt `AsyncApp`."""
+
+    def __init__(
+        self,
+        *,
+        config: SlackConfig,
+        assistant: Assistant,
+        answerer: Answerer,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._assistant = assistant
+        self._answerer = answerer
+        self._clock = clock
+        self.app = AsyncApp(
+            client=web_client(config),
+            signing_secret=config.signing_secret,
+            request_verification_enabled=config.signing_secret is not None,
+            process_before_response=False,
+        )
+        self._register()
+
+    def _register(self) -> None:
+        app = self.app
+        app.middleware(self._persist_question)
+        app.event("app_mention")(self._answer_event)
+        app.event("message")(self._answer_event)
+        app.event("app_home_opened")(self._publish_home)
+        app.command("/huribot")(self._answer_command)
+        app.action(re.compile(f"^{FEEDBACK_ACTION}_"))(self._rate)
+        app.action(re.compile(f"^{RELATED_ACTION}_"))(self._show_related)
+        app.error(self._log_error)
+
+    async def _persist_question(
+        self, body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Store a question before bolt acknowledges it; drop Slack's retries of stored ones."""
+        now = self._clock()
+        found = question_from_event(body, now=now) or question_from_command(body, now=now)
+        if found is not None:
+            received = await self._assistant.receive(found.message, event_key=found.event_key)
+            if received is None:
+                return BoltResponse(status=200, body="")
+            context[RECEIVED_KEY] = received
+        await next()
+        return None
+
+    async def _answer_event(self, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+        received: Received | None = context.get(RECEIVED_KEY)
+        if received is None:
+            return
+        replies = await self._assistant.respond(received)
+        ref = received.message.ref
+        await post_replies(
+            client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=replies
+        )
+
+    async def _answer_command(
+        self,
+        ack: AsyncAck,
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        received: Received | None = context.get(RECEIVED_KEY)
+        if received is None:
+            await ack(text=HELP_TEXT)
+            return
+        await ack()
+        replies = await self._assistant.respond(received)
+        message = received.message
+        try:
+            echo = await client.chat_postMessage(
+                channel=message.ref.conversation_id,
+                text=f"<@{message.user_id}> asked: {escape(message.text)}",
+            )
+        except SlackApiError as exc:
+            logger.info("slack.command_private", error=exc.response.get("error"))
+            for reply in replies:
+                await respond(text=fallback_text(reply), blocks=reply_blocks(reply))
+            return
+        thread_ts = str(echo["ts"])
+        await self._assistant.questions.move_to_thread(received.question_id, thread_ts)
+        await post_replies(
+            client, channel=message.ref.conversation_id, thread_ts=thread_ts, replies=replies
+        )
+
+    async def _rate(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        feedback = Feedback(action["action_id"].removeprefix(f"{FEEDBACK_ACTION}_"))
+        user = body["user"]["id"]
+        thanks = await self._assistant.feedback(int(action["value"]), feedback, user_id=user)
+        container = body.get("container", {})
+        await client.chat_postEphemeral(
+            channel=container.get("channel_id") or body["channel"]["id"],
+            thread_ts=container.get("thread_ts"),
+            user=user,
+            text=thanks,
+        )
+
+    async def _show_related(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        reply = await self._answerer.present(str(action["value"]))
+        container = body.get("container", {})
+        channel = container.get("channel_id") or body["channel"]["id"]
+        thread = container.get("thread_ts") or container.get("message_ts")
+        if reply is None:
+            await client.chat_postEphemeral(
+                channel=channel,
+                thread_ts=thread,
+                user=body["user"]["id"],
+                text="That item is no longer in the knowledge base.",
+            )
+            return
+        await post_replies(client, channel=channel, thread_ts=thread, replies=[reply])
+
+    async def _publish_home(self, event: dict[str, Any], client: AsyncWebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        recent = await self._assistant.questions.recent(platform=PLATFORM, user_id=event["user"])
+        view = home_view([(q.text, q.status) for q in recent])
+        await client.views_publish(user_id=event["user"], view=view)
+
+    async def _log_error(self, error: Exception, body: dict[str, Any]) -> None:
+        logger.error(
+            "slack.listener_failed",
+            error=repr(error),
+            type=body.get("type"),
+            event=(body.get("event") or {}).get("type"),
+        )

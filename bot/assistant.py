@@ -1,0 +1,63 @@
+"""What adapters call: take a question in (persisted first), answer it, take feedback.
+
+Adapters call `receive` before they acknowledge the platform, so a crash never loses a
+question, then `respond` after acknowledging, and render what it returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import structlog
+
+from bot.messages import IncomingMessage, Reply
+from bot.questions import LOGGED_KINDS, Feedback, QuestionLog
+from bot.router import Router
+
+logger = structlog.get_logger(__name__)
+
+FEEDBACK_THANKS = {
+    Feedback.HELPFUL: "Thanks for the feedback: glad it helped.",
+    Feedback.NOT_HELPFUL: "Thanks for telling us. I've passed your question to the "
+    "Secretariat's moderators, who will answer here in this thread.",
+    Feedback.ASK_SECRETARIAT: "Done: your question is with the Secretariat's moderators. "
+    "Their answer will come back to you in this thread.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A question that was stored and still needs an answer."""
+
+    question_id: int
+    message: IncomingMessage
+
+
+class Assistant:
+    """Ties the router to the question log."""
+
+    def __init__(self, *, router: Router, questions: QuestionLog) -> None:
+        self._router = router
+        self.questions = questions
+
+    async def receive(self, message: IncomingMessage, *, event_key: str | None) -> Received | None:
+        """Store the question; None for a platform retry of one already stored."""
+        question_id = await self.questions.record(message, event_key=event_key)
+        if question_id is None:
+            return None
+        return Received(question_id=question_id, message=message)
+
+    async def respond(self, received: Received) -> list[Reply]:
+        """Answer a stored question and note the answer in the log."""
+        replies = await self._router.handle(received.message)
+        stamped = [dataclasses.replace(r, question_id=received.question_id) for r in replies]
+        for reply in stamped:
+            if reply.kind in LOGGED_KINDS:
+                await self.questions.record_reply(received.question_id, reply)
+        return stamped
+
+    async def feedback(self, question_id: int, feedback: Feedback, *, user_id: str) -> str:
+        """Store a rating and return the short acknowledgement to show the member."""
+        await self.questions.record_feedback(question_id, feedback, user_id=user_id)
+        return FEEDBACK_THANKS[feedback]

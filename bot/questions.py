@@ -1,0 +1,132 @@
+"""The question log: every question, what the bot replied, and what the member thought of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock, system_clock
+from bot.db.engine import Database
+from bot.db.models import Question
+from bot.messages import IncomingMessage, Reply, ReplyKind
+
+logger = structlog.get_logger(__name__)
+
+
+class QuestionStatus(StrEnum):
+    """Where a question stands; the moderation queue works on `open` ones."""
+
+    RECEIVED = "received"
+    ANSWERED_BY_BOT = "answered-by-bot"
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    ANSWERED = "answered"
+    DISMISSED = "dismissed"
+
+
+class Feedback(StrEnum):
+    """The buttons under an answer."""
+
+    HELPFUL = "helpful"
+    NOT_HELPFUL = "not_helpful"
+    ASK_SECRETARIAT = "ask_secretariat"
+
+
+NEEDS_SECRETARIAT = frozenset({Feedback.NOT_HELPFUL, Feedback.ASK_SECRETARIAT})
+LOGGED_KINDS = frozenset({ReplyKind.ANSWER, ReplyKind.ABSTAIN})
+
+
+class UnknownQuestionError(LookupError):
+    """No question has that id."""
+
+
+class QuestionLog:
+    """Writes and reads questions; every write is its own committed transaction."""
+
+    def __init__(self, *, database: Database, clock: Clock = system_clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def record(self, message: IncomingMessage, *, event_key: str | None) -> int | None:
+        """Persist a question; None when `event_key` was seen before (a platform retry)."""
+        question = Question(
+            platform=message.ref.platform,
+            conversation=message.ref.to_dict(),
+            user_id=message.user_id,
+            text=message.text,
+            language=message.language,
+            received_at=message.received_at,
+            event_key=event_key,
+            status=QuestionStatus.RECEIVED.value,
+        )
+        try:
+            async with self._database.transaction() as session:
+                session.add(question)
+        except IntegrityError:
+            logger.info("question.duplicate", event_key=event_key)
+            return None
+        return question.id
+
+    async def record_reply(self, question_id: int, reply: Reply) -> None:
+        """Note what the bot replied; an abstention opens the question for the Secretariat."""
+        async with self._database.transaction() as session:
+            question = await self._get(session, question_id)
+            question.reply_kind = reply.kind.value
+            question.answer_id = reply.hit_id
+            question.confidence = reply.confidence
+            question.answered_at = self._clock()
+            if reply.kind is ReplyKind.ABSTAIN:
+                question.status = QuestionStatus.OPEN.value
+            elif reply.kind is ReplyKind.ANSWER:
+                question.status = QuestionStatus.ANSWERED_BY_BOT.value
+
+    async def record_feedback(
+        self, question_id: int, feedback: Feedback, *, user_id: str
+    ) -> Question:
+        """Store a member's rating; *Not helpful* and *Ask the Secretariat* open the question."""
+        async with self._database.transaction() as session:
+            question = await self._get(session, question_id)
+            question.feedback = feedback.value
+            question.feedback_by = user_id
+            question.feedback_at = self._clock()
+            if feedback in NEEDS_SECRETARIAT and question.status in {
+                QuestionStatus.RECEIVED.value,
+                QuestionStatus.ANSWERED_BY_BOT.value,
+            }:
+                question.status = QuestionStatus.OPEN.value
+            logger.info("question.feedback", question=question_id, feedback=feedback.value)
+            return question
+
+    async def move_to_thread(self, question_id: int, thread_id: str) -> None:
+        """Record the thread a question now lives in (a slash command's echo message)."""
+        async with self._database.transaction() as session:
+            question = await self._get(session, question_id)
+            question.conversation = {**question.conversation, "thread_id": thread_id}
+
+    async def get(self, question_id: int) -> Question:
+        """One question, or UnknownQuestionError."""
+        async with self._database.sessions() as session:
+            return await self._get(session, question_id)
+
+    async def recent(self, *, platform: str, user_id: str, limit: int = 5) -> Sequence[Question]:
+        """A member's latest questions, newest first (for the App Home)."""
+        async with self._database.sessions() as session:
+            rows = await session.scalars(
+                select(Question)
+                .where(Question.platform == platform, Question.user_id == user_id)
+                .order_by(Question.received_at.desc(), Question.id.desc())
+                .limit(limit)
+            )
+            return rows.all()
+
+    @staticmethod
+    async def _get(session: AsyncSession, question_id: int) -> Question:
+        question = await session.get(Question, question_id)
+        if question is None:
+            raise UnknownQuestionError(f"No question has the id {question_id}.")
+        return question
