@@ -11,7 +11,10 @@ from bot.answering import Answerer
 from bot.assistant import Assistant
 from bot.calibration import load_calibration
 from bot.db.engine import Database
+from bot.grouping import Similarity
 from bot.knowledge_service import KnowledgeService
+from bot.messages import ConversationRef
+from bot.moderation import Moderation, Moderators
 from bot.policy import AnsweringPolicy
 from bot.questions import QuestionLog
 from bot.router import Router
@@ -31,6 +34,7 @@ class Services:
     answerer: Answerer
     router: Router
     assistant: Assistant
+    moderation: Moderation
 
 
 def build_answerer(
@@ -43,6 +47,13 @@ def build_answerer(
     return knowledge, Answerer(knowledge=knowledge, policy=policy)
 
 
+def moderators_conversation(settings: Settings) -> ConversationRef | None:
+    """Where new question groups are announced (the Slack moderators' channel, if set)."""
+    if settings.slack_moderators_channel is None:
+        return None
+    return ConversationRef(platform="slack", conversation_id=settings.slack_moderators_channel)
+
+
 @asynccontextmanager
 async def open_services(settings: Settings, *, load_index: bool = True) -> AsyncIterator[Services]:
     """Upgrade the database, build the index from it, and close everything afterwards."""
@@ -53,7 +64,17 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
         if load_index:
             await knowledge.load_index()
         router = Router(answerer=answerer, max_question_chars=settings.max_question_chars)
-        assistant = Assistant(router=router, questions=QuestionLog(database=database))
+        moderation = Moderation(
+            database=database,
+            knowledge=knowledge,
+            answerer=answerer,
+            similarity=Similarity(planner=answerer.planner),
+            moderators=Moderators(ids=settings.moderator_ids),
+            moderators_conversation=moderators_conversation(settings),
+        )
+        assistant = Assistant(
+            router=router, questions=QuestionLog(database=database), moderation=moderation
+        )
         yield Services(
             settings=settings,
             database=database,
@@ -61,6 +82,7 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
             answerer=answerer,
             router=router,
             assistant=assistant,
+            moderation=moderation,
         )
     finally:
         await database.dispose()

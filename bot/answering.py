@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from bot.knowledge_service import KnowledgeService
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.policy import AnsweringPolicy, Decision, Verdict
+from knowledge.query import QueryPlanner
 from knowledge.search_types import Hit, SearchDoc
 
 MAX_SUGGESTIONS = 3
@@ -26,6 +27,11 @@ class Answerer:
     def __init__(self, *, knowledge: KnowledgeService, policy: AnsweringPolicy) -> None:
         self._knowledge = knowledge
         self._policy = policy
+
+    @property
+    def planner(self) -> QueryPlanner:
+        """The query analysis the policy uses (shared with question grouping)."""
+        return self._policy.planner
 
     def assess(
         self, question: str, *, top_k: int = CANDIDATES, language: str | None = None

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import structlog
 
-from bot.messages import IncomingMessage, Reply
-from bot.questions import LOGGED_KINDS, Feedback, QuestionLog
+from bot.messages import IncomingMessage, Reply, ReplyKind
+from bot.moderation import Moderation
+from bot.questions import LOGGED_KINDS, NEEDS_SECRETARIAT, Feedback, QuestionLog
 from bot.router import Router
 
 logger = structlog.get_logger(__name__)
@@ -37,9 +38,12 @@ class Received:
 class Assistant:
     """Ties the router to the question log."""
 
-    def __init__(self, *, router: Router, questions: QuestionLog) -> None:
+    def __init__(
+        self, *, router: Router, questions: QuestionLog, moderation: Moderation | None = None
+    ) -> None:
         self._router = router
         self.questions = questions
+        self.moderation = moderation
 
     async def receive(self, message: IncomingMessage, *, event_key: str | None) -> Received | None:
         """Store the question; None for a platform retry of one already stored."""
@@ -55,9 +59,17 @@ class Assistant:
         for reply in stamped:
             if reply.kind in LOGGED_KINDS:
                 await self.questions.record_reply(received.question_id, reply)
+            if reply.kind is ReplyKind.ABSTAIN:
+                await self._to_secretariat(received.question_id)
         return stamped
 
     async def feedback(self, question_id: int, feedback: Feedback, *, user_id: str) -> str:
         """Store a rating and return the short acknowledgement to show the member."""
         await self.questions.record_feedback(question_id, feedback, user_id=user_id)
+        if feedback in NEEDS_SECRETARIAT:
+            await self._to_secretariat(question_id)
         return FEEDBACK_THANKS[feedback]
+
+    async def _to_secretariat(self, question_id: int) -> None:
+        if self.moderation is not None:
+            await self.moderation.open_question(question_id)

@@ -68,6 +68,7 @@ def _reply_values(record: ReplyRecord, content_hash: str) -> dict[str, object]:
         "status": record.status.value,
         "last_reviewed": record.last_reviewed,
         "review_by": record.review_by,
+        "owner": record.owner,
         "origin": record.origin,
         "content_hash": content_hash,
     }

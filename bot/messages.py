@@ -95,3 +95,23 @@ class Reply:
     """The logged question this reply answers, so feedback buttons can refer to it."""
     tentative: bool = False
     """An answer given with 'you may also mean' because the bot is not fully sure."""
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    """JSON-ready form of a reply, for the outbox."""
+    return dataclasses.asdict(reply)
+
+
+def reply_from_dict(data: Mapping[str, Any]) -> Reply:
+    """The reply stored by `reply_to_dict`."""
+    return Reply(
+        kind=ReplyKind(data["kind"]),
+        text=str(data["text"]),
+        answer_md=str(data.get("answer_md", "")),
+        sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
+        suggestions=tuple(Suggestion(**s) for s in data.get("suggestions", ())),
+        confidence=data.get("confidence"),
+        hit_id=data.get("hit_id"),
+        question_id=data.get("question_id"),
+        tentative=bool(data.get("tentative", False)),
+    )

@@ -40,7 +40,7 @@ class AnsweringPolicy:
     """Turns hits into a calibrated confidence in [0, 1] and a decision."""
 
     def __init__(self, *, planner: QueryPlanner, model: CalibrationModel) -> None:
-        self._planner = planner
+        self.planner = planner
         self._model = model
 
     def decide(
@@ -52,9 +52,9 @@ class AnsweringPolicy:
         language: str | None = None,
     ) -> Verdict:
         """Answer when confident, answer with alternatives when unsure, else abstain."""
-        plan = self._planner.plan(query, language=language)
+        plan = self.planner.plan(query, language=language)
         features = match_features(
-            self._planner,
+            self.planner,
             plan,
             hits,
             frequency=index.document_frequency,

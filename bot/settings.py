@@ -52,6 +52,31 @@ class Settings(BaseSettings):
         description="Slack Web API base URL (GovSlack, or a fake server in tests).",
     )
 
+    moderators: str = Field(
+        default="",
+        description="Comma-separated moderators as platform:user, e.g. slack:U0123,teams:<aad id>.",
+    )
+    slack_moderators_channel: str | None = Field(
+        default=None, description="Slack channel id where new question groups are posted."
+    )
+    moderation_reminder_days: int = Field(
+        default=3, ge=1, le=90, description="Re-post open groups untouched for this many days."
+    )
+
+    @property
+    def moderator_ids(self) -> frozenset[str]:
+        """Configured moderators as `platform:user` strings."""
+        return frozenset(m.strip() for m in self.moderators.split(",") if m.strip())
+
+    @field_validator("moderators")
+    @classmethod
+    def _qualified_moderators(cls, value: str) -> str:
+        for item in filter(None, (m.strip() for m in value.split(","))):
+            platform, _, user = item.partition(":")
+            if platform not in {"slack", "teams"} or not user:
+                raise ValueError(f"'{item}' should look like slack:U0123 or teams:<aad id>")
+        return value
+
     @property
     def slack_enabled(self) -> bool:
         """True when Slack credentials are configured."""

@@ -43,6 +43,8 @@ class ReplyRecord:
     status: ReplyStatus = ReplyStatus.PUBLISHED
     last_reviewed: date | None = None
     review_by: date | None = None
+    owner: str | None = None
+    """Who in the Secretariat keeps this reply up to date."""
     origin: str = ""
     """Where the record was read from (file name, with line for bulk files); for messages."""
 
@@ -60,6 +62,7 @@ class ReplyRecord:
             self.status.value,
             str(self.last_reviewed),
             str(self.review_by),
+            str(self.owner),
         )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import structlog
 import tantivy
 
+from knowledge.doc_analysis import AnalysedDoc, DocAnalyser
 from knowledge.index import IndexStats, SearchFilters
 from knowledge.query import QueryPlan, QueryPlanner, WeightedTerm
 from knowledge.search_types import Hit, SearchDoc
@@ -100,6 +101,7 @@ class TantivyIndex:
         reply_lift: float = 0.02,
         writer_heap_bytes: int = 100_000_000,
         writer_threads: int = 2,
+        analysis_workers: int = 2,
         directory: Path | None = None,
     ) -> None:
         """`directory` holds the index files (a fresh temporary folder inside it, removed at
@@ -107,6 +109,8 @@ class TantivyIndex:
         self._planner = planner
         self._weights = weights or FieldWeights()
         self._reply_lift = reply_lift
+        self._analyser = DocAnalyser(keep_whole=planner.glossary.acronyms())
+        self._analysis_workers = analysis_workers
         self._schema = _schema()
         self._folder = tempfile.TemporaryDirectory(prefix="huribot-index-", dir=directory)
         self._index = tantivy.Index(self._schema, path=self._folder.name)
@@ -119,10 +123,10 @@ class TantivyIndex:
         whole knowledge base loads as one batch). Ids must be unique within a call."""
         replacing = self._stats.documents > 0
         added = 0
-        for doc in docs:
+        for analysed in self._analyser.analyse_many(docs, workers=self._analysis_workers):
             if replacing:
-                self._writer.delete_documents_by_term("id", doc.id)
-            self._writer.add_document(self._document(doc))
+                self._writer.delete_documents_by_term("id", analysed.doc.id)
+            self._writer.add_document(self._document(analysed))
             added += 1
         if added:
             self._commit()
@@ -152,7 +156,7 @@ class TantivyIndex:
         self, plan: QueryPlan, *, top_k: int = 10, filters: SearchFilters | None = None
     ) -> Sequence[Hit]:
         """Search with an already analysed query (lets callers reuse one analysis)."""
-        if not plan.terms:
+        if not plan.terms or top_k < 1:
             return []
         query = self._query(plan.terms, filters)
         searcher = self._searcher
@@ -178,16 +182,14 @@ class TantivyIndex:
             return 0
         return self._count(tantivy.Query.term_query(self._schema, "body", term))
 
-    def _document(self, doc: SearchDoc) -> tantivy.Document:
-        analyzer = self._planner.analyzer_for(doc.language)
+    def _document(self, analysed: AnalysedDoc) -> tantivy.Document:
+        doc = analysed.doc
         document = tantivy.Document()
         document.add_text("id", doc.id)
         document.add_text("kind", doc.kind)
         document.add_text("lang", doc.language)
-        question = " ".join(analyzer.terms(" \n ".join((doc.title, *doc.alt_titles))))
-        headings = analyzer.terms(" \n ".join(doc.heading_path))
-        document.add_text("question", question)
-        document.add_text("body", " ".join((question, *headings, *analyzer.terms(doc.text))))
+        document.add_text("question", analysed.question)
+        document.add_text("body", analysed.body)
         document.add_float("lift", self._reply_lift if doc.kind == "reply" else 0.0)
         document.add_text("payload", _payload(doc))
         return document

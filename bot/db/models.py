@@ -9,7 +9,6 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -20,6 +19,8 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.db.types import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -57,11 +58,12 @@ class ConsolidatedReply(Base):
     status: Mapped[str] = mapped_column(String(16), default="published", index=True)
     last_reviewed: Mapped[date | None] = mapped_column(Date)
     review_by: Mapped[date | None] = mapped_column(Date)
+    owner: Mapped[str | None] = mapped_column(String(160))
     origin: Mapped[str] = mapped_column(String(500), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        UTCDateTime, server_default=func.now(), onupdate=func.now()
     )
 
 
@@ -78,7 +80,7 @@ class GuidanceDocument(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     origin: Mapped[str] = mapped_column(String(500), default="")
     ingested_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+        UTCDateTime, server_default=func.now(), onupdate=func.now()
     )
     passages: Mapped[list[Passage]] = relationship(
         back_populates="document",
@@ -119,13 +121,72 @@ class Question(Base):
     user_id: Mapped[str] = mapped_column(String(128), index=True)
     text: Mapped[str] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(8))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     event_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     status: Mapped[str] = mapped_column(String(24), default="received", index=True)
     reply_kind: Mapped[str | None] = mapped_column(String(16))
     answer_id: Mapped[str | None] = mapped_column(String(255))
     confidence: Mapped[float | None] = mapped_column(Float)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     feedback: Mapped[str | None] = mapped_column(String(24))
     feedback_by: Mapped[str | None] = mapped_column(String(128))
-    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_group.id", ondelete="SET NULL"), index=True
+    )
+
+
+class QuestionGroup(Base):
+    """Open questions that mean the same thing, answered once by a moderator."""
+
+    __tablename__ = "question_group"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(24), default="open", index=True)
+    title: Mapped[str] = mapped_column(Text)
+    """The first wording, shown to moderators."""
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    assigned_to: Mapped[str | None] = mapped_column(String(160))
+    reply_slug: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    card: Mapped[dict[str, Any] | None] = mapped_column()
+    """Where the moderators' card about this group was posted (platform, channel, message)."""
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEvent(Base):
+    """Who changed what, when, with the state before and after."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200), index=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column()
+    after: Mapped[dict[str, Any] | None] = mapped_column()
+
+
+class OutboxMessage(Base):
+    """A message to deliver to a conversation, sent at least once and recorded exactly once.
+
+    The idempotency key (e.g. `answer:group:5:question:12`) makes enqueueing the same
+    notification twice a no-op; a dispatcher delivers pending rows through the adapters.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    platform: Mapped[str] = mapped_column(String(16), index=True)
+    conversation: Mapped[dict[str, Any]] = mapped_column()
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -27,6 +27,7 @@ FRONT_MATTER_KEYS = (
     "last_reviewed",
     "review_by",
     "sources",
+    "owner",
 )
 BULK_KEYS = (*FRONT_MATTER_KEYS, "answer")
 LANGUAGES = ("en", "fr", "es")
@@ -201,6 +202,7 @@ def build_reply(
         status=ReplyStatus(checker.choice("status", _STATUSES, ReplyStatus.PUBLISHED.value)),
         last_reviewed=checker.date("last_reviewed"),
         review_by=checker.date("review_by"),
+        owner=checker.text("owner"),
         origin=origin,
     )
     if record.last_reviewed and record.review_by and record.review_by < record.last_reviewed:

@@ -131,7 +131,7 @@ def test_all_problems_of_all_files_are_raised_and_nothing_returned(tmp_path: Pat
 
     assert [str(problem) for problem in error.problems] == [
         "a-bad.md:3: unknown key 'colour' (known: id, question, alt_questions, tags, language, "
-        "status, last_reviewed, review_by, sources)",
+        "status, last_reviewed, review_by, sources, owner)",
         "c-bad.csv:2: answer is empty",
         "d-broken.docx: cannot read .docx file: it is not a valid Word file (not a zip archive)",
         "e-empty.txt: the document has no text",

@@ -1,0 +1,359 @@
+"""The moderation queue: open questions grouped, answered once, every asker notified.
+
+Only moderators may answer, link, assign or dismiss; every such change is written to the
+audit trail in the same transaction. Answers become (or extend) consolidated replies, are
+indexed at once, and reach each asker through the outbox in their original thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.answering import Answerer
+from bot.audit import record_audit
+from bot.clock import Clock, system_clock
+from bot.db.engine import Database
+from bot.db.models import Question, QuestionGroup
+from bot.grouping import Similarity
+from bot.kb_queries import get_reply
+from bot.knowledge_service import KnowledgeService
+from bot.messages import ConversationRef, Reply, reply_to_dict
+from bot.outbox import enqueue
+from bot.questions import QuestionStatus
+from knowledge.records import IngestBatch, ReplyRecord, ReplyStatus, SourceLink
+from knowledge.search_types import Hit
+
+logger = structlog.get_logger(__name__)
+
+ACTIVE = (QuestionStatus.OPEN.value, QuestionStatus.ASSIGNED.value)
+REVIEW_PERIOD = timedelta(days=365)
+CANDIDATE_GROUPS = 300
+
+
+class NotAModeratorError(PermissionError):
+    """Raised when someone who is not a moderator tries a moderator's action."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Sorry, only the Secretariat's moderators can do that. If you think you should be "
+            "one, ask the Secretariat to add you."
+        )
+
+
+class UnknownGroupError(LookupError):
+    """No question group has that id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Moderators:
+    """Who may moderate: `platform:user` ids (e.g. `slack:U123`, `teams:<aad id>`).
+
+    The command line is run by operators on the server, so `cli:` actors are moderators."""
+
+    ids: frozenset[str] = frozenset()
+
+    def allows(self, platform: str, user_id: str) -> bool:
+        """True for configured moderators and operators at the command line."""
+        return platform == "cli" or f"{platform}:{user_id}" in self.ids
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is acting, for permission checks and the audit trail."""
+
+    platform: str
+    user_id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """A group as moderators see it: every wording, how many asked, the bot's candidates."""
+
+    group: QuestionGroup
+    questions: Sequence[Question]
+    candidates: Sequence[Hit] = field(default_factory=tuple)
+
+    @property
+    def wordings(self) -> list[str]:
+        """Distinct wordings, in the order they were asked."""
+        return list(dict.fromkeys(q.text for q in self.questions))
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerDraft:
+    """What a moderator writes when answering a group."""
+
+    answer_md: str
+    question: str | None = None
+    tags: tuple[str, ...] = ()
+    sources: tuple[SourceLink, ...] = ()
+
+
+def _snapshot(group: QuestionGroup) -> dict[str, Any]:
+    return {"status": group.status, "assigned_to": group.assigned_to, "reply": group.reply_slug}
+
+
+def _slug_for(group: QuestionGroup, question: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", question.casefold()).strip("-")[:60].strip("-")
+    return f"q{group.id}-{words}" if words else f"q{group.id}"
+
+
+class Moderation:
+    """Groups open questions and carries out moderators' decisions."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        knowledge: KnowledgeService,
+        answerer: Answerer,
+        similarity: Similarity,
+        moderators: Moderators,
+        moderators_conversation: ConversationRef | None = None,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._database = database
+        self._knowledge = knowledge
+        self._answerer = answerer
+        self._similarity = similarity
+        self.moderators = moderators
+        self.moderators_conversation = moderators_conversation
+        self._clock = clock
+
+    async def open_question(self, question_id: int) -> tuple[int, bool]:
+        """Put an open question in the group of a near-duplicate, or a new group; returns
+        (group id, whether the group is new). A new group is announced to the moderators."""
+        now = self._clock()
+        async with self._database.transaction() as session:
+            question = await session.get(Question, question_id)
+            if question is None:
+                raise LookupError(f"No question has the id {question_id}.")
+            if question.group_id is not None:
+                return question.group_id, False
+            group = await self._similar_group(session, question.text)
+            created = group is None
+            if group is None:
+                group = QuestionGroup(
+                    status=QuestionStatus.OPEN.value,
+                    title=question.text,
+                    language=question.language or "en",
+                    created_at=now,
+                    updated_at=now,
+                )
+                session.add(group)
+                await session.flush()
+                await self._announce(session, group)
+            question.group_id = group.id
+            question.status = group.status
+            group.updated_at = now
+            logger.info("moderation.grouped", question=question_id, group=group.id, new=created)
+            return group.id, created
+
+    async def _similar_group(self, session: AsyncSession, text: str) -> QuestionGroup | None:
+        groups = (
+            await session.scalars(
+                select(QuestionGroup)
+                .where(QuestionGroup.status.in_(ACTIVE))
+                .order_by(QuestionGroup.updated_at.desc())
+                .limit(CANDIDATE_GROUPS)
+            )
+        ).all()
+        best: tuple[float, QuestionGroup] | None = None
+        for group in groups:
+            wordings = await session.scalars(
+                select(Question.text).where(Question.group_id == group.id)
+            )
+            score = self._similarity.best(text, [group.title, *wordings])
+            if score >= self._similarity.threshold and (best is None or score > best[0]):
+                best = (score, group)
+        return best[1] if best else None
+
+    async def _announce(self, session: AsyncSession, group: QuestionGroup) -> None:
+        if self.moderators_conversation is None:
+            return
+        await enqueue(
+            session,
+            key=f"group-card:{group.id}",
+            ref=self.moderators_conversation,
+            payload={"kind": "group_card", "group_id": group.id},
+            now=self._clock(),
+        )
+
+    async def groups(self, *, statuses: Sequence[str] = ACTIVE) -> list[GroupView]:
+        """Groups of the given statuses, most recently active first."""
+        async with self._database.sessions() as session:
+            groups = (
+                await session.scalars(
+                    select(QuestionGroup)
+                    .where(QuestionGroup.status.in_(statuses))
+                    .order_by(QuestionGroup.updated_at.desc(), QuestionGroup.id.desc())
+                )
+            ).all()
+            return [GroupView(g, await self._questions(session, g.id)) for g in groups]
+
+    async def view(self, group_id: int, *, candidates: int = 3) -> GroupView:
+        """One group with its questions and the bot's best candidate answers."""
+        async with self._database.sessions() as session:
+            group = await self._group(session, group_id)
+            questions = await self._questions(session, group_id)
+        hits = self._knowledge.search(group.title, top_k=candidates) if candidates else ()
+        return GroupView(group, questions, hits)
+
+    async def assign(self, group_id: int, actor: Actor) -> None:
+        """Mark a group as taken by a moderator."""
+        await self._change(group_id, actor, "assign", status=QuestionStatus.ASSIGNED.value)
+
+    async def dismiss(self, group_id: int, actor: Actor) -> None:
+        """Close a group without an answer (spam, out of scope, duplicate of a closed one)."""
+        await self._change(group_id, actor, "dismiss", status=QuestionStatus.DISMISSED.value)
+
+    async def answer(self, group_id: int, draft: AnswerDraft, actor: Actor) -> str:
+        """Answer a group with a new consolidated reply; returns the reply's id."""
+        self._check(actor)
+        view = await self.view(group_id, candidates=0)
+        question = draft.question or view.group.title
+        today = self._clock().date()
+        record = ReplyRecord(
+            slug=view.group.reply_slug or _slug_for(view.group, question),
+            question=question,
+            answer_md=draft.answer_md,
+            alt_questions=tuple(w for w in view.wordings if w != question),
+            tags=draft.tags,
+            language=view.group.language,
+            sources=draft.sources,
+            status=ReplyStatus.PUBLISHED,
+            last_reviewed=today,
+            review_by=today + REVIEW_PERIOD,
+            owner=str(actor),
+            origin=f"moderation:group:{group_id}",
+        )
+        await self._knowledge.ingest(IngestBatch(replies=(record,)))
+        await self._resolve(view, record.slug, actor, action="answer")
+        return record.slug
+
+    async def link(self, group_id: int, reply_slug: str, actor: Actor) -> None:
+        """Answer a group with an existing reply, adding the askers' wordings to it."""
+        self._check(actor)
+        view = await self.view(group_id, candidates=0)
+        async with self._database.sessions() as session:
+            reply = await get_reply(session, reply_slug)
+        known = {reply.question, *reply.alt_questions}
+        record = ReplyRecord(
+            slug=reply.slug,
+            question=reply.question,
+            answer_md=reply.answer_md,
+            alt_questions=(*reply.alt_questions, *(w for w in view.wordings if w not in known)),
+            tags=tuple(reply.tags),
+            language=reply.language,
+            sources=tuple(SourceLink(title=s["title"], url=s["url"]) for s in reply.sources),
+            status=ReplyStatus(reply.status),
+            last_reviewed=reply.last_reviewed,
+            review_by=reply.review_by,
+            owner=reply.owner,
+            origin=reply.origin,
+        )
+        await self._knowledge.ingest(IngestBatch(replies=(record,)))
+        await self._resolve(view, reply_slug, actor, action="link")
+
+    async def _resolve(self, view: GroupView, slug: str, actor: Actor, *, action: str) -> None:
+        """Close the group and its questions, and queue the answer to every asker."""
+        now = self._clock()
+        presented = await self._answerer.present(slug)
+        if presented is None:
+            raise LookupError(f"No published reply has the id {slug!r}.")
+        async with self._database.transaction() as session:
+            group = await self._group(session, view.group.id)
+            before = _snapshot(group)
+            group.status = QuestionStatus.ANSWERED.value
+            group.reply_slug = slug
+            group.answered_at = group.updated_at = now
+            for question in await self._questions(session, group.id):
+                question.status = QuestionStatus.ANSWERED.value
+                await enqueue(
+                    session,
+                    key=f"answer:group:{group.id}:question:{question.id}",
+                    ref=ConversationRef.from_dict(question.conversation),
+                    payload={
+                        "kind": "reply",
+                        "reply": reply_to_dict(_notification(question, presented)),
+                    },
+                    now=now,
+                )
+            record_audit(
+                session,
+                at=now,
+                actor=str(actor),
+                action=action,
+                target=f"group:{group.id}",
+                before=before,
+                after=_snapshot(group),
+            )
+        logger.info(
+            "moderation.answered", group=view.group.id, reply=slug, askers=len(view.questions)
+        )
+
+    async def _change(self, group_id: int, actor: Actor, action: str, *, status: str) -> None:
+        self._check(actor)
+        now = self._clock()
+        async with self._database.transaction() as session:
+            group = await self._group(session, group_id)
+            before = _snapshot(group)
+            group.status = status
+            group.updated_at = now
+            if action == "assign":
+                group.assigned_to = str(actor)
+            for question in await self._questions(session, group_id):
+                question.status = status
+            record_audit(
+                session,
+                at=now,
+                actor=str(actor),
+                action=action,
+                target=f"group:{group_id}",
+                before=before,
+                after=_snapshot(group),
+            )
+
+    def _check(self, actor: Actor) -> None:
+        if not self.moderators.allows(actor.platform, actor.user_id):
+            logger.info("moderation.refused", actor=str(actor))
+            raise NotAModeratorError()
+
+    @staticmethod
+    async def _group(session: AsyncSession, group_id: int) -> QuestionGroup:
+        group = await session.get(QuestionGroup, group_id)
+        if group is None:
+            raise UnknownGroupError(f"No question group has the id {group_id}.")
+        return group
+
+    @staticmethod
+    async def _questions(session: AsyncSession, group_id: int) -> Sequence[Question]:
+        return (
+            await session.scalars(
+                select(Question).where(Question.group_id == group_id).order_by(Question.id)
+            )
+        ).all()
+
+
+def _notification(question: Question, answer: Reply) -> Reply:
+    """The Secretariat's answer, addressed to one asker in their thread."""
+    intro = f"The Secretariat has answered your question “{question.text}”:"
+    return Reply(
+        kind=answer.kind,
+        text=f"{intro}\n\n{answer.text}",
+        answer_md=f"**{intro}**\n\n{answer.answer_md}",
+        sources=answer.sources,
+        hit_id=answer.hit_id,
+        question_id=question.id,
+    )

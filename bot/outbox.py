@@ -1,0 +1,126 @@
+"""Messages waiting to be delivered, kept in the database so none is lost across restarts.
+
+Enqueueing is idempotent by key; `claim_due` hands each due message to exactly one dispatcher
+even when several bot processes share one PostgreSQL (row locks with SKIP LOCKED); failures
+are retried with exponential back-off and given up after `MAX_ATTEMPTS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import OutboxMessage
+from bot.messages import ConversationRef
+
+logger = structlog.get_logger(__name__)
+
+MAX_ATTEMPTS = 6
+FIRST_RETRY = timedelta(seconds=30)
+LEASE = timedelta(minutes=5)
+"""A claimed message not confirmed within this time (its dispatcher died) is claimed again."""
+
+
+class OutboxStatus:
+    """Delivery states."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    ref: ConversationRef,
+    payload: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Queue a message in the caller's transaction; False when the key was queued before."""
+    existing = await session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
+    )
+    if existing is not None:
+        return False
+    session.add(
+        OutboxMessage(
+            idempotency_key=key,
+            platform=ref.platform,
+            conversation=ref.to_dict(),
+            payload=payload,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    return True
+
+
+async def claim_due(
+    session: AsyncSession, *, platforms: Sequence[str], now: datetime, limit: int = 50
+) -> list[OutboxMessage]:
+    """Mark as sending the due messages for these platforms. Each row is claimed with a
+    conditional update, so of several dispatchers exactly one wins it; on PostgreSQL the rows
+    are also locked with SKIP LOCKED so dispatchers do not even wait for each other."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.platform.in_(platforms),
+        )
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = []
+    for message in (await session.scalars(query)).all():
+        won = await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.status == message.status,
+                OutboxMessage.next_attempt_at == message.next_attempt_at,
+            )
+            .values(
+                status=OutboxStatus.SENDING,
+                attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=now + LEASE,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if won.rowcount == 1:  # type: ignore[attr-defined]
+            await session.refresh(message)
+            claimed.append(message)
+    return claimed
+
+
+def mark_sent(message: OutboxMessage, *, now: datetime) -> None:
+    """Delivered."""
+    message.status = OutboxStatus.SENT
+    message.sent_at = now
+    message.last_error = None
+
+
+def mark_failed(message: OutboxMessage, *, error: str, now: datetime) -> None:
+    """Retry later with back-off, or give up after MAX_ATTEMPTS (logged for operators)."""
+    message.last_error = error[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.FAILED
+        logger.error(
+            "outbox.gave_up",
+            key=message.idempotency_key,
+            attempts=message.attempts,
+            error=message.last_error,
+        )
+        return
+    message.status = OutboxStatus.PENDING
+    message.next_attempt_at = now + FIRST_RETRY * (2 ** (message.attempts - 1))

@@ -1,0 +1,184 @@
+"""The unanswered-questions loop through the core, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from adapters.composition import build_answerer
+from bot.assistant import Assistant
+from bot.audit import audit_trail
+from bot.db.engine import Database
+from bot.db.models import OutboxMessage, Question
+from bot.grouping import Similarity
+from bot.messages import ConversationRef, IncomingMessage, ReplyKind, reply_from_dict
+from bot.moderation import Actor, AnswerDraft, Moderation, Moderators, NotAModeratorError
+from bot.questions import Feedback, QuestionLog
+from bot.router import Router
+from knowledge.records import SourceLink
+from tests.corpus import SMALL_BATCH
+
+MODERATOR = Actor("slack", "UMOD")
+MEMBER = Actor("slack", "UMEMBER")
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+MODS_CHANNEL = ConversationRef(platform="slack", conversation_id="CMODS")
+
+
+class Loop:
+    """The core wired as in production, with a fixed clock."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.knowledge, self.answerer = build_answerer(database)
+        self.moderation = Moderation(
+            database=database,
+            knowledge=self.knowledge,
+            answerer=self.answerer,
+            similarity=Similarity(planner=self.answerer.planner),
+            moderators=Moderators(ids=frozenset({"slack:UMOD"})),
+            moderators_conversation=MODS_CHANNEL,
+            clock=lambda: NOW,
+        )
+        self.assistant = Assistant(
+            router=Router(answerer=self.answerer),
+            questions=QuestionLog(database=database, clock=lambda: NOW),
+            moderation=self.moderation,
+        )
+
+    async def ask(self, text: str, *, user: str, thread: str) -> int:
+        ref = ConversationRef(platform="slack", conversation_id="CGEN", thread_id=thread)
+        message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=NOW)
+        received = await self.assistant.receive(message, event_key=f"slack:{thread}")
+        assert received is not None
+        await self.assistant.respond(received)
+        return received.question_id
+
+    async def outbox(self) -> list[OutboxMessage]:
+        async with self.database.sessions() as session:
+            return list(
+                (await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all()
+            )
+
+    async def question(self, question_id: int) -> Question:
+        return await self.assistant.questions.get(question_id)
+
+
+@pytest.fixture
+async def loop(database: Database) -> Loop:
+    wired = Loop(database)
+    await wired.knowledge.ingest(SMALL_BATCH)
+    return wired
+
+
+async def test_paraphrases_join_one_group_announced_once(loop: Loop) -> None:
+    first = await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
+    second = await loop.ask("per diem rates for Nairobi missions?", user="U2", thread="2.2")
+    other = await loop.ask("Who is the PSEA coordinator in Kenya?", user="U3", thread="3.3")
+    groups = {q: (await loop.question(q)).group_id for q in (first, second, other)}
+    assert groups[first] == groups[second] != groups[other]
+    views = await loop.moderation.groups()
+    sizes = sorted(len(v.questions) for v in views)
+    assert sizes == [1, 2]
+    cards = [m for m in await loop.outbox() if m.payload["kind"] == "group_card"]
+    assert len(cards) == 2
+    assert all(m.conversation["conversation_id"] == "CMODS" for m in cards)
+
+
+async def test_answering_a_group_creates_a_reply_and_notifies_every_asker(loop: Loop) -> None:
+    first = await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
+    second = await loop.ask("per diem rates for Nairobi missions?", user="U2", thread="2.2")
+    group_id = (await loop.question(first)).group_id
+    assert group_id is not None
+    draft = AnswerDraft(
+        answer_md="Per diem rates are set by the ICSC; see the current DSA circular.",
+        tags=("admin",),
+        sources=(SourceLink(title="ICSC DSA rates", url="https://icsc.un.org/"),),
+    )
+    slug = await loop.moderation.answer(group_id, draft, MODERATOR)
+
+    notices = [m for m in await loop.outbox() if m.payload["kind"] == "reply"]
+    assert sorted(m.conversation["thread_id"] for m in notices) == ["1.1", "2.2"]
+    reply = reply_from_dict(notices[0].payload["reply"])
+    assert "The Secretariat has answered your question" in reply.text
+    assert "ICSC" in reply.answer_md
+    assert reply.sources[0].location == "https://icsc.un.org/"
+    for question_id in (first, second):
+        assert (await loop.question(question_id)).status == "answered"
+
+    again = await loop.ask("per diem Nairobi rate?", user="U9", thread="9.9")
+    assert (await loop.question(again)).answer_id == slug
+    assert (await loop.question(again)).status == "answered-by-bot"
+    trail = await _trail(loop, group_id)
+    assert [(e.actor, e.action) for e in trail] == [("slack:UMOD", "answer")]
+    assert trail[0].before == {"status": "open", "assigned_to": None, "reply": None}
+    assert trail[0].after["reply"] == slug
+
+
+async def test_only_moderators_may_act_and_refusals_change_nothing(loop: Loop) -> None:
+    question_id = await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
+    group_id = (await loop.question(question_id)).group_id
+    assert group_id is not None
+    draft = AnswerDraft(answer_md="Anything.")
+    for action in (
+        loop.moderation.answer(group_id, draft, MEMBER),
+        loop.moderation.dismiss(group_id, MEMBER),
+        loop.moderation.assign(group_id, MEMBER),
+        loop.moderation.link(group_id, "hrba-programming", MEMBER),
+    ):
+        with pytest.raises(NotAModeratorError, match="only the Secretariat's moderators"):
+            await action
+    assert (await loop.question(question_id)).status == "open"
+    assert await _trail(loop, group_id) == []
+
+
+async def test_link_assign_and_dismiss_are_audited(loop: Loop) -> None:
+    linked = await loop.ask("How do I renew my UN driving permit?", user="U1", thread="1.1")
+    dismissed = await loop.ask("What is the PSEA hotline number?", user="U2", thread="2.2")
+    linked_group = (await loop.question(linked)).group_id
+    dismissed_group = (await loop.question(dismissed)).group_id
+    assert linked_group is not None and dismissed_group is not None
+    await loop.moderation.assign(linked_group, MODERATOR)
+    assert (await loop.question(linked)).status == "assigned"
+    await loop.moderation.link(linked_group, "hrba-programming", MODERATOR)
+    await loop.moderation.dismiss(dismissed_group, MODERATOR)
+    assert (await loop.question(dismissed)).status == "dismissed"
+    assert [e.action for e in await _trail(loop, linked_group)] == ["assign", "link"]
+    doc = await loop.knowledge.lookup("hrba-programming")
+    assert doc is not None and "How do I renew my UN driving permit?" in doc.alt_titles
+
+
+async def test_negative_feedback_opens_an_answered_question(loop: Loop) -> None:
+    question_id = await loop.ask(
+        "What is the human rights-based approach to programming?", user="U1", thread="1.1"
+    )
+    assert (await loop.question(question_id)).status == "answered-by-bot"
+    await loop.assistant.feedback(question_id, Feedback.NOT_HELPFUL, user_id="U1")
+    question = await loop.question(question_id)
+    assert question.status == "open"
+    assert question.group_id is not None
+
+
+async def test_notifications_survive_a_restart(loop: Loop, database: Database) -> None:
+    question_id = await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
+    restarted = Loop(database)
+    await restarted.knowledge.load_index()
+    group_id = (await restarted.question(question_id)).group_id
+    assert group_id is not None
+    await restarted.moderation.answer(group_id, AnswerDraft(answer_md="Ask HR."), MODERATOR)
+    notices = [m for m in await restarted.outbox() if m.payload["kind"] == "reply"]
+    assert [m.conversation["thread_id"] for m in notices] == ["1.1"]
+    assert reply_from_dict(notices[0].payload["reply"]).kind is ReplyKind.ANSWER
+
+
+async def _trail(loop: Loop, group_id: int) -> list:  # type: ignore[type-arg]
+    async with loop.database.sessions() as session:
+        return list(await audit_trail(session, target=f"group:{group_id}"))
+
+
+def test_the_command_line_is_trusted_and_chat_users_need_listing() -> None:
+    moderators = Moderators(ids=frozenset({"slack:UMOD"}))
+    assert moderators.allows("cli", "anyone")
+    assert moderators.allows("slack", "UMOD")
+    assert not moderators.allows("teams", "UMOD")
