@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from bot.clock import Clock, system_clock
 from bot.knowledge_service import KnowledgeService
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.policy import AnsweringPolicy, Decision, Verdict
@@ -15,6 +16,7 @@ MAX_SUGGESTIONS = 3
 CANDIDATES = 8
 
 TENTATIVE_TEXT = "I'm not fully sure this is what you need."
+OUTDATED_TEXT = "This answer may be outdated: it is past its review date and is being re-checked."
 ABSTAIN_TEXT = (
     "I don't know the answer to that yet, and I'd rather not guess. "
     "I've noted your question for the Secretariat's moderators."
@@ -24,9 +26,12 @@ ABSTAIN_TEXT = (
 class Answerer:
     """Answers questions from the knowledge base, saying plainly when it does not know."""
 
-    def __init__(self, *, knowledge: KnowledgeService, policy: AnsweringPolicy) -> None:
+    def __init__(
+        self, *, knowledge: KnowledgeService, policy: AnsweringPolicy, clock: Clock = system_clock
+    ) -> None:
         self._knowledge = knowledge
         self._policy = policy
+        self._clock = clock
 
     @property
     def planner(self) -> QueryPlanner:
@@ -77,9 +82,11 @@ class Answerer:
         alternatives: Sequence[Hit],
         tentative: bool,
     ) -> Reply:
-        sources = await self._citations(doc)
+        sources, outdated = await self._citations(doc)
         heading = doc.title if doc.kind == "reply" else _passage_heading(doc)
         text = f"{heading}\n\n{doc.text}\n\n" + _sources_text(sources)
+        if outdated:
+            text = f"{OUTDATED_TEXT}\n\n{text}"
         if tentative:
             text = _with_suggestions(TENTATIVE_TEXT + "\n\n" + text, alternatives)
         return Reply(
@@ -91,14 +98,18 @@ class Answerer:
             confidence=confidence,
             hit_id=doc.id,
             tentative=tentative,
+            outdated=outdated,
         )
 
-    async def _citations(self, doc: SearchDoc) -> tuple[SourceRef, ...]:
+    async def _citations(self, doc: SearchDoc) -> tuple[tuple[SourceRef, ...], bool]:
+        """The sources to cite, and whether the reply is past its review date."""
         if doc.kind == "passage":
             section = " › ".join(doc.heading_path)
-            return (SourceRef(title=doc.title, location=doc.source, section=section),)
-        sources = await self._knowledge.sources_of(doc.id)
-        return tuple(SourceRef(title=s["title"], location=s["url"]) for s in sources)
+            return (SourceRef(title=doc.title, location=doc.source, section=section),), False
+        meta = await self._knowledge.reply_meta(doc.id)
+        sources = tuple(SourceRef(title=s["title"], location=s["url"]) for s in meta.sources)
+        outdated = meta.review_by is not None and meta.review_by < self._clock().date()
+        return sources, outdated
 
 
 def _passage_heading(doc: SearchDoc) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 import structlog
 from sqlalchemy import select
@@ -16,6 +18,14 @@ from knowledge.records import IngestBatch, ReplyStatus
 from knowledge.search_types import Hit, SearchDoc
 
 logger = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyMeta:
+    """What answers show about a reply besides its text."""
+
+    sources: tuple[dict[str, str], ...]
+    review_by: date | None
 
 
 class KnowledgeService:
@@ -55,13 +65,15 @@ class KnowledgeService:
             await retire_reply(session, slug)
         self.index.remove([slug])
 
-    async def sources_of(self, slug: str) -> list[dict[str, str]]:
-        """The public sources a reply cites (title and URL)."""
+    async def reply_meta(self, slug: str) -> ReplyMeta:
+        """The public sources a reply cites and the date it is due for review."""
         async with self.database.sessions() as session:
             reply = await session.scalar(
                 select(ConsolidatedReply).where(ConsolidatedReply.slug == slug)
             )
-        return list(reply.sources) if reply is not None else []
+        if reply is None:
+            return ReplyMeta(sources=(), review_by=None)
+        return ReplyMeta(sources=tuple(reply.sources), review_by=reply.review_by)
 
     async def lookup(self, item_id: str) -> SearchDoc | None:
         """A reply or passage by its search id, from the database."""

@@ -95,6 +95,8 @@ class Reply:
     """The logged question this reply answers, so feedback buttons can refer to it."""
     tentative: bool = False
     """An answer given with 'you may also mean' because the bot is not fully sure."""
+    outdated: bool = False
+    """The reply is past its review date: shown with a warning until re-verified."""
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
@@ -114,4 +116,5 @@ def reply_from_dict(data: Mapping[str, Any]) -> Reply:
         hit_id=data.get("hit_id"),
         question_id=data.get("question_id"),
         tentative=bool(data.get("tentative", False)),
+        outdated=bool(data.get("outdated", False)),
     )

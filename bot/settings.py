@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     slack_moderators_channel: str | None = Field(
         default=None, description="Slack channel id where new question groups are posted."
     )
+    question_retention_days: int = Field(
+        default=730, ge=1, description="Questions older than this are purged."
+    )
     moderation_reminder_days: int = Field(
         default=3, ge=1, le=90, description="Re-post open groups untouched for this many days."
     )

@@ -9,6 +9,7 @@ import typer
 from adapters.cli.ask import ask, chat
 from adapters.cli.common import out, with_services
 from adapters.cli.kb import ingest, kb_app
+from adapters.cli.queue import privacy_app, queue_app
 from adapters.cli.serve import serve
 from adapters.cli.stats import stats
 from adapters.composition import Services
@@ -54,6 +55,8 @@ app.command()(stats)
 app.command()(serve)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
+app.add_typer(queue_app, name="queue")
+app.add_typer(privacy_app, name="privacy")
 
 
 def run() -> None:

@@ -1,25 +1,34 @@
-"""`huribot stats`: the size and health of the knowledge base."""
+"""`huribot stats`: the knowledge base's health and how well members are served."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from rich.table import Table
 
 from adapters.cli.common import out, with_services
 from adapters.composition import Services
+from bot.clock import system_clock
 from bot.kb_stats import knowledge_stats
+from bot.question_stats import question_stats
 
 
 def stats() -> None:
-    """Counts of replies by status and language, documents, passages, and overdue reviews."""
+    """Replies, documents, overdue reviews; questions per week, answer and helpful rates,
+    time to a Secretariat answer, top unanswered topics."""
 
     async def _work(services: Services) -> None:
+        now = system_clock()
         async with services.database.sessions() as session:
-            figures = await knowledge_stats(session, today=datetime.now(UTC).date())
-        table = Table("measure", "value", title="Knowledge base")
-        for name, value in figures.rows():
-            table.add_row(name, str(value))
-        out.print(table)
+            kb = await knowledge_stats(session, today=now.date())
+            questions = await question_stats(
+                session, now=now, glossary=services.answerer.planner.glossary
+            )
+        for title, rows in (
+            ("Knowledge base", [(name, str(value)) for name, value in kb.rows()]),
+            ("Questions", questions.rows()),
+        ):
+            table = Table("measure", "value", title=title)
+            for name, value in rows:
+                table.add_row(name, value)
+            out.print(table)
 
-    with_services(_work, load_index=False)
+    with_services(_work)

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
 
+from bot.answering import OUTDATED_TEXT
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
 from bot.router import Router
 
@@ -27,7 +28,7 @@ _STYLE = {
 def render(reply: Reply) -> Panel:
     """A reply as a rich panel: answer in Markdown, sources, confidence, suggestions."""
     body = reply.answer_md if reply.kind is ReplyKind.ANSWER else reply.text
-    parts: list[str] = [body]
+    parts: list[str] = [f"*⚠ {OUTDATED_TEXT}*", body] if reply.outdated else [body]
     if reply.kind is ReplyKind.ANSWER:
         parts.extend(
             f"- **{s.title}**{f' ({s.section})' if s.section else ''}: {s.location}"

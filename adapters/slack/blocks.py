@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.slack.mrkdwn import escape, markdown_to_mrkdwn, truncate
+from bot.answering import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.questions import Feedback
 
@@ -104,7 +105,10 @@ def reply_blocks(reply: Reply) -> list[Block]:
 def answer_blocks(reply: Reply) -> list[Block]:
     """The answer card: answer, sources, how sure, related items, feedback buttons."""
     alternatives = reply.tentative
-    blocks: list[Block] = [_section(markdown_to_mrkdwn(reply.answer_md))]
+    blocks: list[Block] = []
+    if reply.outdated:
+        blocks.append(_context(f"⚠️ {OUTDATED_TEXT}"))
+    blocks.append(_section(markdown_to_mrkdwn(reply.answer_md)))
     if reply.sources:
         blocks.append(_context(*(_source_line(s) for s in reply.sources)))
     line = _confidence_line(reply.confidence, alternatives=alternatives)

@@ -108,6 +108,8 @@ async def test_index_is_rebuilt_from_the_database(database: Database) -> None:
     fresh = KnowledgeService(database=database, index=ReferenceBM25Index())
     assert await fresh.load_index() == 4
     assert ids(fresh, "human rights-based approach")[0] == "hrba-programming"
-    assert await fresh.sources_of("hrba-programming") == [
-        {"title": "UNSDG HRBA portal", "url": "https://unsdg.un.org/2030-agenda/hrba"}
-    ]
+    meta = await fresh.reply_meta("hrba-programming")
+    assert meta.sources == (
+        {"title": "UNSDG HRBA portal", "url": "https://unsdg.un.org/2030-agenda/hrba"},
+    )
+    assert meta.review_by is None

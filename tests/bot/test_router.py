@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, date, datetime
 
 import pytest
 
 from adapters.composition import build_answerer
+from bot.answering import Answerer
+from bot.calibration import load_calibration
 from bot.db.engine import Database
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
+from bot.policy import AnsweringPolicy
 from bot.router import Router
+from knowledge.query import QueryPlanner
+from knowledge.records import IngestBatch
 from tests.corpus import SMALL_BATCH
 
 
@@ -74,3 +80,26 @@ async def test_help_empty_and_oversized_messages(router: Router) -> None:
     too_long = await ask(router, "why " * 100)
     assert too_long.kind is ReplyKind.ERROR
     assert "200 characters" in too_long.text
+
+
+async def test_a_reply_past_its_review_date_is_marked_outdated(database: Database) -> None:
+    knowledge, _ = build_answerer(database)
+    overdue = dataclasses.replace(
+        SMALL_BATCH.replies[1], review_by=date(2026, 1, 31), last_reviewed=date(2025, 1, 31)
+    )
+    await knowledge.ingest(IngestBatch(replies=(overdue,)))
+    answerer = Answerer(
+        knowledge=knowledge,
+        policy=AnsweringPolicy(planner=QueryPlanner(), model=load_calibration()),
+        clock=lambda: datetime(2026, 11, 27, tzinfo=UTC),
+    )
+    reply = await Router(answerer=answerer).handle(
+        IncomingMessage(
+            ref=ConversationRef(platform="test", conversation_id="c1"),
+            user_id="u1",
+            text="What is the human rights-based approach to programming?",
+            received_at=datetime(2026, 11, 27, tzinfo=UTC),
+        )
+    )
+    assert reply[0].outdated
+    assert reply[0].text.startswith("This answer may be outdated")

@@ -1,0 +1,281 @@
+"""`huribot queue` and `huribot privacy`: moderation and data protection from the terminal."""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import sys
+from contextlib import nullcontext
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+
+from adapters.cli.common import fail, out, with_services
+from adapters.composition import Services
+from bot.audit import audit_trail
+from bot.clock import system_clock
+from bot.db.models import Question
+from bot.kb_queries import UnknownItemError
+from bot.moderation import ACTIVE, Actor, AnswerDraft, UnknownGroupError
+from bot.privacy import forget_user, purge_before
+from bot.questions import QuestionStatus
+from knowledge.records import SourceLink
+
+queue_app = typer.Typer(
+    help="The Secretariat's queue of unanswered questions.", no_args_is_help=True
+)
+privacy_app = typer.Typer(help="Data protection: purge and forget.", no_args_is_help=True)
+
+ALL = "all"
+
+
+def _actor(name: str | None) -> Actor:
+    return Actor("cli", name or getpass.getuser())
+
+
+@queue_app.command("list")
+def list_groups(
+    status: Annotated[
+        str, typer.Option(help="open, assigned, answered, dismissed or all.")
+    ] = "open",
+) -> None:
+    """Question groups (open ones by default), most recent first."""
+    statuses = _statuses(status)
+
+    async def _work(services: Services) -> None:
+        views = await services.moderation.groups(statuses=statuses)
+        table = Table(
+            "group", "status", "asked", "first wording", "updated", title="Question groups"
+        )
+        for view in views:
+            g = view.group
+            table.add_row(
+                str(g.id), g.status, str(len(view.questions)), g.title, f"{g.updated_at:%Y-%m-%d}"
+            )
+        out.print(table if views else "Nothing in the queue.")
+
+    with_services(_work)
+
+
+def _statuses(status: str) -> tuple[str, ...]:
+    if status == ALL:
+        return tuple(s.value for s in QuestionStatus)
+    if status == "open":
+        return ACTIVE
+    if status not in {s.value for s in QuestionStatus}:
+        raise fail(
+            f"Unknown status {status!r}: use open, assigned, answered, dismissed or all.", code=2
+        )
+    return (status,)
+
+
+@queue_app.command("show")
+def show(group_id: Annotated[int, typer.Argument(help="The group id from `queue list`.")]) -> None:
+    """Every wording of a group, the bot's best candidates, and its audit trail."""
+
+    async def _work(services: Services) -> None:
+        try:
+            view = await services.moderation.view(group_id)
+        except UnknownGroupError as exc:
+            raise fail(f"{exc} Run `huribot queue list --status all` to see the ids.") from exc
+        g = view.group
+        out.print(
+            f"[bold]Group {g.id}[/bold] · {g.status} · {len(view.questions)} asked · {g.language}"
+        )
+        for wording in view.wordings:
+            out.print(f"  • {wording}")
+        if view.candidates:
+            out.print("Bot's best candidates:")
+            for hit in view.candidates:
+                out.print(f"  {hit.doc.id} ({hit.doc.kind}): {hit.doc.title}")
+        async with services.database.sessions() as session:
+            for event in await audit_trail(session, target=f"group:{g.id}"):
+                out.print(f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.action}")
+
+    with_services(_work)
+
+
+@queue_app.command("answer")
+def answer(
+    group_id: Annotated[int, typer.Argument(help="The group to answer.")],
+    text: Annotated[str | None, typer.Option("--text", help="The answer, in Markdown.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="A Markdown file with the answer.")
+    ] = None,
+    question: Annotated[
+        str | None, typer.Option(help="The question as the reply should state it.")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help='A source "Title <https://url>" (repeatable).'),
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Your name, for the audit trail.")
+    ] = None,
+) -> None:
+    """Answer a group: the answer becomes a consolidated reply and reaches every asker."""
+    body = file.read_text(encoding="utf-8") if file is not None else text
+    if not body or not body.strip():
+        raise fail("Give the answer with --text or --file.", code=2)
+    draft = AnswerDraft(
+        answer_md=body.strip(),
+        question=question,
+        tags=tuple(tag or ()),
+        sources=tuple(_source(s) for s in source or ()),
+    )
+
+    async def _work(services: Services) -> None:
+        try:
+            slug = await services.moderation.answer(group_id, draft, _actor(as_user))
+        except UnknownGroupError as exc:
+            raise fail(f"{exc} Run `huribot queue list` to see the ids.") from exc
+        out.print(
+            f"Group {group_id} answered as reply {slug}; askers are notified by `huribot serve`."
+        )
+
+    with_services(_work)
+
+
+def _source(value: str) -> SourceLink:
+    title, _, rest = value.partition("<")
+    url = rest.rstrip(">").strip()
+    if not url.startswith(("http://", "https://")):
+        raise fail(f'Source {value!r} should look like "Title <https://example.org/page>".', code=2)
+    return SourceLink(title=title.strip() or url, url=url)
+
+
+@queue_app.command("link")
+def link(
+    group_id: Annotated[int, typer.Argument(help="The group to answer.")],
+    reply_id: Annotated[str, typer.Argument(help="An existing reply's id (`huribot kb list`).")],
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Your name, for the audit trail.")
+    ] = None,
+) -> None:
+    """Answer a group with an existing reply (its wordings are added to that reply)."""
+
+    async def _work(services: Services) -> None:
+        try:
+            await services.moderation.link(group_id, reply_id, _actor(as_user))
+        except (UnknownGroupError, UnknownItemError) as exc:
+            raise fail(str(exc)) from exc
+        out.print(f"Group {group_id} answered with {reply_id}.")
+
+    with_services(_work)
+
+
+@queue_app.command("dismiss")
+def dismiss(
+    group_id: Annotated[int, typer.Argument(help="The group to close without an answer.")],
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Your name, for the audit trail.")
+    ] = None,
+) -> None:
+    """Close a group without answering (out of scope, spam)."""
+
+    async def _work(services: Services) -> None:
+        try:
+            await services.moderation.dismiss(group_id, _actor(as_user))
+        except UnknownGroupError as exc:
+            raise fail(str(exc)) from exc
+        out.print(f"Group {group_id} dismissed.")
+
+    with_services(_work)
+
+
+EXPORT_COLUMNS = (
+    "question_id",
+    "received_at",
+    "platform",
+    "language",
+    "question",
+    "status",
+    "group_id",
+    "bot_answer",
+    "confidence",
+    "feedback",
+)
+
+
+@queue_app.command("export")
+def export(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="CSV file (default: stdout).")
+    ] = None,
+    status: Annotated[str, typer.Option(help="open, answered, ... or all.")] = ALL,
+) -> None:
+    """Questions as CSV for reporting (no user ids)."""
+    statuses = _statuses(status)
+
+    async def _work(services: Services) -> None:
+        async with services.database.sessions() as session:
+            rows = (
+                await session.scalars(
+                    select(Question).where(Question.status.in_(statuses)).order_by(Question.id)
+                )
+            ).all()
+        target = (
+            output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)
+        )
+        with target as handle:
+            writer = csv.writer(handle)
+            writer.writerow(EXPORT_COLUMNS)
+            for q in rows:
+                writer.writerow(
+                    [
+                        q.id,
+                        q.received_at.isoformat(),
+                        q.platform,
+                        q.language or "",
+                        q.text,
+                        q.status,
+                        q.group_id or "",
+                        q.answer_id or "",
+                        q.confidence if q.confidence is not None else "",
+                        q.feedback or "",
+                    ]
+                )
+
+    with_services(_work, load_index=False)
+
+
+@privacy_app.command("forget")
+def forget(
+    user_id: Annotated[str, typer.Argument(help="The member's Slack or Teams user id.")],
+    platform: Annotated[str | None, typer.Option(help="slack or teams (default: both).")] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Your name, for the audit trail.")
+    ] = None,
+) -> None:
+    """Delete everything HuriBot logged about one member (a data-subject request)."""
+
+    async def _work(services: Services) -> None:
+        async with services.database.transaction() as session:
+            purged = await forget_user(
+                session,
+                user_id=user_id,
+                platform=platform,
+                actor=str(_actor(as_user)),
+                now=system_clock(),
+            )
+        out.print(f"Forgot {purged.questions} question(s) of {user_id}.")
+
+    with_services(_work, load_index=False)
+
+
+@privacy_app.command("purge")
+def purge() -> None:
+    """Delete questions older than HURIBOT_QUESTION_RETENTION_DAYS."""
+
+    async def _work(services: Services) -> None:
+        cutoff = system_clock() - timedelta(days=services.settings.question_retention_days)
+        async with services.database.transaction() as session:
+            purged = await purge_before(session, cutoff=cutoff)
+        out.print(f"Purged {purged.questions} question(s) received before {cutoff:%Y-%m-%d}.")
+
+    with_services(_work, load_index=False)
