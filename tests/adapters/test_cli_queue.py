@@ -38,12 +38,15 @@ async def ask(url: str, text: str, *, user: str, thread: str, days_ago: int = 0)
 
 
 async def count(url: str, model: type, **where: object) -> int:
-    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url}), load_index=False) as s:
-        async with s.database.sessions() as session:
-            query = select(func.count()).select_from(model)
-            for name, value in where.items():
-                query = query.where(getattr(model, name) == value)
-            return int(await session.scalar(query) or 0)
+    settings = load_settings({"HURIBOT_DATABASE_URL": url})
+    query = select(func.count()).select_from(model)
+    for name, value in where.items():
+        query = query.where(getattr(model, name) == value)
+    async with (
+        open_services(settings, load_index=False) as services,
+        services.database.sessions() as session,
+    ):
+        return int(await session.scalar(query) or 0)
 
 
 @pytest.fixture
