@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import select
@@ -28,6 +28,7 @@ from bot.knowledge_service import KnowledgeService
 from bot.messages import ConversationRef, Reply, reply_to_dict
 from bot.outbox import enqueue
 from bot.questions import QuestionStatus
+from knowledge.glossary import Glossary
 from knowledge.records import IngestBatch, ReplyRecord, ReplyStatus, SourceLink
 from knowledge.search_types import Hit
 
@@ -52,6 +53,13 @@ class UnknownGroupError(LookupError):
     """No question group has that id."""
 
 
+class ModeratorDirectory(Protocol):
+    """Answers whether someone is a moderator (adapters may add their own sources)."""
+
+    async def is_moderator(self, platform: str, user_id: str) -> bool:
+        """True when the user may moderate."""
+
+
 @dataclass(frozen=True, slots=True)
 class Moderators:
     """Who may moderate: `platform:user` ids (e.g. `slack:U123`, `teams:<aad id>`).
@@ -63,6 +71,10 @@ class Moderators:
     def allows(self, platform: str, user_id: str) -> bool:
         """True for configured moderators and operators at the command line."""
         return platform == "cli" or f"{platform}:{user_id}" in self.ids
+
+    async def is_moderator(self, platform: str, user_id: str) -> bool:
+        """The directory interface over the configured list."""
+        return self.allows(platform, user_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +131,11 @@ class Moderation:
         knowledge: KnowledgeService,
         answerer: Answerer,
         similarity: Similarity,
-        moderators: Moderators,
+        moderators: ModeratorDirectory,
         moderators_conversation: ConversationRef | None = None,
         clock: Clock = system_clock,
     ) -> None:
-        self._database = database
+        self.database = database
         self._knowledge = knowledge
         self._answerer = answerer
         self._similarity = similarity
@@ -135,7 +147,7 @@ class Moderation:
         """Put an open question in the group of a near-duplicate, or a new group; returns
         (group id, whether the group is new). A new group is announced to the moderators."""
         now = self._clock()
-        async with self._database.transaction() as session:
+        async with self.database.transaction() as session:
             question = await session.get(Question, question_id)
             if question is None:
                 raise LookupError(f"No question has the id {question_id}.")
@@ -190,9 +202,52 @@ class Moderation:
             now=self._clock(),
         )
 
+    def use_directory(self, directory: ModeratorDirectory) -> None:
+        """Let an adapter widen who counts as a moderator (e.g. a Slack channel's members)."""
+        self.moderators = directory
+
+    @property
+    def glossary(self) -> Glossary:
+        """The field glossary (topics of unanswered questions are named by it)."""
+        return self._answerer.planner.glossary
+
+    async def set_card(self, group_id: int, card: dict[str, str]) -> None:
+        """Remember where the moderators' card of a group was posted (to update it later)."""
+        async with self.database.transaction() as session:
+            group = await self._group(session, group_id)
+            group.card = card
+
+    async def remind_stale(self, *, untouched_for: timedelta) -> list[int]:
+        """Re-post, once per period, the cards of active groups nobody touched for a while."""
+        now = self._clock()
+        cutoff = now - untouched_for
+        if self.moderators_conversation is None:
+            return []
+        async with self.database.transaction() as session:
+            stale = (
+                await session.scalars(
+                    select(QuestionGroup).where(
+                        QuestionGroup.status.in_(ACTIVE),
+                        QuestionGroup.updated_at < cutoff,
+                        (QuestionGroup.reminded_at.is_(None))
+                        | (QuestionGroup.reminded_at < cutoff),
+                    )
+                )
+            ).all()
+            for group in stale:
+                group.reminded_at = now
+                await enqueue(
+                    session,
+                    key=f"group-reminder:{group.id}:{now:%Y-%m-%d}",
+                    ref=self.moderators_conversation,
+                    payload={"kind": "group_card", "group_id": group.id, "reminder": True},
+                    now=now,
+                )
+        return [group.id for group in stale]
+
     async def groups(self, *, statuses: Sequence[str] = ACTIVE) -> list[GroupView]:
         """Groups of the given statuses, most recently active first."""
-        async with self._database.sessions() as session:
+        async with self.database.sessions() as session:
             groups = (
                 await session.scalars(
                     select(QuestionGroup)
@@ -204,7 +259,7 @@ class Moderation:
 
     async def view(self, group_id: int, *, candidates: int = 3) -> GroupView:
         """One group with its questions and the bot's best candidate answers."""
-        async with self._database.sessions() as session:
+        async with self.database.sessions() as session:
             group = await self._group(session, group_id)
             questions = await self._questions(session, group_id)
         hits = self._knowledge.search(group.title, top_k=candidates) if candidates else ()
@@ -220,7 +275,7 @@ class Moderation:
 
     async def answer(self, group_id: int, draft: AnswerDraft, actor: Actor) -> str:
         """Answer a group with a new consolidated reply; returns the reply's id."""
-        self._check(actor)
+        await self._check(actor)
         view = await self.view(group_id, candidates=0)
         question = draft.question or view.group.title
         today = self._clock().date()
@@ -244,9 +299,9 @@ class Moderation:
 
     async def link(self, group_id: int, reply_slug: str, actor: Actor) -> None:
         """Answer a group with an existing reply, adding the askers' wordings to it."""
-        self._check(actor)
+        await self._check(actor)
         view = await self.view(group_id, candidates=0)
-        async with self._database.sessions() as session:
+        async with self.database.sessions() as session:
             reply = await get_reply(session, reply_slug)
         known = {reply.question, *reply.alt_questions}
         record = ReplyRecord(
@@ -272,7 +327,7 @@ class Moderation:
         presented = await self._answerer.present(slug)
         if presented is None:
             raise LookupError(f"No published reply has the id {slug!r}.")
-        async with self._database.transaction() as session:
+        async with self.database.transaction() as session:
             group = await self._group(session, view.group.id)
             before = _snapshot(group)
             group.status = QuestionStatus.ANSWERED.value
@@ -304,9 +359,9 @@ class Moderation:
         )
 
     async def _change(self, group_id: int, actor: Actor, action: str, *, status: str) -> None:
-        self._check(actor)
+        await self._check(actor)
         now = self._clock()
-        async with self._database.transaction() as session:
+        async with self.database.transaction() as session:
             group = await self._group(session, group_id)
             before = _snapshot(group)
             group.status = status
@@ -325,8 +380,8 @@ class Moderation:
                 after=_snapshot(group),
             )
 
-    def _check(self, actor: Actor) -> None:
-        if not self.moderators.allows(actor.platform, actor.user_id):
+    async def _check(self, actor: Actor) -> None:
+        if not await self.moderators.is_moderator(actor.platform, actor.user_id):
             logger.info("moderation.refused", actor=str(actor))
             raise NotAModeratorError()
 

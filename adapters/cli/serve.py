@@ -1,9 +1,10 @@
-"""`huribot serve`: the web server, Slack (HTTP or Socket Mode), until stopped."""
+"""`huribot serve`: the web server, Slack (HTTP or Socket Mode) and the background loops."""
 
 from __future__ import annotations
 
 import asyncio
 import signal
+from datetime import timedelta
 
 import structlog
 from aiohttp import web
@@ -12,13 +13,21 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from adapters.cli.common import out, with_services
 from adapters.composition import Services
 from adapters.server import build_web_app
-from adapters.slack.app import SlackBot, SlackConfig
+from adapters.slack.app import SlackBot, SlackConfig, web_client
+from adapters.slack.moderation import SlackModeration, SlackModeratorDirectory
+from adapters.slack.sender import SlackSender
+from bot.dispatcher import Dispatcher, Sender
+from bot.housekeeping import Housekeeping
+from bot.moderation import Moderators
 
 logger = structlog.get_logger(__name__)
 
+OUTBOX_INTERVAL_SECONDS = 2.0
+HOUSEKEEPING_INTERVAL_SECONDS = 600.0
 
-def slack_bot(services: Services) -> SlackBot | None:
-    """The Slack bot when credentials are configured."""
+
+def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
+    """The Slack bot and its outbox sender, when Slack credentials are configured."""
     settings = services.settings
     if settings.slack_bot_token is None:
         return None
@@ -28,11 +37,24 @@ def slack_bot(services: Services) -> SlackBot | None:
         signing_secret=secret.get_secret_value() if secret is not None else None,
         api_url=settings.slack_api_url,
     )
-    return SlackBot(config=config, assistant=services.assistant, answerer=services.answerer)
+    client = web_client(config)
+    services.moderation.use_directory(
+        SlackModeratorDirectory(
+            moderators=Moderators(ids=settings.moderator_ids),
+            client=client,
+            channel=settings.slack_moderators_channel,
+        )
+    )
+    bot = SlackBot(
+        config=config,
+        assistant=services.assistant,
+        answerer=services.answerer,
+        moderation=SlackModeration(moderation=services.moderation),
+    )
+    return bot, SlackSender(client=client, moderation=services.moderation)
 
 
-async def _until_stopped() -> None:
-    stop = asyncio.Event()
+async def _until_stopped(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
@@ -40,26 +62,47 @@ async def _until_stopped() -> None:
 
 
 def serve() -> None:
-    """Run the web server (health check, Slack endpoint) and Socket Mode when configured."""
+    """Run the web server (health check, Slack endpoint), Socket Mode when configured, the
+    outbox dispatcher and periodic upkeep, until stopped."""
 
     async def _work(services: Services) -> None:
         settings = services.settings
-        slack = slack_bot(services)
+        slack = slack_parts(services)
         socket_mode = slack is not None and settings.slack_app_token is not None
-        web_app = build_web_app(slack=None if socket_mode or slack is None else slack.app)
-        runner = web.AppRunner(web_app, access_log=None)
+        http_slack = slack[0].app if slack is not None and not socket_mode else None
+        runner = web.AppRunner(build_web_app(slack=http_slack), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
         handler = None
-        if socket_mode and slack is not None and settings.slack_app_token is not None:
-            handler = AsyncSocketModeHandler(slack.app, settings.slack_app_token.get_secret_value())
+        if slack is not None and settings.slack_app_token is not None:
+            handler = AsyncSocketModeHandler(
+                slack[0].app, settings.slack_app_token.get_secret_value()
+            )
             await handler.connect_async()  # type: ignore[no-untyped-call]
+        senders: list[Sender] = [slack[1]] if slack is not None else []
+        stop = asyncio.Event()
+        loops = [
+            asyncio.create_task(
+                Dispatcher(database=services.database, senders=senders).run_forever(
+                    interval=OUTBOX_INTERVAL_SECONDS, stop=stop
+                )
+            ),
+            asyncio.create_task(
+                Housekeeping(
+                    moderation=services.moderation,
+                    remind_after=timedelta(days=settings.moderation_reminder_days),
+                    retention=timedelta(days=settings.question_retention_days),
+                ).run_forever(interval=HOUSEKEEPING_INTERVAL_SECONDS, stop=stop)
+            ),
+        ]
         mode = "socket mode" if socket_mode else ("HTTP" if slack else "no chat platform")
         out.print(f"HuriBot listening on http://{settings.host}:{settings.port} (Slack: {mode})")
         logger.info("serve.started", host=settings.host, port=settings.port, slack=mode)
         try:
-            await _until_stopped()
+            await _until_stopped(stop)
         finally:
+            stop.set()
+            await asyncio.gather(*loops)
             if handler is not None:
                 await handler.close_async()  # type: ignore[no-untyped-call]
             await runner.cleanup()

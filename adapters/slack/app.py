@@ -32,6 +32,7 @@ from adapters.slack.blocks import (
     home_view,
     reply_blocks,
 )
+from adapters.slack.moderation import SlackModeration
 from adapters.slack.mrkdwn import escape
 from adapters.slack.translate import PLATFORM, question_from_command, question_from_event
 from bot.answering import Answerer
@@ -92,10 +93,12 @@ class SlackBot:
         config: SlackConfig,
         assistant: Assistant,
         answerer: Answerer,
+        moderation: SlackModeration | None = None,
         clock: Clock = system_clock,
     ) -> None:
         self._assistant = assistant
         self._answerer = answerer
+        self._moderation = moderation
         self._clock = clock
         self.app = AsyncApp(
             client=web_client(config),
@@ -115,6 +118,8 @@ class SlackBot:
         app.action(re.compile(f"^{FEEDBACK_ACTION}_"))(self._rate)
         app.action(re.compile(f"^{RELATED_ACTION}_"))(self._show_related)
         app.error(self._log_error)
+        if self._moderation is not None:
+            self._moderation.register(app)
 
     async def _persist_question(
         self, body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
@@ -140,16 +145,23 @@ class SlackBot:
             client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=replies
         )
 
+    async def _command_text(self, command: dict[str, Any]) -> str:
+        """Help, or (for moderators) `/huribot stats`."""
+        if str(command.get("text", "")).strip().casefold() == "stats" and self._moderation:
+            return await self._moderation.stats_text(str(command["user_id"]), now=self._clock())
+        return HELP_TEXT
+
     async def _answer_command(
         self,
         ack: AsyncAck,
+        command: dict[str, Any],
         context: AsyncBoltContext,
         client: AsyncWebClient,
         respond: AsyncRespond,
     ) -> None:
         received: Received | None = context.get(RECEIVED_KEY)
         if received is None:
-            await ack(text=HELP_TEXT)
+            await ack(text=await self._command_text(command))
             return
         await ack()
         replies = await self._assistant.respond(received)

@@ -30,15 +30,15 @@ EXAMPLES = (
 )
 
 
-def _section(text: str) -> Block:
+def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)}}
 
 
-def _context(*texts: str) -> Block:
+def context(*texts: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts[:10]]}
 
 
-def _button(label: str, action_id: str, value: str, *, style: str | None = None) -> Block:
+def button(label: str, action_id: str, value: str, *, style: str | None = None) -> Block:
     button: Block = {
         "type": "button",
         "text": {"type": "plain_text", "text": truncate(label, BUTTON_LIMIT), "emoji": True},
@@ -71,9 +71,9 @@ def related_buttons(suggestions: Sequence[Suggestion]) -> list[Block]:
     if not suggestions:
         return []
     buttons = [
-        _button(s.title, f"{RELATED_ACTION}_{i}", s.id) for i, s in enumerate(suggestions[:3])
+        button(s.title, f"{RELATED_ACTION}_{i}", s.id) for i, s in enumerate(suggestions[:3])
     ]
-    return [_context("*Related*"), {"type": "actions", "elements": buttons}]
+    return [context("*Related*"), {"type": "actions", "elements": buttons}]
 
 
 def feedback_buttons(question_id: int) -> Block:
@@ -82,7 +82,7 @@ def feedback_buttons(question_id: int) -> Block:
         "type": "actions",
         "block_id": f"feedback_{question_id}",
         "elements": [
-            _button(
+            button(
                 label,
                 f"{FEEDBACK_ACTION}_{feedback.value}",
                 str(question_id),
@@ -99,7 +99,7 @@ def reply_blocks(reply: Reply) -> list[Block]:
         return answer_blocks(reply)
     if reply.kind is ReplyKind.ABSTAIN:
         return abstain_blocks(reply)
-    return [_section(escape(reply.text))]
+    return [section(escape(reply.text))]
 
 
 def answer_blocks(reply: Reply) -> list[Block]:
@@ -107,13 +107,13 @@ def answer_blocks(reply: Reply) -> list[Block]:
     alternatives = reply.tentative
     blocks: list[Block] = []
     if reply.outdated:
-        blocks.append(_context(f"⚠️ {OUTDATED_TEXT}"))
-    blocks.append(_section(markdown_to_mrkdwn(reply.answer_md)))
+        blocks.append(context(f"⚠️ {OUTDATED_TEXT}"))
+    blocks.append(section(markdown_to_mrkdwn(reply.answer_md)))
     if reply.sources:
-        blocks.append(_context(*(_source_line(s) for s in reply.sources)))
+        blocks.append(context(*(_source_line(s) for s in reply.sources)))
     line = _confidence_line(reply.confidence, alternatives=alternatives)
     if line:
-        blocks.append(_context(line))
+        blocks.append(context(line))
     blocks.extend(related_buttons(reply.suggestions))
     if reply.question_id is not None:
         blocks.append(feedback_buttons(reply.question_id))
@@ -123,7 +123,7 @@ def answer_blocks(reply: Reply) -> list[Block]:
 def abstain_blocks(reply: Reply) -> list[Block]:
     """A plain 'I don't know', the nearest suggestions, and that the Secretariat will answer."""
     blocks = [
-        _section(
+        section(
             "I don't know the answer to that yet, and I'd rather not guess. "
             "*I've passed your question to the Secretariat's moderators*; their answer will "
             "come back to you here, in this thread."
@@ -152,14 +152,14 @@ def home_view(recent: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """The App Home tab: what the bot does, examples, and the member's recent questions."""
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "HuriBot"}},
-        _section(
+        section(
             "I answer questions on *human rights, leaving no one behind and gender* in UN "
             "country work, from the Secretariat's consolidated replies and guidance, always "
             "with sources. When I don't know, I pass your question to the Secretariat and "
             "their answer comes back to you in the same thread.\n\n"
             "Mention me in a channel, write to me here, or use `/huribot <question>`."
         ),
-        _section("*Try asking*\n" + "\n".join(f"• {e}" for e in EXAMPLES)),
+        section("*Try asking*\n" + "\n".join(f"• {e}" for e in EXAMPLES)),
         {"type": "divider"},
     ]
     if recent:
@@ -167,7 +167,7 @@ def home_view(recent: Sequence[tuple[str, str]]) -> dict[str, Any]:
             f"• {escape(truncate(text, 150))} — {STATUS_LABELS.get(status, status)}"
             for text, status in recent
         ]
-        blocks.append(_section("*Your recent questions*\n" + "\n".join(lines)))
+        blocks.append(section("*Your recent questions*\n" + "\n".join(lines)))
     else:
-        blocks.append(_section("*Your recent questions*\nNone yet: ask me anything."))
+        blocks.append(section("*Your recent questions*\nNone yet: ask me anything."))
     return {"type": "home", "blocks": blocks}

@@ -13,6 +13,7 @@ from bot.messages import ConversationRef, IncomingMessage
 PLATFORM = "slack"
 COMMAND = "/huribot"
 HELP_WORDS = frozenset({"", "help", "aide", "ayuda"})
+SUBCOMMANDS = frozenset({*HELP_WORDS, "stats"})
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 IGNORED_SUBTYPES = frozenset(
     {
@@ -82,9 +83,9 @@ def question_from_event(body: Mapping[str, Any], *, now: datetime) -> SlackQuest
 
 
 def question_from_command(body: Mapping[str, Any], *, now: datetime) -> SlackQuestion | None:
-    """`/huribot <question>` as a question; None for `/huribot help` or an empty command."""
+    """`/huribot <question>` as a question; None for `/huribot help`, `stats` or nothing."""
     text = " ".join(str(body.get("text", "")).split())
-    if body.get("command") != COMMAND or text.casefold() in HELP_WORDS:
+    if body.get("command") != COMMAND or text.casefold() in SUBCOMMANDS:
         return None
     ref = ConversationRef(
         platform=PLATFORM,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -26,11 +26,20 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 MODS_CHANNEL = ConversationRef(platform="slack", conversation_id="CMODS")
 
 
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 class Loop:
-    """The core wired as in production, with a fixed clock."""
+    """The core wired as in production, with a clock the test moves."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.clock = FakeClock()
         self.knowledge, self.answerer = build_answerer(database)
         self.moderation = Moderation(
             database=database,
@@ -39,11 +48,11 @@ class Loop:
             similarity=Similarity(planner=self.answerer.planner),
             moderators=Moderators(ids=frozenset({"slack:UMOD"})),
             moderators_conversation=MODS_CHANNEL,
-            clock=lambda: NOW,
+            clock=self.clock,
         )
         self.assistant = Assistant(
             router=Router(answerer=self.answerer),
-            questions=QuestionLog(database=database, clock=lambda: NOW),
+            questions=QuestionLog(database=database, clock=self.clock),
             moderation=self.moderation,
         )
 
@@ -182,3 +191,16 @@ def test_the_command_line_is_trusted_and_chat_users_need_listing() -> None:
     assert moderators.allows("cli", "anyone")
     assert moderators.allows("slack", "UMOD")
     assert not moderators.allows("teams", "UMOD")
+
+
+async def test_untouched_groups_are_reminded_once_per_period(loop: Loop) -> None:
+    await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
+    assert await loop.moderation.remind_stale(untouched_for=timedelta(days=3)) == []
+    loop.clock.now = NOW + timedelta(days=4)
+    reminded = await loop.moderation.remind_stale(untouched_for=timedelta(days=3))
+    assert len(reminded) == 1
+    assert await loop.moderation.remind_stale(untouched_for=timedelta(days=3)) == []
+    loop.clock.now = NOW + timedelta(days=8)
+    assert await loop.moderation.remind_stale(untouched_for=timedelta(days=3)) == reminded
+    keys = [m.idempotency_key for m in await loop.outbox() if m.payload.get("reminder")]
+    assert len(keys) == 2 and all(k.startswith("group-reminder:") for k in keys)

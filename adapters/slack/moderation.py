@@ -1,0 +1,221 @@
+"""Moderation in Slack: the group card's buttons, the Answer and Link modals, `/huribot stats`.
+
+Permission is the core's decision; this module only asks the member's Slack identity and,
+for refusals, tells them politely (ephemeral) instead of failing silently.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import structlog
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.moderation_blocks import (
+    ANSWER_MODAL,
+    LINK_MODAL,
+    MOD_ACTION,
+    answer_modal,
+    group_card,
+    link_modal,
+    submitted,
+)
+from bot.moderation import Actor, AnswerDraft, Moderation, Moderators, NotAModeratorError
+from bot.question_stats import question_stats
+from knowledge.records import SourceLink
+
+logger = structlog.get_logger(__name__)
+
+PLATFORM = "slack"
+MEMBERSHIP_TTL_SECONDS = 300
+_SOURCE = re.compile(r"^(?P<title>[^<]*)<(?P<url>https?://[^>\s]+)>\s*$")
+
+
+class SlackModeratorDirectory:
+    """Moderators are the configured ids plus the members of the moderators' channel."""
+
+    def __init__(
+        self, *, moderators: Moderators, client: AsyncWebClient, channel: str | None
+    ) -> None:
+        self._moderators = moderators
+        self._client = client
+        self._channel = channel
+        self._members: frozenset[str] = frozenset()
+        self._fetched_at = 0.0
+
+    async def is_moderator(self, platform: str, user_id: str) -> bool:
+        """Configured, or (on Slack) a member of the moderators' channel."""
+        if self._moderators.allows(platform, user_id):
+            return True
+        return platform == PLATFORM and user_id in await self._channel_members()
+
+    async def _channel_members(self) -> frozenset[str]:
+        if self._channel is None:
+            return frozenset()
+        if time.monotonic() - self._fetched_at > MEMBERSHIP_TTL_SECONDS:
+            members: list[str] = []
+            async for page in await self._client.conversations_members(
+                channel=self._channel, limit=500
+            ):
+                members.extend(page.get("members", []))
+            self._members = frozenset(members)
+            self._fetched_at = time.monotonic()
+        return self._members
+
+
+def parse_sources(text: str) -> tuple[tuple[SourceLink, ...], list[str]]:
+    """Sources typed one per line as `Title <https://url>`, and the lines that are not."""
+    sources, bad = [], []
+    for line in filter(None, (line.strip() for line in text.splitlines())):
+        match = _SOURCE.match(line)
+        if match is None:
+            bad.append(line)
+        else:
+            url = match["url"]
+            sources.append(SourceLink(title=match["title"].strip() or url, url=url))
+    return tuple(sources), bad
+
+
+class SlackModeration:
+    """Registers the moderators' buttons and modals on the Slack app."""
+
+    def __init__(self, *, moderation: Moderation) -> None:
+        self._moderation = moderation
+
+    def register(self, app: AsyncApp) -> None:
+        """Attach the listeners."""
+        app.action(f"{MOD_ACTION}_answer")(self._open_answer)
+        app.action(f"{MOD_ACTION}_link")(self._open_link)
+        app.action(f"{MOD_ACTION}_assign")(self._assign)
+        app.action(f"{MOD_ACTION}_dismiss")(self._dismiss)
+        app.view(ANSWER_MODAL)(self._submit_answer)
+        app.view(LINK_MODAL)(self._submit_link)
+
+    async def refresh_card(self, client: AsyncWebClient, group_id: int) -> None:
+        """Show a group's new status on its card in the moderators' channel."""
+        view = await self._moderation.view(group_id)
+        card = view.group.card
+        if not card:
+            return
+        await client.chat_update(
+            channel=card["channel"],
+            ts=card["ts"],
+            blocks=group_card(view),
+            text=f"Group #{group_id}",
+        )
+
+    async def stats_text(self, user_id: str, *, now: Any) -> str:
+        """`/huribot stats` for moderators; a polite refusal for everyone else."""
+        if not await self._moderation.moderators.is_moderator(PLATFORM, user_id):
+            return str(NotAModeratorError())
+        async with self._moderation.database.sessions() as session:
+            figures = await question_stats(session, now=now, glossary=self._moderation.glossary)
+        return "\n".join(f"• {label}: {value}" for label, value in figures.rows())
+
+    async def _allowed(self, body: dict[str, Any], client: AsyncWebClient) -> bool:
+        user = body["user"]["id"]
+        if await self._moderation.moderators.is_moderator(PLATFORM, user):
+            return True
+        await self._refuse(body, client)
+        return False
+
+    async def _refuse(self, body: dict[str, Any], client: AsyncWebClient) -> None:
+        container = body.get("container", {})
+        await client.chat_postEphemeral(
+            channel=container.get("channel_id") or body["channel"]["id"],
+            user=body["user"]["id"],
+            text=str(NotAModeratorError()),
+        )
+
+    async def _open_answer(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        if await self._allowed(body, client):
+            view = await self._moderation.view(int(action["value"]))
+            await client.views_open(trigger_id=body["trigger_id"], view=answer_modal(view))
+
+    async def _open_link(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        if await self._allowed(body, client):
+            view = await self._moderation.view(int(action["value"]))
+            await client.views_open(trigger_id=body["trigger_id"], view=link_modal(view))
+
+    async def _assign(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await self._act(body, client, int(action["value"]), "assign")
+
+    async def _dismiss(
+        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        await self._act(body, client, int(action["value"]), "dismiss")
+
+    async def _act(
+        self, body: dict[str, Any], client: AsyncWebClient, group_id: int, what: str
+    ) -> None:
+        actor = Actor(PLATFORM, body["user"]["id"])
+        try:
+            if what == "assign":
+                await self._moderation.assign(group_id, actor)
+            else:
+                await self._moderation.dismiss(group_id, actor)
+        except NotAModeratorError:
+            await self._refuse(body, client)
+            return
+        await self.refresh_card(client, group_id)
+
+    async def _submit_answer(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        values = view["state"]["values"]
+        answer = submitted(values, "answer")
+        sources, bad = parse_sources(submitted(values, "sources"))
+        errors = {}
+        if not answer:
+            errors["answer"] = "Write the answer."
+        if bad:
+            errors["sources"] = f"Write each source as: Title <https://…> (check “{bad[0][:60]}”)."
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        draft = AnswerDraft(
+            answer_md=answer,
+            question=submitted(values, "question") or None,
+            tags=tuple(t.strip() for t in submitted(values, "tags").split(",") if t.strip()),
+            sources=sources,
+        )
+        group_id = int(view["private_metadata"])
+        try:
+            await self._moderation.answer(group_id, draft, Actor(PLATFORM, body["user"]["id"]))
+        except NotAModeratorError as exc:
+            await ack(response_action="errors", errors={"answer": str(exc)})
+            return
+        await ack()
+        await self.refresh_card(client, group_id)
+
+    async def _submit_link(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        reply_id = submitted(view["state"]["values"], "reply_id")
+        group_id = int(view["private_metadata"])
+        try:
+            await self._moderation.link(group_id, reply_id, Actor(PLATFORM, body["user"]["id"]))
+        except NotAModeratorError as exc:
+            await ack(response_action="errors", errors={"reply_id": str(exc)})
+            return
+        except LookupError:
+            await ack(
+                response_action="errors", errors={"reply_id": f"No reply has the id “{reply_id}”."}
+            )
+            return
+        await ack()
+        await self.refresh_card(client, group_id)

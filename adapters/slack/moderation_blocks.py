@@ -1,0 +1,151 @@
+"""Block Kit for moderators: the card of a question group and the Answer / Link modals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack.blocks import Block, button, context, section
+from adapters.slack.mrkdwn import escape, truncate
+from bot.moderation import GroupView
+
+MOD_ACTION = "huribot_mod"
+ANSWER_MODAL = "huribot_answer_modal"
+LINK_MODAL = "huribot_link_modal"
+MAX_WORDINGS = 6
+STATUS_TEXT = {
+    "open": "🟡 open",
+    "assigned": "🔵 assigned",
+    "answered": "✅ answered",
+    "dismissed": "⚪ dismissed",
+}
+
+
+def group_card(view: GroupView, *, reminder: bool = False) -> list[Block]:
+    """A group as moderators see it in their channel, with its actions while it is active."""
+    group = view.group
+    heading = (
+        "⏰ *Still waiting for an answer*" if reminder else "*New question for the Secretariat*"
+    )
+    wordings = "\n".join(f"• {escape(truncate(w, 300))}" for w in view.wordings[:MAX_WORDINGS])
+    more = len(view.wordings) - MAX_WORDINGS
+    if more > 0:
+        wordings += f"\n…and {more} more wordings"
+    status = STATUS_TEXT.get(group.status, group.status)
+    if group.assigned_to and group.status == "assigned":
+        status += f" to {escape(group.assigned_to)}"
+    if group.reply_slug:
+        status += f" with `{escape(group.reply_slug)}`"
+    blocks = [
+        section(f"{heading} · group #{group.id} · asked {len(view.questions)}×\n{wordings}"),
+        context(f"Status: {status} · language: {group.language}"),
+    ]
+    if view.candidates:
+        candidates = ", ".join(f"`{escape(h.doc.id)}`" for h in view.candidates)
+        blocks.append(context(f"Bot's nearest items: {candidates}"))
+    if group.status in {"open", "assigned"}:
+        value = str(group.id)
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"moderate_{group.id}",
+                "elements": [
+                    button("Answer", f"{MOD_ACTION}_answer", value, style="primary"),
+                    button("Assign to me", f"{MOD_ACTION}_assign", value),
+                    button("Link to existing answer", f"{MOD_ACTION}_link", value),
+                    button("Dismiss", f"{MOD_ACTION}_dismiss", value, style="danger"),
+                ],
+            }
+        )
+    return blocks
+
+
+def _input(
+    block_id: str,
+    label: str,
+    *,
+    multiline: bool = False,
+    optional: bool = False,
+    initial: str | None = None,
+    hint: str | None = None,
+) -> Block:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "multiline": multiline,
+    }
+    if initial:
+        element["initial_value"] = initial[:3000]
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    }
+    if hint:
+        block["hint"] = {"type": "plain_text", "text": hint}
+    return block
+
+
+def _modal(
+    callback_id: str, title: str, submit: str, group_id: int, blocks: list[Block]
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": str(group_id),
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": submit},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def answer_modal(view: GroupView) -> dict[str, Any]:
+    """The form a moderator answers a group with: it becomes a consolidated reply."""
+    wordings = "\n".join(f"• {escape(truncate(w, 200))}" for w in view.wordings[:MAX_WORDINGS])
+    blocks: list[Block] = [section(f"*Asked {len(view.questions)}×:*\n{wordings}")]
+    if view.candidates:
+        blocks.append(
+            context(
+                *(
+                    f"Candidate `{escape(h.doc.id)}`: {escape(truncate(h.doc.title, 120))}"
+                    for h in view.candidates
+                )
+            )
+        )
+    blocks += [
+        _input("question", "Question, as the reply should state it", initial=view.group.title),
+        _input("answer", "Answer (Markdown)", multiline=True),
+        _input("tags", "Tags", optional=True, hint="Comma-separated, e.g. UPR, UNCT"),
+        _input(
+            "sources",
+            "Sources",
+            multiline=True,
+            optional=True,
+            hint="One per line: Title <https://example.org/page>",
+        ),
+    ]
+    return _modal(ANSWER_MODAL, "Answer question", "Publish answer", view.group.id, blocks)
+
+
+def link_modal(view: GroupView) -> dict[str, Any]:
+    """The form to answer a group with a reply that already exists."""
+    hint = ", ".join(h.doc.id for h in view.candidates if h.doc.kind == "reply") or None
+    blocks = [
+        section(
+            f"Answer group #{view.group.id} (“{escape(truncate(view.group.title, 150))}”) "
+            "with an existing reply."
+        ),
+        _input(
+            "reply_id",
+            "Reply id",
+            hint=f"Nearest replies: {hint}" if hint else "See `huribot kb list`",
+        ),
+    ]
+    return _modal(LINK_MODAL, "Link to an answer", "Link", view.group.id, blocks)
+
+
+def submitted(values: dict[str, Any], block_id: str) -> str:
+    """The text a moderator typed in one input of a submitted modal."""
+    return str((values.get(block_id, {}).get("value", {}) or {}).get("value") or "").strip()

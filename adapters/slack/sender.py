@@ -1,0 +1,47 @@
+"""Proactive Slack messages from the outbox: answers to askers, cards to moderators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import post_replies
+from adapters.slack.moderation_blocks import group_card
+from bot.messages import ConversationRef, reply_from_dict
+from bot.moderation import Moderation
+
+
+class SlackSender:
+    """Implements the dispatcher's `Sender` for Slack."""
+
+    platform = "slack"
+
+    def __init__(self, *, client: AsyncWebClient, moderation: Moderation) -> None:
+        self._client = client
+        self._moderation = moderation
+
+    async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
+        """Post a queued reply in its thread, or a group's card in the moderators' channel."""
+        if payload["kind"] == "reply":
+            reply = reply_from_dict(payload["reply"])
+            await post_replies(
+                self._client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=[reply]
+            )
+            return
+        if payload["kind"] == "group_card":
+            group_id = int(payload["group_id"])
+            view = await self._moderation.view(group_id)
+            if view.group.status not in {"open", "assigned"}:
+                return
+            blocks = group_card(view, reminder=bool(payload.get("reminder")))
+            posted = await self._client.chat_postMessage(
+                channel=ref.conversation_id,
+                blocks=blocks,
+                text=f"Question for the Secretariat: {view.group.title}"[:300],
+            )
+            await self._moderation.set_card(
+                group_id, {"channel": str(posted["channel"]), "ts": str(posted["ts"])}
+            )
+            return
+        raise ValueError(f"unknown outbox payload kind {payload['kind']!r}")

@@ -1,0 +1,55 @@
+"""Periodic upkeep run by `huribot serve`: moderation reminders and the retention purge.
+
+Each task is idempotent (reminders go through the outbox with a key per day), so running it
+more often, late, or in two processes at once does no harm.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import structlog
+
+from bot.clock import Clock, system_clock
+from bot.moderation import Moderation
+from bot.privacy import purge_before
+
+logger = structlog.get_logger(__name__)
+
+
+class Housekeeping:
+    """Reminds moderators of untouched groups and purges questions past retention."""
+
+    def __init__(
+        self,
+        *,
+        moderation: Moderation,
+        remind_after: timedelta,
+        retention: timedelta,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._moderation = moderation
+        self._remind_after = remind_after
+        self._retention = retention
+        self._clock = clock
+
+    async def run_once(self) -> None:
+        """One round of upkeep."""
+        reminded = await self._moderation.remind_stale(untouched_for=self._remind_after)
+        async with self._moderation.database.transaction() as session:
+            purged = await purge_before(session, cutoff=self._clock() - self._retention)
+        if reminded or purged.questions:
+            logger.info("housekeeping.done", reminded=len(reminded), purged=purged.questions)
+
+    async def run_forever(self, *, interval: float, stop: asyncio.Event) -> None:
+        """Repeat every `interval` seconds until `stop` is set."""
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except Exception:  # upkeep must outlive a database hiccup
+                logger.exception("housekeeping.failed")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+            except TimeoutError:
+                continue
