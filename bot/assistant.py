@@ -53,15 +53,22 @@ class Assistant:
         return Received(question_id=question_id, message=message)
 
     async def respond(self, received: Received) -> list[Reply]:
-        """Answer a stored question and note the answer in the log."""
+        """The replies to a stored question (call `delivered` once they reached the member)."""
         replies = await self._router.handle(received.message)
-        stamped = [dataclasses.replace(r, question_id=received.question_id) for r in replies]
-        for reply in stamped:
+        return [dataclasses.replace(r, question_id=received.question_id) for r in replies]
+
+    async def delivered(self, received: Received, replies: list[Reply]) -> None:
+        """Note in the log what the member got; an abstention goes to the Secretariat."""
+        for reply in replies:
             if reply.kind in LOGGED_KINDS:
                 await self.questions.record_reply(received.question_id, reply)
             if reply.kind is ReplyKind.ABSTAIN:
                 await self._to_secretariat(received.question_id)
-        return stamped
+
+    async def undelivered(self, received: Received) -> None:
+        """The platform refused the answer: the member got nothing, so a human should look."""
+        logger.warning("assistant.undelivered", question=received.question_id)
+        await self._to_secretariat(received.question_id, force_open=True)
 
     async def feedback(self, question_id: int, feedback: Feedback, *, user_id: str) -> str:
         """Store a rating and return the short acknowledgement to show the member."""
@@ -70,6 +77,8 @@ class Assistant:
             await self._to_secretariat(question_id)
         return FEEDBACK_THANKS[feedback]
 
-    async def _to_secretariat(self, question_id: int) -> None:
+    async def _to_secretariat(self, question_id: int, *, force_open: bool = False) -> None:
+        if force_open:
+            await self.questions.reopen(question_id)
         if self.moderation is not None:
             await self.moderation.open_question(question_id)

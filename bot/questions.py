@@ -102,6 +102,12 @@ class QuestionLog:
             logger.info("question.feedback", question=question_id, feedback=feedback.value)
             return question
 
+    async def reopen(self, question_id: int) -> None:
+        """Mark a question open for the Secretariat whatever the bot replied."""
+        async with self._database.transaction() as session:
+            question = await self._get(session, question_id)
+            question.status = QuestionStatus.OPEN.value
+
     async def move_to_thread(self, question_id: int, thread_id: str) -> None:
         """Record the thread a question now lives in (a slash command's echo message)."""
         async with self._database.transaction() as session:

@@ -13,7 +13,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from adapters.cli.common import out, with_services
 from adapters.composition import Services
 from adapters.server import build_web_app
-from adapters.slack.app import SlackBot, SlackConfig, web_client
+from adapters.slack.app import SlackBot, SlackConfig
 from adapters.slack.moderation import SlackModeration, SlackModeratorDirectory
 from adapters.slack.sender import SlackSender
 from bot.dispatcher import Dispatcher, Sender
@@ -37,19 +37,20 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
         signing_secret=secret.get_secret_value() if secret is not None else None,
         api_url=settings.slack_api_url,
     )
-    client = web_client(config)
+    moderation = SlackModeration(moderation=services.moderation)
+    bot = SlackBot(
+        config=config,
+        assistant=services.assistant,
+        answerer=services.answerer,
+        moderation=moderation,
+    )
+    client = bot.client
     services.moderation.use_directory(
         SlackModeratorDirectory(
             moderators=Moderators(ids=settings.moderator_ids),
             client=client,
             channel=settings.slack_moderators_channel,
         )
-    )
-    bot = SlackBot(
-        config=config,
-        assistant=services.assistant,
-        answerer=services.answerer,
-        moderation=SlackModeration(moderation=services.moderation),
     )
     return bot, SlackSender(client=client, moderation=services.moderation)
 
@@ -106,5 +107,7 @@ def serve() -> None:
             if handler is not None:
                 await handler.close_async()  # type: ignore[no-untyped-call]
             await runner.cleanup()
+            if slack is not None:
+                await slack[0].aclose()
 
     with_services(_work)

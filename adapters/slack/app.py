@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import structlog
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -57,11 +58,13 @@ class SlackConfig:
     api_url: str
 
 
-def web_client(config: SlackConfig) -> AsyncWebClient:
-    """A Web API client that waits out rate limits (429 + Retry-After) instead of failing."""
+def web_client(config: SlackConfig, *, session: aiohttp.ClientSession) -> AsyncWebClient:
+    """A Web API client that waits out rate limits (429 + Retry-After) instead of failing, and
+    keeps its connections to Slack open between calls (one shared HTTP session)."""
     return AsyncWebClient(
         token=config.bot_token,
         base_url=config.api_url,
+        session=session,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
@@ -84,6 +87,12 @@ async def post_replies(
         )
 
 
+async def _respond_all(respond: AsyncRespond, replies: list[Reply]) -> None:
+    """Replies through a slash command's response_url (private to the member)."""
+    for reply in replies:
+        await respond(text=fallback_text(reply), blocks=reply_blocks(reply))
+
+
 class SlackBot:
     """Registers HuriBot's middleware and listeners on a bolt `AsyncApp`."""
 
@@ -100,13 +109,19 @@ class SlackBot:
         self._answerer = answerer
         self._moderation = moderation
         self._clock = clock
+        self.session = aiohttp.ClientSession()
+        self.client = web_client(config, session=self.session)
         self.app = AsyncApp(
-            client=web_client(config),
+            client=self.client,
             signing_secret=config.signing_secret,
             request_verification_enabled=config.signing_secret is not None,
             process_before_response=False,
         )
         self._register()
+
+    async def aclose(self) -> None:
+        """Close the connections to Slack."""
+        await self.session.close()
 
     def _register(self) -> None:
         app = self.app
@@ -141,9 +156,24 @@ class SlackBot:
             return
         replies = await self._assistant.respond(received)
         ref = received.message.ref
-        await post_replies(
-            client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=replies
+        await self._deliver(
+            received,
+            replies,
+            post_replies(
+                client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=replies
+            ),
         )
+
+    async def _deliver(
+        self, received: Received, replies: list[Reply], posting: Awaitable[None]
+    ) -> None:
+        """Post, then log what the member got; if Slack refuses, the question goes to a human."""
+        try:
+            await posting
+        except Exception:
+            await self._assistant.undelivered(received)
+            raise
+        await self._assistant.delivered(received, replies)
 
     async def _command_text(self, command: dict[str, Any]) -> str:
         """Help, or (for moderators) `/huribot stats`."""
@@ -173,13 +203,16 @@ class SlackBot:
             )
         except SlackApiError as exc:
             logger.info("slack.command_private", error=exc.response.get("error"))
-            for reply in replies:
-                await respond(text=fallback_text(reply), blocks=reply_blocks(reply))
+            await self._deliver(received, replies, _respond_all(respond, replies))
             return
         thread_ts = str(echo["ts"])
         await self._assistant.questions.move_to_thread(received.question_id, thread_ts)
-        await post_replies(
-            client, channel=message.ref.conversation_id, thread_ts=thread_ts, replies=replies
+        await self._deliver(
+            received,
+            replies,
+            post_replies(
+                client, channel=message.ref.conversation_id, thread_ts=thread_ts, replies=replies
+            ),
         )
 
     async def _rate(
@@ -226,6 +259,6 @@ class SlackBot:
         logger.error(
             "slack.listener_failed",
             error=repr(error),
-            type=body.get("type"),
-            event=(body.get("event") or {}).get("type"),
+            payload_type=body.get("type"),
+            event_type=(body.get("event") or {}).get("type"),
         )

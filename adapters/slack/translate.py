@@ -43,9 +43,10 @@ def _received_at(ts: str | None, clock_now: datetime) -> datetime:
         return clock_now
 
 
-def strip_mentions(text: str) -> str:
-    """Remove `<@U123>` mentions (the bot's name at the start of a question)."""
-    return " ".join(_MENTION.sub(" ", text).split())
+def plain_text(text: str) -> str:
+    """What the member typed: mentions (`<@U123>`) removed, Slack's `&amp; &lt; &gt;` decoded."""
+    without_mentions = " ".join(_MENTION.sub(" ", text).split())
+    return without_mentions.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def is_from_a_bot(event: Mapping[str, Any]) -> bool:
@@ -64,7 +65,7 @@ def question_from_event(body: Mapping[str, Any], *, now: datetime) -> SlackQuest
         return None
     if is_from_a_bot(event) or not event.get("user"):
         return None
-    text = strip_mentions(str(event.get("text", "")))
+    text = plain_text(str(event.get("text", "")))
     thread = event.get("thread_ts") or (None if is_dm else event.get("ts"))
     ref = ConversationRef(
         platform=PLATFORM,
@@ -84,7 +85,7 @@ def question_from_event(body: Mapping[str, Any], *, now: datetime) -> SlackQuest
 
 def question_from_command(body: Mapping[str, Any], *, now: datetime) -> SlackQuestion | None:
     """`/huribot <question>` as a question; None for `/huribot help`, `stats` or nothing."""
-    text = " ".join(str(body.get("text", "")).split())
+    text = plain_text(str(body.get("text", "")))
     if body.get("command") != COMMAND or text.casefold() in SUBCOMMANDS:
         return None
     ref = ConversationRef(

@@ -33,7 +33,7 @@ async def ask(url: str, text: str, *, user: str, thread: str, days_ago: int = 0)
         message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=when)
         received = await services.assistant.receive(message, event_key=f"slack:{thread}")
         assert received is not None
-        await services.assistant.respond(received)
+        await services.assistant.delivered(received, await services.assistant.respond(received))
         return received.question_id
 
 

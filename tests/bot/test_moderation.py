@@ -61,7 +61,7 @@ class Loop:
         message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=NOW)
         received = await self.assistant.receive(message, event_key=f"slack:{thread}")
         assert received is not None
-        await self.assistant.respond(received)
+        await self.assistant.delivered(received, await self.assistant.respond(received))
         return received.question_id
 
     async def outbox(self) -> list[OutboxMessage]:

@@ -1,0 +1,96 @@
+"""The test doubles themselves: the fake Web API answers slack_sdk as Slack does, and our
+signatures are the ones slack_sdk's own verifier accepts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.slack_signing import FORM, signed_headers
+
+
+async def test_fake_answers_known_methods_and_refuses_unknown_ones() -> None:
+    async with FakeSlackAPI() as fake:
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url)
+
+        auth = await client.auth_test()
+        first = await client.chat_postMessage(channel="C1", text="one")
+        second = await client.chat_postMessage(channel="C1", text="two", thread_ts=first["ts"])
+        with pytest.raises(SlackApiError) as refused:
+            await client.api_call("reactions.add", json={"name": "tada"})
+
+    assert fake.url.endswith("/api/")
+    assert (auth["user_id"], auth["bot_id"], auth["team_id"]) == ("UBOT", "BBOT", "T1")
+    assert (first["ts"], second["ts"]) == ("1700000000.000100", "1700000000.000101")
+    assert first["channel"] == "C1"
+    assert refused.value.response["error"] == "unknown_method"
+    assert [call.method for call in fake.calls] == [
+        "auth.test",
+        "chat.postMessage",
+        "chat.postMessage",
+        "reactions.add",
+    ]
+    assert fake.calls_to("chat.postMessage")[1].params["thread_ts"] == first["ts"]
+    assert fake.calls[1].headers["Authorization"] == "Bearer xoxb-fake"
+    assert not fake.calls[3].answered_ok
+
+
+async def test_injected_errors_apply_to_the_next_calls_only() -> None:
+    async with FakeSlackAPI() as fake:
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url)
+        fake.fail_next("chat.postMessage", error="not_in_channel", times=2)
+
+        errors = []
+        for _ in range(2):
+            with pytest.raises(SlackApiError) as failed:
+                await client.chat_postMessage(channel="C1", text="hi")
+            errors.append(failed.value.response["error"])
+        posted = await client.chat_postMessage(channel="C1", text="hi")
+
+    assert errors == ["not_in_channel", "not_in_channel"]
+    assert posted["ok"] is True
+    assert [call.answered_ok for call in fake.calls] == [False, False, True]
+
+
+async def test_rate_limit_carries_retry_after() -> None:
+    async with FakeSlackAPI() as fake:
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url)
+        fake.fail_next("views.publish", status=429, retry_after=7)
+
+        with pytest.raises(SlackApiError) as limited:
+            await client.views_publish(user_id="U1", view={"type": "home", "blocks": []})
+
+    assert limited.value.response.status_code == 429
+    assert limited.value.response.headers["Retry-After"] == "7"
+    assert fake.calls_to("views.publish")[0].response is None
+
+
+async def test_wait_for_reports_what_arrived_instead() -> None:
+    async with FakeSlackAPI() as fake:
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url)
+        await client.chat_postEphemeral(channel="C1", user="U1", text="psst")
+
+        with pytest.raises(AssertionError) as timed_out:
+            await fake.wait_for("chat.postMessage", timeout=0.05)
+
+    assert "chat.postMessage" in str(timed_out.value)
+    assert "chat.postEphemeral" in str(timed_out.value)
+
+
+@pytest.mark.parametrize("age", [0, 299])
+def test_signed_headers_pass_slacks_own_verifier(age: int) -> None:
+    body = "command=%2Fhuribot&text=help&user_id=U1"
+    sent_at = int(time.time()) - age
+
+    headers = signed_headers(body, "s3cret", timestamp=sent_at, content_type=FORM)
+
+    verifier = SignatureVerifier("s3cret")
+    assert verifier.is_valid_request(body, headers)
+    assert not SignatureVerifier("other").is_valid_request(body, headers)
+    assert headers["Content-Type"] == FORM
+    assert headers["X-Slack-Request-Timestamp"] == str(sent_at)

@@ -1,0 +1,1 @@
+"""Fake platform APIs served on loopback, for adapter tests and benchmarks."""
