@@ -8,11 +8,14 @@ French and an English wording, can meet.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from knowledge.query import QueryPlanner
 
 GROUP_THRESHOLD = 0.4
+VECTOR_CACHE_SIZE = 20_000
+K = TypeVar("K")
 
 
 class Similarity:
@@ -21,10 +24,17 @@ class Similarity:
     def __init__(self, *, planner: QueryPlanner, threshold: float = GROUP_THRESHOLD) -> None:
         self._planner = planner
         self.threshold = threshold
+        self._vectors: dict[str, dict[str, float]] = {}
 
     def vector(self, text: str) -> dict[str, float]:
-        """Weighted terms of a question."""
-        return {term.text: term.weight for term in self._planner.plan(text).terms}
+        """Weighted terms of a question (remembered: groups are compared again and again)."""
+        vector = self._vectors.get(text)
+        if vector is None:
+            if len(self._vectors) >= VECTOR_CACHE_SIZE:
+                self._vectors.clear()
+            vector = {term.text: term.weight for term in self._planner.plan(text).terms}
+            self._vectors[text] = vector
+        return vector
 
     def score(self, first: str, second: str) -> float:
         """Similarity in [0, 1]."""
@@ -34,6 +44,12 @@ class Similarity:
         """Highest similarity of `text` to any of the wordings (0 when there are none)."""
         vector = self.vector(text)
         return max((cosine(vector, self.vector(w)) for w in wordings), default=0.0)
+
+    def closest(self, text: str, candidates: Mapping[K, Iterable[str]]) -> K | None:
+        """The candidate (e.g. a group id) with the most similar wording, if above threshold."""
+        scored = ((self.best(text, wordings), key) for key, wordings in candidates.items())
+        score, key = max(scored, default=(0.0, None), key=lambda pair: pair[0])
+        return key if score >= self.threshold else None
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:

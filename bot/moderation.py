@@ -173,23 +173,25 @@ class Moderation:
             return group.id, created
 
     async def _similar_group(self, session: AsyncSession, text: str) -> QuestionGroup | None:
-        groups = (
-            await session.scalars(
-                select(QuestionGroup)
-                .where(QuestionGroup.status.in_(ACTIVE))
-                .order_by(QuestionGroup.updated_at.desc())
-                .limit(CANDIDATE_GROUPS)
-            )
-        ).all()
-        best: tuple[float, QuestionGroup] | None = None
-        for group in groups:
-            wordings = await session.scalars(
-                select(Question.text).where(Question.group_id == group.id)
-            )
-            score = self._similarity.best(text, [group.title, *wordings])
-            if score >= self._similarity.threshold and (best is None or score > best[0]):
-                best = (score, group)
-        return best[1] if best else None
+        """The active group whose title or wordings are closest to `text`, if close enough."""
+        active = (
+            select(QuestionGroup.id)
+            .where(QuestionGroup.status.in_(ACTIVE))
+            .order_by(QuestionGroup.updated_at.desc())
+            .limit(CANDIDATE_GROUPS)
+        )
+        rows = await session.execute(
+            select(QuestionGroup.id, QuestionGroup.title).where(QuestionGroup.id.in_(active))
+        )
+        wordings: dict[int, list[str]] = {group_id: [title] for group_id, title in rows}
+        asked = await session.execute(
+            select(Question.group_id, Question.text).where(Question.group_id.in_(list(wordings)))
+        )
+        for group_id, wording in asked:
+            if group_id is not None:
+                wordings[group_id].append(wording)
+        best = self._similarity.closest(text, wordings)
+        return await session.get(QuestionGroup, best) if best is not None else None
 
     async def _announce(self, session: AsyncSession, group: QuestionGroup) -> None:
         if self.moderators_conversation is None:

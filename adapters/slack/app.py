@@ -7,6 +7,7 @@ retries) is acknowledged and dropped there. Listeners then answer and post in th
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -47,6 +48,10 @@ logger = structlog.get_logger(__name__)
 
 RECEIVED_KEY = "huribot_received"
 RATE_LIMIT_RETRIES = 5
+ANSWER_CONCURRENCY = 4
+"""Questions answered at once. Answering is CPU work on the event loop; capping it keeps
+acknowledgements (which Slack wants within 3 s) from queueing behind a burst of answers. The
+questions are already stored, so the rest simply wait their turn."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +109,13 @@ class SlackBot:
         answerer: Answerer,
         moderation: SlackModeration | None = None,
         clock: Clock = system_clock,
+        answer_concurrency: int = ANSWER_CONCURRENCY,
     ) -> None:
         self._assistant = assistant
         self._answerer = answerer
         self._moderation = moderation
         self._clock = clock
+        self._answering = asyncio.Semaphore(answer_concurrency)
         self.session = aiohttp.ClientSession()
         self.client = web_client(config, session=self.session)
         self.app = AsyncApp(
@@ -154,15 +161,16 @@ class SlackBot:
         received: Received | None = context.get(RECEIVED_KEY)
         if received is None:
             return
-        replies = await self._assistant.respond(received)
-        ref = received.message.ref
-        await self._deliver(
-            received,
-            replies,
-            post_replies(
-                client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=replies
-            ),
-        )
+        async with self._answering:
+            replies = await self._assistant.respond(received)
+            ref = received.message.ref
+            await self._deliver(
+                received,
+                replies,
+                post_replies(
+                    client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=replies
+                ),
+            )
 
     async def _deliver(
         self, received: Received, replies: list[Reply], posting: Awaitable[None]
@@ -194,6 +202,14 @@ class SlackBot:
             await ack(text=await self._command_text(command))
             return
         await ack()
+        async with self._answering:
+            await self._answer_privately_or_in_thread(received, client, respond)
+
+    async def _answer_privately_or_in_thread(
+        self, received: Received, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        """Echo a slash command's question in the channel and answer in that thread, or answer
+        privately through the response URL where the bot may not post."""
         replies = await self._assistant.respond(received)
         message = received.message
         try:
