@@ -1,4 +1,5 @@
-"""Periodic upkeep run by `huribot serve`: moderation reminders and the retention purge.
+"""Periodic upkeep run by `huribot serve`: moderation reminders, the weekly digest of replies
+due for review, and the retention purge.
 
 Each task is idempotent (reminders go through the outbox with a key per day), so running it
 more often, late, or in two processes at once does no harm.
@@ -12,6 +13,7 @@ from datetime import timedelta
 import structlog
 
 from bot.clock import Clock, system_clock
+from bot.curation import ReviewDigest
 from bot.moderation import Moderation
 from bot.privacy import purge_before
 
@@ -25,11 +27,13 @@ class Housekeeping:
         self,
         *,
         moderation: Moderation,
+        review_digest: ReviewDigest,
         remind_after: timedelta,
         retention: timedelta,
         clock: Clock = system_clock,
     ) -> None:
         self._moderation = moderation
+        self._review_digest = review_digest
         self._remind_after = remind_after
         self._retention = retention
         self._clock = clock
@@ -37,6 +41,7 @@ class Housekeeping:
     async def run_once(self) -> None:
         """One round of upkeep."""
         reminded = await self._moderation.remind_stale(untouched_for=self._remind_after)
+        await self._review_digest.queue_weekly()
         async with self._moderation.database.transaction() as session:
             purged = await purge_before(session, cutoff=self._clock() - self._retention)
         if reminded or purged.questions:

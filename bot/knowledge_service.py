@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import structlog
 from sqlalchemy import select
 
+from bot.audit import record_audit
 from bot.db.engine import Database
 from bot.db.models import ConsolidatedReply
 from bot.kb_queries import document_docs, find_doc, reply_doc, retire_reply, searchable_docs
@@ -59,10 +60,19 @@ class KnowledgeService:
         self.index.add(passages)
         return report
 
-    async def retire(self, slug: str) -> None:
-        """Retire a reply and drop it from search at once."""
+    async def retire(self, slug: str, *, actor: str, now: datetime) -> None:
+        """Retire a reply, drop it from search at once, and record who did it."""
         async with self.database.transaction() as session:
-            await retire_reply(session, slug)
+            reply = await retire_reply(session, slug)
+            record_audit(
+                session,
+                at=now,
+                actor=actor,
+                action="retire",
+                target=f"reply:{slug}",
+                before={"status": ReplyStatus.PUBLISHED.value},
+                after={"status": reply.status},
+            )
         self.index.remove([slug])
 
     async def reply_meta(self, slug: str) -> ReplyMeta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import getpass
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -11,6 +12,7 @@ from rich.console import Console
 
 from adapters.composition import Services, open_services
 from adapters.logs import configure_logging
+from bot.moderation import Actor
 from bot.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -38,6 +40,11 @@ def with_services(work: Callable[[Services], Awaitable[T]], *, load_index: bool 
             return await work(services)
 
     return asyncio.run(_run())
+
+
+def cli_actor(name: str | None) -> Actor:
+    """Who is acting at the command line, for the audit trail (`--as`, else the OS user)."""
+    return Actor("cli", name or getpass.getuser())
 
 
 def fail(message: str, *, code: int = 1) -> typer.Exit:

@@ -10,8 +10,9 @@ from rich.markdown import Markdown
 from rich.progress import Progress
 from rich.table import Table
 
-from adapters.cli.common import err, fail, out, with_services
+from adapters.cli.common import cli_actor, err, fail, out, with_services
 from adapters.composition import Services
+from bot.clock import system_clock
 from bot.kb_queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
 from knowledge.ingest.errors import IngestError
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
@@ -118,12 +119,19 @@ def show(item_id: Annotated[str, typer.Argument(help="A reply id or document id.
 
 
 @kb_app.command("retire")
-def retire(reply_id: Annotated[str, typer.Argument(help="The id of the reply to retire.")]) -> None:
+def retire(
+    reply_id: Annotated[str, typer.Argument(help="The id of the reply to retire.")],
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Your name, for the audit trail.")
+    ] = None,
+) -> None:
     """Retire a consolidated reply: it stays on record but is no longer used in answers."""
 
     async def _work(services: Services) -> None:
         try:
-            await services.knowledge.retire(reply_id)
+            await services.knowledge.retire(
+                reply_id, actor=str(cli_actor(as_user)), now=system_clock()
+            )
         except UnknownItemError as exc:
             raise fail(f"{exc} Run `huribot kb list` to see the ids.") from exc
         out.print(f"Retired {reply_id}.")

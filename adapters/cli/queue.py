@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import getpass
 import sys
 from contextlib import nullcontext
 from datetime import timedelta
@@ -14,13 +13,13 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from adapters.cli.common import fail, out, with_services
+from adapters.cli.common import cli_actor, fail, out, with_services
 from adapters.composition import Services
 from bot.audit import audit_trail
 from bot.clock import system_clock
 from bot.db.models import Question
 from bot.kb_queries import UnknownItemError
-from bot.moderation import ACTIVE, Actor, AnswerDraft, UnknownGroupError
+from bot.moderation import ACTIVE, AnswerDraft, UnknownGroupError
 from bot.privacy import forget_user, purge_before
 from bot.questions import QuestionStatus
 from knowledge.records import SourceLink
@@ -31,10 +30,6 @@ queue_app = typer.Typer(
 privacy_app = typer.Typer(help="Data protection: purge and forget.", no_args_is_help=True)
 
 ALL = "all"
-
-
-def _actor(name: str | None) -> Actor:
-    return Actor("cli", name or getpass.getuser())
 
 
 @queue_app.command("list")
@@ -131,7 +126,7 @@ def answer(
 
     async def _work(services: Services) -> None:
         try:
-            slug = await services.moderation.answer(group_id, draft, _actor(as_user))
+            slug = await services.moderation.answer(group_id, draft, cli_actor(as_user))
         except UnknownGroupError as exc:
             raise fail(f"{exc} Run `huribot queue list` to see the ids.") from exc
         out.print(
@@ -161,7 +156,7 @@ def link(
 
     async def _work(services: Services) -> None:
         try:
-            await services.moderation.link(group_id, reply_id, _actor(as_user))
+            await services.moderation.link(group_id, reply_id, cli_actor(as_user))
         except (UnknownGroupError, UnknownItemError) as exc:
             raise fail(str(exc)) from exc
         out.print(f"Group {group_id} answered with {reply_id}.")
@@ -180,7 +175,7 @@ def dismiss(
 
     async def _work(services: Services) -> None:
         try:
-            await services.moderation.dismiss(group_id, _actor(as_user))
+            await services.moderation.dismiss(group_id, cli_actor(as_user))
         except UnknownGroupError as exc:
             raise fail(str(exc)) from exc
         out.print(f"Group {group_id} dismissed.")
@@ -260,7 +255,7 @@ def forget(
                 session,
                 user_id=user_id,
                 platform=platform,
-                actor=str(_actor(as_user)),
+                actor=str(cli_actor(as_user)),
                 now=system_clock(),
             )
         out.print(f"Forgot {purged.questions} question(s) of {user_id}.")

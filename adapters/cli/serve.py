@@ -16,6 +16,7 @@ from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
 from adapters.slack.moderation import SlackModeration, SlackModeratorDirectory
 from adapters.slack.sender import SlackSender
+from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
 from bot.moderation import Moderators
@@ -91,6 +92,10 @@ def serve() -> None:
             asyncio.create_task(
                 Housekeeping(
                     moderation=services.moderation,
+                    review_digest=ReviewDigest(
+                        database=services.database,
+                        moderators_conversation=services.moderation.moderators_conversation,
+                    ),
                     remind_after=timedelta(days=settings.moderation_reminder_days),
                     retention=timedelta(days=settings.question_retention_days),
                 ).run_forever(interval=HOUSEKEEPING_INTERVAL_SECONDS, stop=stop)

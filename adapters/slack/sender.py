@@ -7,7 +7,10 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import post_replies
+from adapters.slack.blocks import section
 from adapters.slack.moderation_blocks import group_card
+from adapters.slack.mrkdwn import escape
+from bot.curation import digest_text
 from bot.messages import ConversationRef, reply_from_dict
 from bot.moderation import Moderation
 
@@ -42,6 +45,12 @@ class SlackSender:
             )
             await self._moderation.set_card(
                 group_id, {"channel": str(posted["channel"]), "ts": str(posted["ts"])}
+            )
+            return
+        if payload["kind"] == "review_digest":
+            text = digest_text(payload["replies"])
+            await self._client.chat_postMessage(
+                channel=ref.conversation_id, text=text, blocks=[section(escape(text))]
             )
             return
         raise ValueError(f"unknown outbox payload kind {payload['kind']!r}")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from bot.audit import audit_trail
 from bot.db.engine import Database
 from bot.db.models import ConsolidatedReply, Passage
 from bot.kb_queries import UnknownItemError, get_reply
@@ -15,6 +17,8 @@ from bot.knowledge_service import KnowledgeService
 from knowledge.bm25_reference import ReferenceBM25Index
 from knowledge.records import IngestBatch, PassageRecord, ReplyStatus
 from tests.corpus import GUIDE, HRBA_REPLY, SMALL_BATCH, UPR_REPLY
+
+WHEN = datetime(2026, 11, 27, tzinfo=UTC)
 
 
 def ids(service: KnowledgeService, query: str) -> list[str]:
@@ -91,16 +95,20 @@ async def test_retired_reply_leaves_search_but_stays_on_record(
     service: KnowledgeService, database: Database
 ) -> None:
     await service.ingest(SMALL_BATCH)
-    await service.retire("upr-unct-submission")
+    await service.retire("upr-unct-submission", actor="cli:amina", now=WHEN)
     assert "upr-unct-submission" not in ids(service, "universal periodic review submission")
     async with database.sessions() as session:
         reply = await get_reply(session, "upr-unct-submission")
+        trail = await audit_trail(session, target="reply:upr-unct-submission")
     assert reply.status == ReplyStatus.RETIRED.value
+    assert [(e.actor, e.action, e.after) for e in trail] == [
+        ("cli:amina", "retire", {"status": "retired"})
+    ]
 
 
 async def test_retiring_an_unknown_reply_says_so(service: KnowledgeService) -> None:
     with pytest.raises(UnknownItemError, match="no-such-reply"):
-        await service.retire("no-such-reply")
+        await service.retire("no-such-reply", actor="cli:amina", now=WHEN)
 
 
 async def test_index_is_rebuilt_from_the_database(database: Database) -> None:

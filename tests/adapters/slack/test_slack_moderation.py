@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.cli.serve import slack_parts
 from adapters.composition import Services, open_services
 from adapters.server import build_web_app
+from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
@@ -190,3 +191,26 @@ async def test_question_to_moderator_answer_to_every_asker(database_url: str) ->
 
             _, answered = await bot.harness.ask("per diem Nairobi rates?", user="UASK3")
             assert "ICSC" in json.dumps(SlackHarness.blocks(answered))
+
+
+async def test_review_digest_and_stats_for_moderators(database_url: str) -> None:
+    async with FakeSlackAPI() as fake:
+        fake.members(MODS_CHANNEL, [MODERATOR])
+        async with running_bot(database_url, fake) as bot:
+            services = bot.harness.services
+            digest = ReviewDigest(
+                database=services.database,
+                moderators_conversation=services.moderation.moderators_conversation,
+            )
+            assert await digest.queue_weekly()
+            assert await bot.deliver() == 1
+            (posted,) = [c for c in bot.harness.posts() if c.params.get("channel") == MODS_CHANNEL]
+            assert "past their review date" in posted.params["text"]
+            assert "human-rights-adviser-request" in posted.params["text"]
+
+            stats = await bot.harness.send_command(bot.harness.command("stats", user_id=MODERATOR))
+            assert stats.status == 200 and "questions (all time)" in stats.text
+            refused = await bot.harness.send_command(
+                bot.harness.command("stats", user_id="UMEMBER")
+            )
+            assert "only the Secretariat's moderators" in refused.text
