@@ -27,6 +27,9 @@ logger = structlog.get_logger(__name__)
 
 FUZZY_MIN_LENGTH = 5
 MAX_FUZZY_TERMS = 2
+COMMIT_EVERY = 100_000
+"""During a large load, commit this often so segments merge as they go (a single commit of a
+million docs leaves dozens of small segments that slow every search afterwards)."""
 FUZZY_DISCOUNT = 0.6
 
 
@@ -101,7 +104,6 @@ class TantivyIndex:
         reply_lift: float = 0.02,
         writer_heap_bytes: int = 100_000_000,
         writer_threads: int = 2,
-        analysis_workers: int = 2,
         directory: Path | None = None,
     ) -> None:
         """`directory` holds the index files (a fresh temporary folder inside it, removed at
@@ -110,7 +112,6 @@ class TantivyIndex:
         self._weights = weights or FieldWeights()
         self._reply_lift = reply_lift
         self._analyser = DocAnalyser(keep_whole=planner.glossary.acronyms())
-        self._analysis_workers = analysis_workers
         self._schema = _schema()
         self._folder = tempfile.TemporaryDirectory(prefix="huribot-index-", dir=directory)
         self._index = tantivy.Index(self._schema, path=self._folder.name)
@@ -119,15 +120,17 @@ class TantivyIndex:
         self._stats = IndexStats(documents=0, replies=0, passages=0)
 
     def add(self, docs: Iterable[SearchDoc]) -> None:
-        """Insert or replace docs and make them searchable at once (one commit per call, so a
-        whole knowledge base loads as one batch). Ids must be unique within a call."""
+        """Insert or replace docs and make them searchable at once. Ids must be unique within a
+        call."""
         replacing = self._stats.documents > 0
         added = 0
-        for analysed in self._analyser.analyse_many(docs, workers=self._analysis_workers):
+        for analysed in map(self._analyser.analyse, docs):
             if replacing:
                 self._writer.delete_documents_by_term("id", analysed.doc.id)
             self._writer.add_document(self._document(analysed))
             added += 1
+            if added % COMMIT_EVERY == 0:
+                self._writer.commit()
         if added:
             self._commit()
 
