@@ -8,7 +8,6 @@ above body text) and replies get a small lift over passages when equally relevan
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,40 +56,7 @@ def _schema() -> tantivy.Schema:
     for name in ("question", "body"):
         builder.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     builder.add_float_field("lift", fast=True)
-    builder.add_text_field("payload", stored=True, tokenizer_name="raw", index_option="basic")
     return builder.build()
-
-
-def _payload(doc: SearchDoc) -> str:
-    return json.dumps(
-        [
-            doc.id,
-            doc.kind,
-            doc.title,
-            doc.text,
-            doc.source,
-            doc.alt_titles,
-            doc.heading_path,
-            doc.tags,
-            doc.language,
-        ],
-        ensure_ascii=False,
-    )
-
-
-def _from_payload(payload: str) -> SearchDoc:
-    id_, kind, title, text, source, alt, headings, tags, language = json.loads(payload)
-    return SearchDoc(
-        id=id_,
-        kind=kind,
-        title=title,
-        text=text,
-        source=source,
-        alt_titles=tuple(alt),
-        heading_path=tuple(headings),
-        tags=tuple(tags),
-        language=language,
-    )
 
 
 class TantivyIndex:
@@ -117,16 +83,18 @@ class TantivyIndex:
         self._index = tantivy.Index(self._schema, path=self._folder.name)
         self._writer = self._index.writer(heap_size=writer_heap_bytes, num_threads=writer_threads)
         self._searcher = self._index.searcher()
+        self._docs: dict[str, SearchDoc] = {}
+        """Every indexed doc by id: hits are read from here, tantivy stores only ids."""
         self._stats = IndexStats(documents=0, replies=0, passages=0)
 
     def add(self, docs: Iterable[SearchDoc]) -> None:
-        """Insert or replace docs and make them searchable at once. Ids must be unique within a
-        call."""
-        replacing = self._stats.documents > 0
+        """Insert or replace docs and make them searchable at once."""
         added = 0
         for analysed in map(self._analyser.analyse, docs):
-            if replacing:
-                self._writer.delete_documents_by_term("id", analysed.doc.id)
+            doc = analysed.doc
+            if doc.id in self._docs:
+                self._writer.delete_documents_by_term("id", doc.id)
+            self._docs[doc.id] = doc
             self._writer.add_document(self._document(analysed))
             added += 1
             if added % COMMIT_EVERY == 0:
@@ -138,8 +106,9 @@ class TantivyIndex:
         """Delete docs by id and make the removal visible at once."""
         removed = 0
         for doc_id in ids:
-            self._writer.delete_documents_by_term("id", doc_id)
-            removed += 1
+            if self._docs.pop(doc_id, None) is not None:
+                self._writer.delete_documents_by_term("id", doc_id)
+                removed += 1
         if removed:
             self._commit()
 
@@ -165,7 +134,7 @@ class TantivyIndex:
         searcher = self._searcher
         result = searcher.search(query, limit=top_k, count=False, weight_by_field="lift")
         return [
-            Hit(doc=_from_payload(searcher.doc(address)["payload"][0]), score=float(score))
+            Hit(doc=self._docs[searcher.doc(address)["id"][0]], score=float(score))
             for score, address in result.hits
         ]
 
@@ -194,7 +163,6 @@ class TantivyIndex:
         document.add_text("question", analysed.question)
         document.add_text("body", analysed.body)
         document.add_float("lift", self._reply_lift if doc.kind == "reply" else 0.0)
-        document.add_text("payload", _payload(doc))
         return document
 
     def _query(self, terms: Sequence[WeightedTerm], filters: SearchFilters | None) -> tantivy.Query:
