@@ -10,7 +10,7 @@ from rich.markdown import Markdown
 from rich.progress import Progress
 from rich.table import Table
 
-from adapters.cli.common import cli_actor, err, fail, out, with_services
+from adapters.cli.common import cli_actor, err, fail, out, settings, with_services
 from adapters.composition import Services
 from bot.clock import system_clock
 from bot.kb_queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
@@ -30,6 +30,7 @@ def ingest(
     ] = False,
 ) -> None:
     """Import replies (.md, .csv, .yaml) and guidance (.md, .txt, .docx, .pdf): all or nothing."""
+    settings()  # configures logging before files are read
     targets = [*(paths or []), *([sample_knowledge_path()] if sample else [])]
     if not targets:
         raise fail("Name files or folders to import, or pass --sample.", code=2)
