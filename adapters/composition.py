@@ -42,7 +42,11 @@ def build_answerer(
 ) -> tuple[KnowledgeService, Answerer]:
     """The search engine and answering policy over a database (also used by the benchmarks)."""
     planner = QueryPlanner(glossary=load_glossary(glossary_path))
-    knowledge = KnowledgeService(database=database, index=TantivyIndex(planner=planner))
+    knowledge = KnowledgeService(
+        database=database,
+        index=TantivyIndex(planner=planner),
+        new_index=lambda: TantivyIndex(planner=planner),
+    )
     policy = AnsweringPolicy(planner=planner, model=load_calibration())
     return knowledge, Answerer(knowledge=knowledge, policy=policy)
 

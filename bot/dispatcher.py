@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -48,18 +47,6 @@ class Dispatcher:
         for message in claimed:
             delivered += await self._deliver(message)
         return delivered
-
-    async def run_forever(self, *, interval: float, stop: asyncio.Event) -> None:
-        """Poll the outbox every `interval` seconds until `stop` is set."""
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception:  # the loop must outlive a database hiccup
-                logger.exception("dispatcher.failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                continue
 
     async def _deliver(self, message: OutboxMessage) -> int:
         ref = ConversationRef.from_dict(message.conversation)

@@ -7,7 +7,6 @@ more often, late, or in two processes at once does no harm.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import structlog
@@ -46,15 +45,3 @@ class Housekeeping:
             purged = await purge_before(session, cutoff=self._clock() - self._retention)
         if reminded or purged.questions:
             logger.info("housekeeping.done", reminded=len(reminded), purged=purged.questions)
-
-    async def run_forever(self, *, interval: float, stop: asyncio.Event) -> None:
-        """Repeat every `interval` seconds until `stop` is set."""
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except Exception:  # upkeep must outlive a database hiccup
-                logger.exception("housekeeping.failed")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=interval)
-            except TimeoutError:
-                continue

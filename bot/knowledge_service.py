@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,7 +12,14 @@ from sqlalchemy import select
 from bot.audit import record_audit
 from bot.db.engine import Database
 from bot.db.models import ConsolidatedReply
-from bot.kb_queries import document_docs, find_doc, reply_doc, retire_reply, searchable_docs
+from bot.kb_queries import (
+    document_docs,
+    find_doc,
+    knowledge_fingerprint,
+    reply_doc,
+    retire_reply,
+    searchable_docs,
+)
 from bot.kb_store import StoreReport, store_batch
 from knowledge.index import SearchIndex
 from knowledge.records import IngestBatch, ReplyStatus
@@ -32,17 +39,44 @@ class ReplyMeta:
 class KnowledgeService:
     """Ingests, retires and searches; every database change is mirrored in the index."""
 
-    def __init__(self, *, database: Database, index: SearchIndex) -> None:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        index: SearchIndex,
+        new_index: Callable[[], SearchIndex] | None = None,
+    ) -> None:
+        """`new_index` builds an empty index, for rebuilding after changes made elsewhere."""
         self.database = database
         self.index = index
+        self._new_index = new_index
+        self._fingerprint: tuple[object, ...] | None = None
 
     async def load_index(self) -> int:
         """Fill the index from the database (at start); returns the number of docs."""
         async with self.database.transaction() as session:
+            self._fingerprint = await knowledge_fingerprint(session)
             docs = await searchable_docs(session)
         self.index.add(docs)
         logger.info("index.loaded", docs=len(docs))
         return len(docs)
+
+    async def sync(self) -> bool:
+        """Rebuild the index if another process changed the knowledge base (several bot
+        processes may share one PostgreSQL); True when it was rebuilt."""
+        async with self.database.sessions() as session:
+            fingerprint = await knowledge_fingerprint(session)
+        if fingerprint == self._fingerprint or self._new_index is None:
+            return False
+        fresh = KnowledgeService(database=self.database, index=self._new_index())
+        await fresh.load_index()
+        self.index, self._fingerprint = fresh.index, fresh._fingerprint
+        logger.info("index.synced", docs=self.index.stats().documents)
+        return True
+
+    async def _note_own_change(self) -> None:
+        async with self.database.sessions() as session:
+            self._fingerprint = await knowledge_fingerprint(session)
 
     async def ingest(self, batch: IngestBatch) -> StoreReport:
         """Store a batch in one transaction, then update the index for what changed."""
@@ -58,6 +92,7 @@ class KnowledgeService:
         self.index.remove(report.documents.superseded_ids)
         self._mirror_replies(replies)
         self.index.add(passages)
+        await self._note_own_change()
         return report
 
     async def retire(self, slug: str, *, actor: str, now: datetime) -> None:
@@ -74,6 +109,7 @@ class KnowledgeService:
                 after={"status": reply.status},
             )
         self.index.remove([slug])
+        await self._note_own_change()
 
     async def reply_meta(self, slug: str) -> ReplyMeta:
         """The public sources a reply cites and the date it is due for review."""

@@ -62,3 +62,7 @@ app.add_typer(privacy_app, name="privacy")
 def run() -> None:
     """Entry point of the `huribot` console script."""
     app()
+
+
+if __name__ == "__main__":
+    run()

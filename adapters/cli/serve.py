@@ -20,11 +20,13 @@ from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
 from bot.moderation import Moderators
+from bot.periodic import every
 
 logger = structlog.get_logger(__name__)
 
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
+SYNC_INTERVAL_SECONDS = 10.0
 
 
 def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
@@ -65,7 +67,7 @@ async def _until_stopped(stop: asyncio.Event) -> None:
 
 def serve() -> None:
     """Run the web server (health check, Slack endpoint), Socket Mode when configured, the
-    outbox dispatcher and periodic upkeep, until stopped."""
+    outbox dispatcher, knowledge-base sync with other processes and upkeep, until stopped."""
 
     async def _work(services: Services) -> None:
         settings = services.settings
@@ -83,23 +85,23 @@ def serve() -> None:
             await handler.connect_async()  # type: ignore[no-untyped-call]
         senders: list[Sender] = [slack[1]] if slack is not None else []
         stop = asyncio.Event()
+        dispatcher = Dispatcher(database=services.database, senders=senders)
+        housekeeping = Housekeeping(
+            moderation=services.moderation,
+            review_digest=ReviewDigest(
+                database=services.database,
+                moderators_conversation=services.moderation.moderators_conversation,
+            ),
+            remind_after=timedelta(days=settings.moderation_reminder_days),
+            retention=timedelta(days=settings.question_retention_days),
+        )
         loops = [
-            asyncio.create_task(
-                Dispatcher(database=services.database, senders=senders).run_forever(
-                    interval=OUTBOX_INTERVAL_SECONDS, stop=stop
-                )
-            ),
-            asyncio.create_task(
-                Housekeeping(
-                    moderation=services.moderation,
-                    review_digest=ReviewDigest(
-                        database=services.database,
-                        moderators_conversation=services.moderation.moderators_conversation,
-                    ),
-                    remind_after=timedelta(days=settings.moderation_reminder_days),
-                    retention=timedelta(days=settings.question_retention_days),
-                ).run_forever(interval=HOUSEKEEPING_INTERVAL_SECONDS, stop=stop)
-            ),
+            asyncio.create_task(every(interval, work, stop=stop, name=name))
+            for name, interval, work in (
+                ("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),
+                ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
+                ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
+            )
         ]
         mode = "socket mode" if socket_mode else ("HTTP" if slack else "no chat platform")
         out.print(f"HuriBot listening on http://{settings.host}:{settings.port} (Slack: {mode})")

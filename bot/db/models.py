@@ -3,7 +3,7 @@ the same `Base` so one Alembic history covers the whole schema."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -29,6 +29,12 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def utc_now() -> datetime:
+    """Now, to the microsecond (the database's own clock keeps only seconds on SQLite), so
+    that every change moves `updated_at` and other processes notice it."""
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -61,9 +67,11 @@ class ConsolidatedReply(Base):
     owner: Mapped[str | None] = mapped_column(String(160))
     origin: Mapped[str] = mapped_column(String(500), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utc_now, server_default=func.now()
+    )
     updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, server_default=func.now(), onupdate=func.now()
+        UTCDateTime, default=utc_now, server_default=func.now(), onupdate=utc_now
     )
 
 
@@ -80,7 +88,7 @@ class GuidanceDocument(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     origin: Mapped[str] = mapped_column(String(500), default="")
     ingested_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, server_default=func.now(), onupdate=func.now()
+        UTCDateTime, default=utc_now, server_default=func.now(), onupdate=utc_now
     )
     passages: Mapped[list[Passage]] = relationship(
         back_populates="document",

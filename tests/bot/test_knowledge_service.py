@@ -121,3 +121,25 @@ async def test_index_is_rebuilt_from_the_database(database: Database) -> None:
         {"title": "UNSDG HRBA portal", "url": "https://unsdg.un.org/2030-agenda/hrba"},
     )
     assert meta.review_by is None
+
+
+async def test_another_process_sees_changes_after_sync(database: Database) -> None:
+    def engine() -> KnowledgeService:
+        return KnowledgeService(
+            database=database, index=ReferenceBM25Index(), new_index=ReferenceBM25Index
+        )
+
+    first, second = engine(), engine()
+    await first.ingest(IngestBatch(replies=(UPR_REPLY,), documents=(GUIDE,)))
+    await second.load_index()
+    assert not await second.sync()
+
+    await first.ingest(IngestBatch(replies=(HRBA_REPLY,)))
+    assert not await first.sync()  # its own change is already in its index
+    assert "hrba-programming" not in ids(second, "human rights-based approach")
+    assert await second.sync()
+    assert ids(second, "human rights-based approach")[0] == "hrba-programming"
+
+    await first.retire("hrba-programming", actor="cli:amina", now=WHEN)
+    assert await second.sync()
+    assert "hrba-programming" not in ids(second, "human rights-based approach")
