@@ -26,11 +26,13 @@ import multiprocessing
 import os
 import pstats
 import resource
-import sqlite3
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -39,8 +41,10 @@ from typing import Any
 
 import aiohttp
 import numpy as np
+import psycopg
 from aiohttp import web
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from adapters.composition import Services, open_services
 from adapters.logs import configure_logging
@@ -220,10 +224,28 @@ def load_process(conn: Connection, options: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------------- the bot's side
 @asynccontextmanager
-async def serve(services: Services, api_url: str) -> AsyncIterator[str]:
-    """HuriBot's web server with the Slack app, on an ephemeral loopback port (its URL)."""
+async def serve(services: Services, api_url: str, *, worker: bool) -> AsyncIterator[str]:
+    """HuriBot's web server with the Slack app, on an ephemeral loopback port (its URL); with
+    `worker`, a real `huribot worker` process answers and this process only stores and acks."""
     config = SlackConfig(bot_token="xoxb-bench", signing_secret=SECRET, api_url=api_url)
-    bot = SlackBot(config=config, assistant=services.assistant, answerer=services.answerer)
+    bot = SlackBot(
+        config=config,
+        assistant=services.assistant,
+        answerer=services.answerer,
+        answer_inline=not worker,
+    )
+    workers = []
+    if worker:
+        env = {
+            **os.environ,
+            "HURIBOT_DATABASE_URL": services.settings.database_url,
+            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-bench",
+            "HURIBOT_SLACK_SIGNING_SECRET": SECRET,
+            "HURIBOT_SLACK_API_URL": api_url,
+        }
+        workers.append(
+            subprocess.Popen([sys.executable, "-m", "adapters.cli.main", "worker"], env=env)
+        )
     runner = web.AppRunner(build_web_app(slack=bot.app), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -234,6 +256,9 @@ async def serve(services: Services, api_url: str) -> AsyncIterator[str]:
         await asyncio.sleep(0.2)  # let the last listeners record their replies
         await runner.cleanup()
         await bot.aclose()
+        for process in workers:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
 
 
 async def measure(
@@ -250,7 +275,10 @@ async def _measure(
 ) -> LoadResult:
     """Serve while Slack's side (child process, or this loop when inline) does its work."""
     if options["inline"]:
-        async with FakeSlackAPI() as fake, serve(services, fake.url) as url:
+        async with (
+            FakeSlackAPI() as fake,
+            serve(services, fake.url, worker=options["worker"]) as url,
+        ):
             try:
                 if profiler is not None:
                     profiler.enable()
@@ -264,7 +292,7 @@ async def _measure(
     child.start()
     try:
         api_url = await asyncio.to_thread(ours.recv)
-        async with serve(services, api_url) as url:
+        async with serve(services, api_url, worker=options["worker"]) as url:
             if profiler is not None:
                 profiler.enable()
             ours.send(url)
@@ -283,15 +311,31 @@ async def stored_questions(services: Services) -> int:
         return int(await session.scalar(select(func.count(Question.id))) or 0)
 
 
+@contextlib.contextmanager
+def database_url(options: dict[str, Any], folder: Path) -> Iterator[str]:
+    """A SQLite file in `folder`, or a fresh schema in the PostgreSQL of `--postgres`."""
+    if not options["postgres"]:
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    schema = f"bench_{os.getpid()}"
+    plain = make_url(options["postgres"]).set(drivername="postgresql")
+    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield (
+                make_url(options["postgres"])
+                .update_query_dict({"options": f"-csearch_path={schema}"})
+                .render_as_string(hide_password=False)
+            )
+        finally:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 async def benchmark(options: dict[str, Any]) -> dict[str, Any]:
     """Build, serve, fire, and gather the figures."""
     profiler = cProfile.Profile() if options["profile"] else None
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.db"
-        if options["sqlite_wal"]:
-            with contextlib.closing(sqlite3.connect(path)) as connection:
-                connection.execute("PRAGMA journal_mode=WAL")  # persists in the file
-        settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{path}"})
+    with tempfile.TemporaryDirectory() as folder, database_url(options, Path(folder)) as url:
+        settings = load_settings({"HURIBOT_DATABASE_URL": url})
         configure_logging(level=settings.log_level, fmt=settings.log_format)
         async with open_services(settings) as services:
             knowledge = await build_knowledge(services, options["passages"])
@@ -317,7 +361,7 @@ def summarise(
         "concurrency": options["concurrency"],
         "rate": options["rate"],
         "inline": options["inline"],
-        "sqlite_wal": options["sqlite_wal"],
+        "worker": options["worker"],
         "knowledge": knowledge,
         "http_statuses": result.statuses,
         "ack_ms": {
@@ -343,8 +387,8 @@ def describe(figures: dict[str, Any]) -> str:
     where = "one event loop" if figures["inline"] else "Slack's side in a child process"
     if figures["rate"]:
         where += f", offered at {figures['rate']:g} events/s"
-    if figures["sqlite_wal"]:
-        where += ", SQLite in WAL mode"
+    if figures["worker"]:
+        where += ", answers by a huribot worker process"
     return "\n".join(
         [
             f"HuriBot Slack benchmark: {figures['events']} app_mention events, "
@@ -401,9 +445,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--inline", action="store_true", help="Slack's side in this loop")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the bot's event loop")
     parser.add_argument(
-        "--sqlite-wal",
+        "--postgres", metavar="URL", help="use this PostgreSQL (a fresh schema) instead of SQLite"
+    )
+    parser.add_argument(
+        "--worker",
         action="store_true",
-        help="experiment: put the SQLite file in WAL mode first (HuriBot does not, today)",
+        help="answer in a `huribot worker` process (HURIBOT_ANSWER_WORKERS=1)",
     )
     args = parser.parse_args(argv)
     figures = asyncio.run(benchmark(vars(args)))

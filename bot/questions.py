@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from enum import StrEnum
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +23,7 @@ class QuestionStatus(StrEnum):
     """Where a question stands; the moderation queue works on `open` ones."""
 
     RECEIVED = "received"
+    ANSWERING = "answering"
     ANSWERED_BY_BOT = "answered-by-bot"
     OPEN = "open"
     ASSIGNED = "assigned"
@@ -96,6 +98,7 @@ class QuestionLog:
             question.feedback_at = self._clock()
             if feedback in NEEDS_SECRETARIAT and question.status in {
                 QuestionStatus.RECEIVED.value,
+                QuestionStatus.ANSWERING.value,
                 QuestionStatus.ANSWERED_BY_BOT.value,
             }:
                 question.status = QuestionStatus.OPEN.value
@@ -107,6 +110,38 @@ class QuestionLog:
         async with self._database.transaction() as session:
             question = await self._get(session, question_id)
             question.status = QuestionStatus.OPEN.value
+
+    async def claim_unanswered(self, *, limit: int, lease: timedelta) -> list[Question]:
+        """Questions stored but not yet answered, each claimed by exactly one worker. A claim
+        not completed within `lease` (its worker died) can be claimed again."""
+        now = self._clock()
+        async with self._database.transaction() as session:
+            candidates = (
+                await session.scalars(
+                    select(Question)
+                    .where(
+                        (Question.status == QuestionStatus.RECEIVED.value)
+                        | (
+                            (Question.status == QuestionStatus.ANSWERING.value)
+                            & (Question.answered_at < now - lease)
+                        )
+                    )
+                    .order_by(Question.id)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            claimed = []
+            for question in candidates:
+                won = await session.execute(
+                    update(Question)
+                    .where(Question.id == question.id, Question.status == question.status)
+                    .values(status=QuestionStatus.ANSWERING.value, answered_at=now)
+                    .execution_options(synchronize_session=False)
+                )
+                if won.rowcount == 1:  # type: ignore[attr-defined]
+                    claimed.append(question)
+            return claimed
 
     async def move_to_thread(self, question_id: int, thread_id: str) -> None:
         """Record the thread a question now lives in (a slash command's echo message)."""

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     slack_moderators_channel: str | None = Field(
         default=None, description="Slack channel id where new question groups are posted."
     )
+    answer_workers: int = Field(
+        default=0,
+        ge=0,
+        le=16,
+        description="0: `huribot serve` answers itself; N: it starts N `huribot worker` processes.",
+    )
     question_retention_days: int = Field(
         default=730, ge=1, description="Questions older than this are purged."
     )

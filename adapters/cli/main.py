@@ -10,7 +10,7 @@ from adapters.cli.ask import ask, chat
 from adapters.cli.common import out, with_services
 from adapters.cli.kb import ingest, kb_app
 from adapters.cli.queue import privacy_app, queue_app
-from adapters.cli.serve import serve
+from adapters.cli.serve import serve, worker
 from adapters.cli.stats import stats
 from adapters.composition import Services
 from bot import __version__
@@ -53,6 +53,7 @@ app.command()(ask)
 app.command()(chat)
 app.command()(stats)
 app.command()(serve)
+app.command()(worker)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(queue_app, name="queue")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import subprocess
+import sys
 from datetime import timedelta
 
 import structlog
@@ -16,6 +18,7 @@ from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
 from adapters.slack.moderation import SlackModeration, SlackModeratorDirectory
 from adapters.slack.sender import SlackSender
+from bot.answer_worker import AnswerWorker
 from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
@@ -27,6 +30,7 @@ logger = structlog.get_logger(__name__)
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
 SYNC_INTERVAL_SECONDS = 10.0
+WORKER_POLL_SECONDS = 0.05
 
 
 def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
@@ -46,6 +50,7 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
         assistant=services.assistant,
         answerer=services.answerer,
         moderation=moderation,
+        answer_inline=settings.answer_workers == 0,
     )
     client = bot.client
     services.moderation.use_directory(
@@ -56,6 +61,51 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
         )
     )
     return bot, SlackSender(client=client, moderation=services.moderation)
+
+
+def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
+    """Start `count` `huribot worker` processes with this process's settings."""
+    command = [sys.executable, "-m", "adapters.cli.main", "worker"]
+    return [subprocess.Popen(command) for _ in range(count)]
+
+
+def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
+    """Ask the workers to finish their current answers and exit."""
+    for worker in workers:
+        worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def worker() -> None:
+    """Answer stored questions (run by `huribot serve` when HURIBOT_ANSWER_WORKERS > 0, or on
+    its own, e.g. as another container), until stopped."""
+
+    async def _work(services: Services) -> None:
+        slack = slack_parts(services)
+        answerers = {"slack": slack[0].answer_event} if slack is not None else {}
+        answer_worker = AnswerWorker(questions=services.assistant.questions, answerers=answerers)
+        stop = asyncio.Event()
+        loops = [
+            asyncio.create_task(every(interval, work, stop=stop, name=name))
+            for name, interval, work in (
+                ("answers", WORKER_POLL_SECONDS, answer_worker.run_until_idle),
+                ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
+            )
+        ]
+        logger.info("worker.started", platforms=sorted(answerers))
+        try:
+            await _until_stopped(stop)
+        finally:
+            stop.set()
+            await asyncio.gather(*loops)
+            if slack is not None:
+                await slack[0].aclose()
+
+    with_services(_work)
 
 
 async def _until_stopped(stop: asyncio.Event) -> None:
@@ -103,12 +153,14 @@ def serve() -> None:
                 ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
             )
         ]
+        workers = start_workers(settings.answer_workers if slack is not None else 0)
         mode = "socket mode" if socket_mode else ("HTTP" if slack else "no chat platform")
         out.print(f"HuriBot listening on http://{settings.host}:{settings.port} (Slack: {mode})")
         logger.info("serve.started", host=settings.host, port=settings.port, slack=mode)
         try:
             await _until_stopped(stop)
         finally:
+            stop_workers(workers)
             stop.set()
             await asyncio.gather(*loops)
             if handler is not None:

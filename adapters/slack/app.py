@@ -110,12 +110,16 @@ class SlackBot:
         moderation: SlackModeration | None = None,
         clock: Clock = system_clock,
         answer_concurrency: int = ANSWER_CONCURRENCY,
+        answer_inline: bool = True,
     ) -> None:
+        """With `answer_inline` false, events are only stored and acknowledged here, and
+        `huribot worker` answers them (slash commands are always answered here)."""
         self._assistant = assistant
         self._answerer = answerer
         self._moderation = moderation
         self._clock = clock
         self._answering = asyncio.Semaphore(answer_concurrency)
+        self._answer_inline = answer_inline
         self.session = aiohttp.ClientSession()
         self.client = web_client(config, session=self.session)
         self.app = AsyncApp(
@@ -157,10 +161,15 @@ class SlackBot:
         await next()
         return None
 
-    async def _answer_event(self, context: AsyncBoltContext, client: AsyncWebClient) -> None:
+    async def _answer_event(self, context: AsyncBoltContext) -> None:
         received: Received | None = context.get(RECEIVED_KEY)
-        if received is None:
+        if received is None or not self._answer_inline:
             return
+        await self.answer_event(received)
+
+    async def answer_event(self, received: Received) -> None:
+        """Answer a stored mention or direct message in its thread (here, or in a worker)."""
+        client = self.client
         async with self._answering:
             replies = await self._assistant.respond(received)
             ref = received.message.ref

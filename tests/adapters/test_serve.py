@@ -1,4 +1,4 @@
-"""`huribot serve` as a real process: it starts, answers its health check, stops cleanly."""
+"""`huribot serve` and `huribot worker` as real processes: they start, work, stop cleanly."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
+
+from adapters.composition import open_services
+from bot.messages import ConversationRef, IncomingMessage
+from bot.settings import load_settings
+from knowledge.ingest.loader import load_paths, sample_knowledge_path
+from tests.fakes.slack_api import FakeSlackAPI
 
 BOOT_SECONDS = 60
 
@@ -54,3 +61,38 @@ def test_serve_answers_health_checks_and_stops_on_sigint(tmp_path: Path) -> None
     finally:
         if process.poll() is None:
             process.kill()
+
+
+async def test_worker_process_answers_a_stored_question(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'worker.db'}"
+    async with FakeSlackAPI() as fake:
+        settings = load_settings({"HURIBOT_DATABASE_URL": url})
+        async with open_services(settings) as services:
+            await services.knowledge.ingest(load_paths([sample_knowledge_path()]))
+            ref = ConversationRef(platform="slack", conversation_id="C1", thread_id="17.5")
+            message = IncomingMessage(
+                ref=ref,
+                user_id="U1",
+                text="What is the human rights-based approach?",
+                received_at=datetime.now(UTC),
+            )
+            assert await services.assistant.receive(message, event_key="slack:E1") is not None
+        env = {
+            **os.environ,
+            "HURIBOT_DATABASE_URL": url,
+            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
+            "HURIBOT_SLACK_SIGNING_SECRET": "secret",
+            "HURIBOT_SLACK_API_URL": fake.url,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "adapters.cli.main", "worker"],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        try:
+            (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
+            assert post.params["thread_ts"] == "17.5"
+            assert "rights-holders" in post.params["text"]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0

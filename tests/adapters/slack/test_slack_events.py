@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import structlog.testing
+from slack_bolt.request.async_request import AsyncBoltRequest
 
+from adapters.slack.app import SlackBot, SlackConfig
+from bot.answer_worker import AnswerWorker
 from bot.questions import QuestionStatus
+from tests.fakes.slack_signing import signed_headers
 
 if TYPE_CHECKING:
     from tests.adapters.slack.conftest import SlackHarness
@@ -233,3 +238,39 @@ async def test_slack_entities_in_a_question_are_decoded(slack: SlackHarness) -> 
     assert sent.status == 200
     [question] = await slack.questions()
     assert question.text == "gender & LNOB in the CCA"
+
+
+async def test_with_a_worker_the_web_process_only_stores_and_acknowledges(
+    slack: SlackHarness,
+) -> None:
+    services = slack.services
+    store_only = SlackBot(
+        config=SlackConfig(
+            bot_token="xoxb-test", signing_secret=slack.secret, api_url=slack.fake.url
+        ),
+        assistant=services.assistant,
+        answerer=services.answerer,
+        answer_inline=False,
+    )
+    body = slack.mention(UPR_QUESTION)
+    response = await store_only.app.async_dispatch(
+        AsyncBoltRequest(
+            body=json.dumps(body), headers=signed_headers(json.dumps(body), slack.secret)
+        )
+    )
+    await slack.settle()
+    assert response.status == 200
+    assert slack.posts() == []
+    [question] = await slack.questions()
+    assert question.status == QuestionStatus.RECEIVED
+
+    worker = AnswerWorker(
+        questions=services.assistant.questions, answerers={"slack": store_only.answer_event}
+    )
+    assert await worker.run_until_idle() == 1
+    assert await worker.run_until_idle() == 0
+    post = await slack.reply_in_thread(body["event"]["channel"], body["event"]["ts"])
+    assert "Universal Periodic Review" in post.params["text"]
+    [question] = await slack.questions()
+    assert question.status == QuestionStatus.ANSWERED_BY_BOT
+    await store_only.aclose()
