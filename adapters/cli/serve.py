@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from datetime import timedelta
+from typing import Literal
 
 import structlog
 from aiohttp import web
@@ -24,6 +25,7 @@ from bot.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
 from bot.moderation import Moderators
 from bot.periodic import every
+from bot.settings import Settings
 
 logger = structlog.get_logger(__name__)
 
@@ -61,6 +63,14 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
         )
     )
     return bot, SlackSender(client=client, moderation=services.moderation)
+
+
+def slack_mode(settings: Settings) -> Literal["socket", "http", "off"]:
+    """Socket Mode when an app-level token is set, HTTP (`POST /slack/events`) when only the
+    bot token and signing secret are, off without a bot token."""
+    if settings.slack_bot_token is None:
+        return "off"
+    return "socket" if settings.slack_app_token is not None else "http"
 
 
 def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
@@ -122,13 +132,13 @@ def serve() -> None:
     async def _work(services: Services) -> None:
         settings = services.settings
         slack = slack_parts(services)
-        socket_mode = slack is not None and settings.slack_app_token is not None
-        http_slack = slack[0].app if slack is not None and not socket_mode else None
+        mode = slack_mode(settings)
+        http_slack = slack[0].app if slack is not None and mode == "http" else None
         runner = web.AppRunner(build_web_app(slack=http_slack), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
         handler = None
-        if slack is not None and settings.slack_app_token is not None:
+        if slack is not None and settings.slack_app_token is not None and mode == "socket":
             handler = AsyncSocketModeHandler(
                 slack[0].app, settings.slack_app_token.get_secret_value()
             )
@@ -154,7 +164,6 @@ def serve() -> None:
             )
         ]
         workers = start_workers(settings.answer_workers if slack is not None else 0)
-        mode = "socket mode" if socket_mode else ("HTTP" if slack else "no chat platform")
         out.print(f"HuriBot listening on http://{settings.host}:{settings.port} (Slack: {mode})")
         logger.info("serve.started", host=settings.host, port=settings.port, slack=mode)
         try:

@@ -13,6 +13,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from adapters.cli.serve import slack_mode
 from adapters.composition import open_services
 from bot.messages import ConversationRef, IncomingMessage
 from bot.settings import load_settings
@@ -96,3 +97,12 @@ async def test_worker_process_answers_a_stored_question(tmp_path: Path) -> None:
         finally:
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0
+
+
+def test_the_slack_mode_follows_the_tokens_set() -> None:
+    http = {"HURIBOT_SLACK_BOT_TOKEN": "xoxb-1", "HURIBOT_SLACK_SIGNING_SECRET": "s"}
+    assert slack_mode(load_settings({})) == "off"
+    assert slack_mode(load_settings(http)) == "http"
+    assert slack_mode(load_settings({**http, "HURIBOT_SLACK_APP_TOKEN": "xapp-1"})) == "socket"
+    socket_only = {"HURIBOT_SLACK_BOT_TOKEN": "xoxb-1", "HURIBOT_SLACK_APP_TOKEN": "xapp-1"}
+    assert slack_mode(load_settings(socket_only)) == "socket"
