@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -40,6 +40,10 @@ def with_services(work: Callable[[Services], Awaitable[T]], *, load_index: bool 
             return await work(services)
 
     return asyncio.run(_run())
+
+
+AsUser = Annotated[str | None, typer.Option("--as", help="Your name, for the audit trail.")]
+"""The `--as NAME` option of every command that changes something on a person's behalf."""
 
 
 def cli_actor(name: str | None) -> Actor:

@@ -10,7 +10,7 @@ from rich.markdown import Markdown
 from rich.progress import Progress
 from rich.table import Table
 
-from adapters.cli.common import cli_actor, err, fail, out, settings, with_services
+from adapters.cli.common import AsUser, cli_actor, err, fail, out, settings, with_services
 from adapters.composition import Services
 from bot.clock import system_clock
 from bot.kb_queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
@@ -122,9 +122,7 @@ def show(item_id: Annotated[str, typer.Argument(help="A reply id or document id.
 @kb_app.command("retire")
 def retire(
     reply_id: Annotated[str, typer.Argument(help="The id of the reply to retire.")],
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="Your name, for the audit trail.")
-    ] = None,
+    as_user: AsUser = None,
 ) -> None:
     """Retire a consolidated reply: it stays on record but is no longer used in answers."""
 

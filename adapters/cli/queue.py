@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from adapters.cli.common import cli_actor, fail, out, with_services
+from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
 from adapters.composition import Services
 from bot.audit import audit_trail
 from bot.clock import system_clock
@@ -109,9 +109,7 @@ def answer(
         list[str] | None,
         typer.Option("--source", help='A source "Title <https://url>" (repeatable).'),
     ] = None,
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="Your name, for the audit trail.")
-    ] = None,
+    as_user: AsUser = None,
 ) -> None:
     """Answer a group: the answer becomes a consolidated reply and reaches every asker."""
     body = file.read_text(encoding="utf-8") if file is not None else text
@@ -148,9 +146,7 @@ def _source(value: str) -> SourceLink:
 def link(
     group_id: Annotated[int, typer.Argument(help="The group to answer.")],
     reply_id: Annotated[str, typer.Argument(help="An existing reply's id (`huribot kb list`).")],
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="Your name, for the audit trail.")
-    ] = None,
+    as_user: AsUser = None,
 ) -> None:
     """Answer a group with an existing reply (its wordings are added to that reply)."""
 
@@ -167,9 +163,7 @@ def link(
 @queue_app.command("dismiss")
 def dismiss(
     group_id: Annotated[int, typer.Argument(help="The group to close without an answer.")],
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="Your name, for the audit trail.")
-    ] = None,
+    as_user: AsUser = None,
 ) -> None:
     """Close a group without answering (out of scope, spam)."""
 
@@ -243,9 +237,7 @@ def export(
 def forget(
     user_id: Annotated[str, typer.Argument(help="The member's Slack or Teams user id.")],
     platform: Annotated[str | None, typer.Option(help="slack or teams (default: both).")] = None,
-    as_user: Annotated[
-        str | None, typer.Option("--as", help="Your name, for the audit trail.")
-    ] = None,
+    as_user: AsUser = None,
 ) -> None:
     """Delete everything HuriBot logged about one member (a data-subject request)."""
 
