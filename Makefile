@@ -16,6 +16,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/huribot ingest --sample
+	$(BIN)/huribot calendar import --sample
 	$(BIN)/huribot chat
 
 lint: $(STAMP)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from adapters.cli.ask import ask, chat
+from adapters.cli.calendar import calendar_app
 from adapters.cli.common import out, with_services
 from adapters.cli.kb import ingest, kb_app
 from adapters.cli.queue import privacy_app, queue_app
@@ -57,6 +58,7 @@ app.command()(worker)
 app.add_typer(kb_app, name="kb")
 app.add_typer(db_app, name="db")
 app.add_typer(queue_app, name="queue")
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(privacy_app, name="privacy")
 
 

@@ -198,3 +198,34 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalendarEvent(Base):
+    """One dated engagement of a country with a human-rights mechanism, as published.
+
+    Dates are stored only as published (never computed from a rule), with their precision;
+    `sequence` grows whenever the dates move, as iCalendar subscribers expect.
+    """
+
+    __tablename__ = "calendar_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(120), unique=True)
+    mechanism: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(String(200))
+    session: Mapped[str] = mapped_column(String(60), default="")
+    country: Mapped[str] = mapped_column(String(3), index=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(8))
+    deadline_for: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    source_url: Mapped[str] = mapped_column(String(1000), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    previous_start: Mapped[date | None] = mapped_column(Date)
+    """Where the event stood before its last move (digests mark it as moved)."""
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utc_now, server_default=func.now(), onupdate=utc_now
+    )

@@ -118,3 +118,31 @@ def test_ingest_and_ask_on_postgresql(postgres_schema_url: str) -> None:
     assert code == 0, output
     code, output = invoke(postgres_schema_url, "ask", "--json", "human rights-based approach")
     assert json.loads(output)["hits"]
+
+
+def test_calendar_import_and_export_for_a_country(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cal.db'}"
+    code, output = invoke(url, "calendar", "import", "--sample")
+    assert code == 0 and "70 added" in output
+    code, output = invoke(url, "calendar", "import", "--sample")
+    assert "70 unchanged" in output
+    code, exported = invoke(url, "calendar", "export", "--country", "Kenya", "--format", "csv")
+    assert code == 0
+    assert exported.count("upr-49-KEN-review") == 1 and "IRN" not in exported
+    code, output = invoke(url, "calendar", "export", "--country", "Atlantis")
+    assert code == 2 and "Atlantis" in output
+
+
+def test_a_broken_calendar_file_imports_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cal.db'}"
+    broken = tmp_path / "calendar.csv"
+    broken.write_text(
+        "event_id,mechanism,body,country_iso3,event_type,start_date,end_date,date_precision,status\n"
+        "ok-1,UPR,WG,KEN,review,2027-01-20,2027-01-31,day,tentative\n"
+        "bad-2,UPR,WG,KEN,review,20-01-2027,,day,tentative\n",
+        encoding="utf-8",
+    )
+    code, output = invoke(url, "calendar", "import", str(broken))
+    assert code == 1 and "line 3" in output and "Nothing was imported" in output
+    code, exported = invoke(url, "calendar", "export", "--format", "csv")
+    assert "ok-1" not in exported

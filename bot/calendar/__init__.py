@@ -1,0 +1,1 @@
+"""The calendar of countries' engagements with the human-rights mechanisms."""

@@ -1,0 +1,159 @@
+"""Calendar rows from CSV: checked field by field, every problem reported with its line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.calendar.countries import UnknownCountryError, country_code
+
+MECHANISMS = ("UPR", "TB", "SP", "HRC")
+EVENT_TYPES = (
+    "review",
+    "submission_deadline",
+    "list_of_issues",
+    "outcome_adoption",
+    "visit",
+    "midterm_report",
+    "session",
+    "other",
+)
+STATUSES = ("tentative", "confirmed", "postponed", "held", "closed", "cancelled", "unknown")
+PRECISIONS = ("day", "month", "unknown")
+COLUMNS = (
+    "event_id",
+    "mechanism",
+    "body",
+    "cycle_or_session",
+    "country_iso3",
+    "country_name",
+    "event_type",
+    "start_date",
+    "end_date",
+    "date_precision",
+    "deadline_for",
+    "status",
+    "source_url",
+    "source_retrieved",
+    "notes",
+)
+REQUIRED = ("event_id", "mechanism", "body", "event_type", "date_precision", "status")
+_EVENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,119}$")
+UNKNOWN = {"", "unknown"}
+
+
+class CalendarImportError(ValueError):
+    """A calendar file that cannot be imported; `problems` say where and why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarRow:
+    """One published, dated event."""
+
+    event_id: str
+    mechanism: str
+    body: str
+    session: str
+    country: str
+    event_type: str
+    start_date: date | None
+    end_date: date | None
+    date_precision: str
+    deadline_for: str
+    status: str
+    source_url: str
+    notes: str
+
+
+def _date(text: str, precision: str) -> date:
+    if precision == "month" and re.fullmatch(r"\d{4}-\d{2}", text):
+        return date.fromisoformat(f"{text}-01")
+    return date.fromisoformat(text)
+
+
+def _row(line: int, fields: dict[str, str], problems: list[str]) -> CalendarRow | None:
+    before = len(problems)
+    get = {key: (fields.get(key) or "").strip() for key in COLUMNS}
+    for key in REQUIRED:
+        if not get[key]:
+            problems.append(f"line {line}: {key} is empty")
+    choices = (
+        ("mechanism", MECHANISMS),
+        ("event_type", EVENT_TYPES),
+        ("status", STATUSES),
+        ("date_precision", PRECISIONS),
+    )
+    for key, allowed in choices:
+        if get[key] and get[key] not in allowed:
+            problems.append(f"line {line}: {key} {get[key]!r} is not one of {', '.join(allowed)}")
+    if get["event_id"] and not _EVENT_ID.match(get["event_id"]):
+        problems.append(f"line {line}: event_id {get['event_id']!r} has spaces or symbols")
+    country = ""
+    try:
+        country = country_code(get["country_iso3"] or get["country_name"])
+    except UnknownCountryError as exc:
+        problems.append(f"line {line}: {exc}")
+    dates: list[date | None] = []
+    for key in ("start_date", "end_date"):
+        if get[key].casefold() in UNKNOWN:
+            dates.append(None)
+            continue
+        try:
+            dates.append(_date(get[key], get["date_precision"]))
+        except ValueError:
+            problems.append(f"line {line}: {key} {get[key]!r} is not a date (YYYY-MM-DD)")
+            dates.append(None)
+    start, end = dates
+    if start and end and end < start:
+        problems.append(f"line {line}: end_date is before start_date")
+    if start is None and get["date_precision"] in {"day", "month"}:
+        problems.append(f"line {line}: a {get['date_precision']} precision needs a start_date")
+    if len(problems) > before:
+        return None
+    return CalendarRow(
+        event_id=get["event_id"],
+        mechanism=get["mechanism"],
+        body=get["body"],
+        session=get["cycle_or_session"],
+        country=country,
+        event_type=get["event_type"],
+        start_date=start,
+        end_date=end,
+        date_precision=get["date_precision"],
+        deadline_for=get["deadline_for"],
+        status=get["status"],
+        source_url=get["source_url"],
+        notes=get["notes"],
+    )
+
+
+def parse_calendar_csv(text: str) -> list[CalendarRow]:
+    """All rows of a calendar CSV, or CalendarImportError listing every problem by line."""
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(lines)))
+    unknown = [c for c in reader.fieldnames or () if c not in COLUMNS]
+    if not reader.fieldnames or unknown:
+        raise CalendarImportError(
+            [f"line 1: unknown columns {unknown} (expected {', '.join(COLUMNS)})"]
+        )
+    skipped = len(text.splitlines()) - len(lines)
+    rows: list[CalendarRow] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, fields in enumerate(reader, start=2 + skipped):
+        row = _row(number, fields, problems)
+        if row is not None and row.event_id in seen:
+            problems.append(f"line {number}: event_id {row.event_id!r} appears twice")
+        elif row is not None:
+            seen.add(row.event_id)
+            rows.append(row)
+    if problems:
+        raise CalendarImportError(problems)
+    return rows

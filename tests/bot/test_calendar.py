@@ -1,0 +1,116 @@
+"""Calendar foundation: countries, CSV import (all or nothing), moves, iCalendar and CSV export."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+from icalendar import Calendar
+
+from adapters.cli.calendar import sample_calendar_text
+from bot.calendar.countries import UnknownCountryError, country_code
+from bot.calendar.export import to_csv, to_ics
+from bot.calendar.rows import COLUMNS, CalendarImportError, CalendarRow, parse_calendar_csv
+from bot.calendar.store import events_for, store_calendar
+from bot.db.engine import Database
+from bot.db.models import CalendarEvent
+
+HEADER = ",".join(COLUMNS)
+ROW = (
+    "upr-49-KEN-review,UPR,UPR Working Group,49,KEN,Kenya,review,2025-04-28,2025-05-09,day,,"
+    "held,https://example.org/upr49,2026-11-23,session window"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("KEN", "KEN"),
+        ("ke", "KEN"),
+        ("Türkiye", "TUR"),
+        ("Turkey", "TUR"),
+        ("Iran (Islamic Republic of)", "IRN"),
+        ("Bolivia (Plurinational State of)", "BOL"),
+        ("United Republic of Tanzania", "TZA"),
+        ("State of Palestine", "PSE"),
+        ("Côte d’Ivoire", "CIV"),
+    ],
+)
+def test_country_names_as_the_un_writes_them(name: str, code: str) -> None:
+    assert country_code(name) == code
+
+
+def test_an_unknown_country_is_refused_clearly() -> None:
+    with pytest.raises(UnknownCountryError, match="Atlantis"):
+        country_code("Atlantis")
+
+
+def test_the_sample_calendar_parses_with_sources() -> None:
+    rows = parse_calendar_csv(sample_calendar_text())
+    assert len(rows) == 70
+    assert all(row.source_url.startswith("https://") for row in rows)
+    assert {row.country for row in rows} >= {"KEN", "IRN", "BOL", "GBR"}
+
+
+def test_a_broken_row_names_its_line_and_nothing_is_returned() -> None:
+    bad = ROW.replace("KEN,Kenya", ",Atlantis").replace("upr-49-KEN", "other")
+    month = ROW.replace("2025-04-28,2025-05-09,day", "2025-13-01,,day").replace("upr-49", "x")
+    text = "\n".join([HEADER, ROW, bad, month, ROW])
+    with pytest.raises(CalendarImportError) as caught:
+        parse_calendar_csv(text)
+    problems = caught.value.problems
+    assert any(p.startswith("line 3:") and "Atlantis" in p for p in problems)
+    assert any(p.startswith("line 4:") and "2025-13-01" in p for p in problems)
+    assert any(p.startswith("line 5:") and "twice" in p for p in problems)
+
+
+def test_month_precision_and_unknown_dates() -> None:
+    month = ROW.replace("2025-04-28,2025-05-09,day", "2026-11,2026-11,month")
+    unknown = ROW.replace("2025-04-28,2025-05-09,day", "unknown,unknown,unknown").replace(
+        "upr-49", "upr-50"
+    )
+    rows = parse_calendar_csv("\n".join([HEADER, month, unknown]))
+    assert rows[0].start_date == date(2026, 11, 1) and rows[0].date_precision == "month"
+    assert rows[1].start_date is None
+    assert "2026-11,2026-11,month" in to_csv_rows(rows)
+
+
+def to_csv_rows(rows: list[CalendarRow]) -> str:
+    return to_csv([CalendarEvent(**dataclasses.asdict(r), sequence=0) for r in rows])
+
+
+async def test_reimport_updates_by_id_and_a_moved_date_bumps_the_sequence(
+    database: Database,
+) -> None:
+    rows = parse_calendar_csv("\n".join([HEADER, ROW]))
+    async with database.transaction() as session:
+        assert (await store_calendar(session, rows)).added == ["upr-49-KEN-review"]
+    async with database.transaction() as session:
+        assert (await store_calendar(session, rows)).unchanged == ["upr-49-KEN-review"]
+    moved = [dataclasses.replace(rows[0], start_date=date(2025, 5, 5))]
+    async with database.transaction() as session:
+        report = await store_calendar(session, moved)
+    assert report.moved == ["upr-49-KEN-review"]
+    async with database.sessions() as session:
+        (event,) = await events_for(session, "KEN")
+    assert event.sequence == 1
+    assert event.previous_start == date(2025, 4, 28)
+
+    ics = Calendar.from_ical(to_ics([event], name="Kenya"))
+    (entry,) = ics.walk("VEVENT")
+    assert str(entry["uid"]) == "upr-49-KEN-review@huribot.calendar"
+    assert int(entry["sequence"]) == 1
+    assert entry.decoded("dtstart") == date(2025, 5, 5)
+    assert entry.decoded("dtend") == date(2025, 5, 10)
+    assert "Kenya" in str(entry["summary"])
+
+
+async def test_csv_export_imports_back_unchanged(database: Database) -> None:
+    rows = parse_calendar_csv(sample_calendar_text())
+    async with database.transaction() as session:
+        await store_calendar(session, rows)
+    async with database.sessions() as session:
+        exported = to_csv(await events_for(session, None))
+    again = parse_calendar_csv(exported)
+    assert sorted(again, key=lambda r: r.event_id) == sorted(rows, key=lambda r: r.event_id)
