@@ -9,6 +9,10 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from bot import __version__
+from bot.calendar.countries import UnknownCountryError, country_code, country_name
+from bot.calendar.export import to_ics
+from bot.calendar.store import events_for
+from bot.db.engine import Database
 
 MAX_REQUEST_BYTES = 1024 * 1024
 """Slack payloads are small; anything larger is refused (413) before it is read."""
@@ -29,10 +33,31 @@ def slack_endpoint(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Respo
     return handle
 
 
-def build_web_app(*, slack: AsyncApp | None = None) -> web.Application:
-    """The web application; Slack's route exists only when Slack runs in HTTP mode."""
+def calendar_endpoint(database: Database) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """`GET /calendar/{country}.ics`: a country's events, for Outlook or Google Calendar."""
+
+    async def handle(request: web.Request) -> web.Response:
+        try:
+            code = country_code(request.match_info["country"])
+        except UnknownCountryError as exc:
+            raise web.HTTPNotFound(text=f"{exc}\n") from exc
+        async with database.sessions() as session:
+            events = await events_for(session, code)
+        body = to_ics(events, name=f"HuriBot — {country_name(code)}")
+        return web.Response(body=body, content_type="text/calendar", charset="utf-8")
+
+    return handle
+
+
+def build_web_app(
+    *, slack: AsyncApp | None = None, database: Database | None = None
+) -> web.Application:
+    """The web application; Slack's route exists only when Slack runs in HTTP mode, the
+    calendar's when a database is given."""
     application = web.Application(client_max_size=MAX_REQUEST_BYTES)
     application.router.add_get("/healthz", healthz)
+    if database is not None:
+        application.router.add_get("/calendar/{country}.ics", calendar_endpoint(database))
     if slack is not None:
         application.router.add_post("/slack/events", slack_endpoint(slack))
     return application

@@ -134,7 +134,8 @@ def serve() -> None:
         slack = slack_parts(services)
         mode = slack_mode(settings)
         http_slack = slack[0].app if slack is not None and mode == "http" else None
-        runner = web.AppRunner(build_web_app(slack=http_slack), access_log=None)
+        web_app = build_web_app(slack=http_slack, database=services.database)
+        runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
         handler = None

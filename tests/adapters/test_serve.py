@@ -9,10 +9,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from adapters.cli.main import app
 from adapters.cli.serve import slack_mode
 from adapters.composition import open_services
 from bot.messages import ConversationRef, IncomingMessage
@@ -36,6 +40,8 @@ def test_serve_answers_health_checks_and_stops_on_sigint(tmp_path: Path) -> None
         "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
         "HURIBOT_PORT": str(port),
     }
+    imported = CliRunner().invoke(app, ["calendar", "import", "--sample"], env=env)
+    assert imported.exit_code == 0, imported.output
     process = subprocess.Popen(
         [sys.executable, "-m", "adapters.cli.main", "serve"],
         env=env,
@@ -55,6 +61,15 @@ def test_serve_answers_health_checks_and_stops_on_sigint(tmp_path: Path) -> None
                 time.sleep(0.2)
         assert health is not None, process.stdout.read() if process.stdout else ""
         assert health["status"] == "ok" and health["version"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/calendar/KEN.ics", timeout=5) as r:
+            assert r.headers["Content-Type"].startswith("text/calendar")
+            ics = r.read().decode()
+        assert "UID:upr-49-KEN-review@huribot.calendar" in ics and "IRN" not in ics
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/calendar/Atlantis.ics", timeout=5)
+            raise AssertionError("an unknown country should be 404")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
         assert process.returncode == 0, output
