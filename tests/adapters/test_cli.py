@@ -146,3 +146,31 @@ def test_a_broken_calendar_file_imports_nothing(tmp_path: Path) -> None:
     assert code == 1 and "line 3" in output and "Nothing was imported" in output
     code, exported = invoke(url, "calendar", "export", "--format", "csv")
     assert "ok-1" not in exported
+
+
+def test_calendar_overview_from_the_command_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cal.db'}"
+    assert invoke(url, "calendar", "import", "--sample")[0] == 0
+    code, text = invoke(url, "calendar", "overview", "--country", "KEN", "--year", "2025")
+    assert code == 0 and "28 April – 9 May 2025" in text
+    assert (
+        invoke(
+            url, "calendar", "overview", "--country", "KEN", "--year", "2025", "--format", "docx"
+        )[0]
+        == 2
+    )
+    target = tmp_path / "kenya.docx"
+    code, _ = invoke(
+        url,
+        "calendar",
+        "overview",
+        "--country",
+        "KEN",
+        "--year",
+        "2025",
+        "--format",
+        "docx",
+        "--output",
+        str(target),
+    )
+    assert code == 0 and target.read_bytes().startswith(b"PK")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import date
 
+import docx
 import pytest
 from icalendar import Calendar
 
 from adapters.cli.calendar import sample_calendar_text
 from bot.calendar.countries import UnknownCountryError, country_code
+from bot.calendar.dates import describe_dates
 from bot.calendar.export import to_csv, to_ics
+from bot.calendar.overview import overview_docx, overview_html, overview_markdown
 from bot.calendar.rows import COLUMNS, CalendarImportError, CalendarRow, parse_calendar_csv
 from bot.calendar.store import events_for, store_calendar
 from bot.db.engine import Database
@@ -114,3 +118,39 @@ async def test_csv_export_imports_back_unchanged(database: Database) -> None:
         exported = to_csv(await events_for(session, None))
     again = parse_calendar_csv(exported)
     assert sorted(again, key=lambda r: r.event_id) == sorted(rows, key=lambda r: r.event_id)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "shown"),
+    [
+        (date(2025, 4, 28), date(2025, 5, 9), "day", "28 April – 9 May 2025"),
+        (date(2025, 1, 20), date(2025, 1, 31), "day", "20–31 January 2025"),
+        (date(2025, 6, 16), None, "day", "16 June 2025"),
+        (date(2026, 11, 1), date(2026, 11, 1), "month", "November 2026"),
+        (date(2026, 11, 1), date(2027, 1, 1), "month", "November 2026 – January 2027"),
+        (None, None, "unknown", "date not yet published"),
+    ],
+)
+def test_dates_are_never_shown_more_precisely_than_published(
+    start: date | None, end: date | None, precision: str, shown: str
+) -> None:
+    assert describe_dates(start, end, precision) == shown
+
+
+async def test_yearly_overview_in_every_format(database: Database) -> None:
+    async with database.transaction() as session:
+        await store_calendar(session, parse_calendar_csv(sample_calendar_text()))
+    async with database.sessions() as session:
+        events = await events_for(session, "IRN")
+    markdown = overview_markdown(events, country="IRN", year=2025)
+    assert markdown.startswith("# Iran: engagements with the human-rights mechanisms in 2025")
+    assert "## Universal Periodic Review" in markdown
+    assert "**20–31 January 2025** — Iran — UPR review (session 48)" in markdown
+    assert "16 June – 11 July 2025" in markdown
+    assert "Source: https://" in markdown
+    page = overview_html(events, country="IRN", year=2025)
+    assert "<h2>Universal Periodic Review</h2>" in page and 'href="https://' in page
+    document = docx.Document(io.BytesIO(overview_docx(events, country="IRN", year=2025)))
+    texts = [p.text for p in document.paragraphs]
+    assert any("20–31 January 2025" in t for t in texts)
+    assert "No engagement" in overview_markdown(events, country="IRN", year=2031)
