@@ -39,6 +39,7 @@ from adapters.slack.mrkdwn import escape
 from adapters.slack.translate import PLATFORM, question_from_command, question_from_event
 from bot.answering import Answerer
 from bot.assistant import Assistant, Received
+from bot.calendar.upcoming import CalendarLookup
 from bot.clock import Clock, system_clock
 from bot.messages import Reply
 from bot.questions import Feedback
@@ -111,6 +112,7 @@ class SlackBot:
         clock: Clock = system_clock,
         answer_concurrency: int = ANSWER_CONCURRENCY,
         answer_inline: bool = True,
+        calendar: CalendarLookup | None = None,
     ) -> None:
         """With `answer_inline` false, events are only stored and acknowledged here, and
         `huribot worker` answers them (slash commands are always answered here)."""
@@ -120,6 +122,7 @@ class SlackBot:
         self._clock = clock
         self._answering = asyncio.Semaphore(answer_concurrency)
         self._answer_inline = answer_inline
+        self._calendar = calendar
         self.session = aiohttp.ClientSession()
         self.client = web_client(config, session=self.session)
         self.app = AsyncApp(
@@ -193,9 +196,13 @@ class SlackBot:
         await self._assistant.delivered(received, replies)
 
     async def _command_text(self, command: dict[str, Any]) -> str:
-        """Help, or (for moderators) `/huribot stats`."""
-        if str(command.get("text", "")).strip().casefold() == "stats" and self._moderation:
+        """Help, `/huribot calendar <country>`, or (for moderators) `/huribot stats`."""
+        text = str(command.get("text", "")).strip()
+        word, _, rest = text.partition(" ")
+        if word.casefold() == "stats" and self._moderation:
             return await self._moderation.stats_text(str(command["user_id"]), now=self._clock())
+        if word.casefold() == "calendar" and self._calendar:
+            return await self._calendar.upcoming_text(rest)
         return HELP_TEXT
 
     async def _answer_command(

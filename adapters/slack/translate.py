@@ -86,7 +86,8 @@ def question_from_event(body: Mapping[str, Any], *, now: datetime) -> SlackQuest
 def question_from_command(body: Mapping[str, Any], *, now: datetime) -> SlackQuestion | None:
     """`/huribot <question>` as a question; None for `/huribot help`, `stats` or nothing."""
     text = plain_text(str(body.get("text", "")))
-    if body.get("command") != COMMAND or text.casefold() in SUBCOMMANDS:
+    first_word = text.split(" ", 1)[0].casefold()
+    if body.get("command") != COMMAND or text.casefold() in SUBCOMMANDS or first_word == "calendar":
         return None
     ref = ConversationRef(
         platform=PLATFORM,

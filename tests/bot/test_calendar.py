@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import docx
 import pytest
@@ -17,6 +17,7 @@ from bot.calendar.export import to_csv, to_ics
 from bot.calendar.overview import overview_docx, overview_html, overview_markdown
 from bot.calendar.rows import COLUMNS, CalendarImportError, CalendarRow, parse_calendar_csv
 from bot.calendar.store import events_for, store_calendar
+from bot.calendar.upcoming import CalendarLookup
 from bot.db.engine import Database
 from bot.db.models import CalendarEvent
 
@@ -154,3 +155,18 @@ async def test_yearly_overview_in_every_format(database: Database) -> None:
     texts = [p.text for p in document.paragraphs]
     assert any("20–31 January 2025" in t for t in texts)
     assert "No engagement" in overview_markdown(events, country="IRN", year=2031)
+
+
+async def test_the_next_twelve_months_for_a_country(database: Database) -> None:
+    rows = parse_calendar_csv(sample_calendar_text())
+    async with database.transaction() as session:
+        await store_calendar(session, rows)
+    lookup = CalendarLookup(database=database, clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))
+    text = await lookup.upcoming_text("Iran (Islamic Republic of)")
+    assert text.startswith("*Iran: the next 12 months*")
+    assert "20–31 January 2025 — Iran — UPR review (session 48) (held)" in text
+    assert "16 June – 11 July 2025" in text
+    later = CalendarLookup(database=database, clock=lambda: datetime(2027, 1, 1, tzinfo=UTC))
+    assert "No engagement of Iran" in await later.upcoming_text("IRN")
+    assert "don't know the country" in await lookup.upcoming_text("Atlantis")
+    assert "Name a country" in await lookup.upcoming_text(" ")

@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.cli.calendar import sample_calendar_text
 from adapters.cli.serve import slack_parts
 from adapters.composition import Services, open_services
 from adapters.server import build_web_app
+from bot.calendar.rows import parse_calendar_csv
+from bot.calendar.store import store_calendar
 from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher
 from bot.settings import load_settings
@@ -214,3 +217,14 @@ async def test_review_digest_and_stats_for_moderators(database_url: str) -> None
                 bot.harness.command("stats", user_id="UMEMBER")
             )
             assert "only the Secretariat's moderators" in refused.text
+
+
+async def test_calendar_command_lists_a_countrys_engagements(database_url: str) -> None:
+    async with FakeSlackAPI() as fake, running_bot(database_url, fake) as bot:
+        services = bot.harness.services
+        async with services.database.transaction() as session:
+            await store_calendar(session, parse_calendar_csv(sample_calendar_text()))
+        sent = await bot.harness.send_command(bot.harness.command("calendar Kenya"))
+        assert sent.status == 200
+        assert "Kenya" in sent.text
+        assert not [q for q in await bot.harness.questions() if q.text.startswith("calendar")]

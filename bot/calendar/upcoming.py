@@ -1,0 +1,51 @@
+"""A country's engagements in the coming months, as chat text (`/huribot calendar KEN`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.calendar.countries import UnknownCountryError, country_code, country_name
+from bot.calendar.dates import describe_dates
+from bot.calendar.export import title
+from bot.calendar.store import events_for
+from bot.clock import Clock, system_clock
+from bot.db.engine import Database
+
+HORIZON = timedelta(days=365)
+
+
+class CalendarLookup:
+    """Answers "what is coming up for this country?" from the stored calendar."""
+
+    def __init__(self, *, database: Database, clock: Clock = system_clock) -> None:
+        self._database = database
+        self._clock = clock
+
+    async def upcoming_text(self, query: str) -> str:
+        """The next twelve months of a country's events, or a friendly correction."""
+        if not query.strip():
+            return "Name a country, e.g. `/huribot calendar KEN` or `/huribot calendar Kenya`."
+        try:
+            code = country_code(query)
+        except UnknownCountryError:
+            return f"I don't know the country “{query.strip()}”: try its ISO code, e.g. KEN."
+        today = self._clock().date()
+        async with self._database.sessions() as session:
+            events = await events_for(session, code)
+        coming = [
+            e
+            for e in events
+            if e.start_date is not None
+            and (e.end_date or e.start_date) >= today
+            and e.start_date <= today + HORIZON
+        ]
+        name = country_name(code)
+        if not coming:
+            return (
+                f"No engagement of {name} with the mechanisms is recorded for the next 12 months."
+            )
+        lines = [f"*{name}: the next 12 months*"]
+        for event in coming:
+            when = describe_dates(event.start_date, event.end_date, event.date_precision)
+            lines.append(f"• {when} — {title(event)} ({event.status})")
+        return "\n".join(lines)
