@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import structlog
@@ -114,6 +114,27 @@ class AnswerDraft:
 
 def _snapshot(group: QuestionGroup) -> dict[str, Any]:
     return {"status": group.status, "assigned_to": group.assigned_to, "reply": group.reply_slug}
+
+
+def _audit_group(
+    session: AsyncSession,
+    group: QuestionGroup,
+    actor: Actor,
+    action: str,
+    *,
+    before: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Record a moderator's change to a group, with its state before and after."""
+    record_audit(
+        session,
+        at=now,
+        actor=str(actor),
+        action=action,
+        target=f"group:{group.id}",
+        before=before,
+        after=_snapshot(group),
+    )
 
 
 def _slug_for(group: QuestionGroup, question: str) -> str:
@@ -347,15 +368,7 @@ class Moderation:
                     },
                     now=now,
                 )
-            record_audit(
-                session,
-                at=now,
-                actor=str(actor),
-                action=action,
-                target=f"group:{group.id}",
-                before=before,
-                after=_snapshot(group),
-            )
+            _audit_group(session, group, actor, action, before=before, now=now)
         logger.info(
             "moderation.answered", group=view.group.id, reply=slug, askers=len(view.questions)
         )
@@ -372,15 +385,7 @@ class Moderation:
                 group.assigned_to = str(actor)
             for question in await self._questions(session, group_id):
                 question.status = status
-            record_audit(
-                session,
-                at=now,
-                actor=str(actor),
-                action=action,
-                target=f"group:{group_id}",
-                before=before,
-                after=_snapshot(group),
-            )
+            _audit_group(session, group, actor, action, before=before, now=now)
 
     async def _check(self, actor: Actor) -> None:
         if not await self.moderators.is_moderator(actor.platform, actor.user_id):
