@@ -14,6 +14,7 @@ from adapters.cli.common import fail, out, with_services
 from adapters.composition import Services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_csv, to_ics
+from bot.calendar.ics_import import parse_calendar_ics
 from bot.calendar.overview import overview_docx, overview_html, overview_markdown
 from bot.calendar.rows import CalendarImportError, parse_calendar_csv
 from bot.calendar.store import events_for, store_calendar
@@ -39,7 +40,7 @@ def sample_calendar_text() -> str:
 
 @calendar_app.command("import")
 def import_calendar(
-    file: Annotated[Path | None, typer.Argument(help="A calendar CSV file.")] = None,
+    file: Annotated[Path | None, typer.Argument(help="A calendar .csv or .ics file.")] = None,
     sample: Annotated[
         bool, typer.Option("--sample", help="Import the shipped sample calendar.")
     ] = False,
@@ -47,9 +48,11 @@ def import_calendar(
     """Import events (all or nothing); re-importing updates rows by event id and records moves."""
     if (file is None) == (not sample):
         raise fail("Name one calendar CSV file, or pass --sample.", code=2)
-    text = sample_calendar_text() if sample else _read(file)
     try:
-        rows = parse_calendar_csv(text)
+        if file is not None and file.suffix.lower() == ".ics":
+            rows = parse_calendar_ics(_read_bytes(file))
+        else:
+            rows = parse_calendar_csv(sample_calendar_text() if sample else _read(file))
     except CalendarImportError as exc:
         for problem in exc.problems:
             out.print(f"[red]✗[/red] {problem}")
@@ -64,6 +67,13 @@ def import_calendar(
         )
 
     with_services(_work, load_index=False)
+
+
+def _read_bytes(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise fail(f"Cannot read {file}: {exc}") from exc
 
 
 def _read(file: Path | None) -> str:

@@ -53,9 +53,34 @@ def to_ics(events: Sequence[CalendarEvent], *, name: str) -> bytes:
         entry.add("description", f"{event.notes}{precision}\nSource: {event.source_url}".strip())
         if event.source_url.startswith("http"):
             entry.add("url", event.source_url)
+        for prop, value in extra_properties(event).items():
+            entry.add(prop, value)
         calendar.add_component(entry)
     ical: bytes = calendar.to_ical()
     return ical
+
+
+EXTRA_FIELDS = (
+    "mechanism",
+    "body",
+    "session",
+    "country",
+    "event_type",
+    "date_precision",
+    "deadline_for",
+    "status",
+    "notes",
+)
+"""Fields iCalendar has no place for, carried as X-HURIBOT-* properties so an exported file
+imports back exactly."""
+
+
+def extra_properties(event: CalendarEvent) -> dict[str, str]:
+    """`X-HURIBOT-<FIELD>` properties of an event."""
+    return {
+        f"x-huribot-{name.replace('_', '-')}": str(getattr(event, name) or "")
+        for name in EXTRA_FIELDS
+    }
 
 
 def _shown(value: date | None, precision: str) -> str:

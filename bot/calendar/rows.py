@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,10 +145,15 @@ def parse_calendar_csv(text: str) -> list[CalendarRow]:
             [f"line 1: unknown columns {unknown} (expected {', '.join(COLUMNS)})"]
         )
     skipped = len(text.splitlines()) - len(lines)
+    return parse_rows(reader, first_line=2 + skipped)
+
+
+def parse_rows(records: Iterable[dict[str, str]], *, first_line: int) -> list[CalendarRow]:
+    """Rows from field mappings (numbered from `first_line`), or CalendarImportError."""
     rows: list[CalendarRow] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for number, fields in enumerate(reader, start=2 + skipped):
+    for number, fields in enumerate(records, start=first_line):
         row = _row(number, fields, problems)
         if row is not None and row.event_id in seen:
             problems.append(f"line {number}: event_id {row.event_id!r} appears twice")

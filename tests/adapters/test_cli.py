@@ -174,3 +174,12 @@ def test_calendar_overview_from_the_command_line(tmp_path: Path) -> None:
         str(target),
     )
     assert code == 0 and target.read_bytes().startswith(b"PK")
+
+
+def test_calendar_ics_export_imports_into_another_database(tmp_path: Path) -> None:
+    first, second = (f"sqlite:///{tmp_path / name}" for name in ("a.db", "b.db"))
+    assert invoke(first, "calendar", "import", "--sample")[0] == 0
+    exported = tmp_path / "all.ics"
+    assert invoke(first, "calendar", "export", "--output", str(exported))[0] == 0
+    code, output = invoke(second, "calendar", "import", str(exported))
+    assert code == 0 and "70 added" in output

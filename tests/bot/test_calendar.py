@@ -14,6 +14,7 @@ from adapters.cli.calendar import sample_calendar_text
 from bot.calendar.countries import UnknownCountryError, country_code
 from bot.calendar.dates import describe_dates
 from bot.calendar.export import to_csv, to_ics
+from bot.calendar.ics_import import parse_calendar_ics
 from bot.calendar.overview import overview_docx, overview_html, overview_markdown
 from bot.calendar.rows import COLUMNS, CalendarImportError, CalendarRow, parse_calendar_csv
 from bot.calendar.store import events_for, store_calendar
@@ -22,6 +23,7 @@ from bot.db.engine import Database
 from bot.db.models import CalendarEvent
 
 HEADER = ",".join(COLUMNS)
+NOW = datetime(2026, 11, 27, tzinfo=UTC)
 ROW = (
     "upr-49-KEN-review,UPR,UPR Working Group,49,KEN,Kenya,review,2025-04-28,2025-05-09,day,,"
     "held,https://example.org/upr49,2026-11-23,session window"
@@ -170,3 +172,23 @@ async def test_the_next_twelve_months_for_a_country(database: Database) -> None:
     assert "No engagement of Iran" in await later.upcoming_text("IRN")
     assert "don't know the country" in await lookup.upcoming_text("Atlantis")
     assert "Name a country" in await lookup.upcoming_text(" ")
+
+
+def test_an_exported_ics_imports_back_exactly() -> None:
+    rows = parse_calendar_csv(sample_calendar_text())
+    events = [CalendarEvent(**dataclasses.asdict(r), sequence=0, updated_at=NOW) for r in rows]
+    back = parse_calendar_ics(to_ics(events, name="all"))
+    assert sorted(back, key=lambda r: r.event_id) == sorted(rows, key=lambda r: r.event_id)
+
+
+def test_a_broken_ics_is_refused_with_the_reason() -> None:
+    with pytest.raises(CalendarImportError, match="iCalendar"):
+        parse_calendar_ics(b"BEGIN:VCALENDAR\nthis is not ical")
+    incomplete = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x-1@elsewhere\r\n"
+        b"DTSTART;VALUE=DATE:20270120\r\nSUMMARY:Somebody's event\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with pytest.raises(CalendarImportError) as caught:
+        parse_calendar_ics(incomplete)
+    assert any("mechanism is empty" in p for p in caught.value.problems)
