@@ -20,7 +20,6 @@ from adapters.slack.app import SlackBot, SlackConfig
 from adapters.slack.moderation import SlackModeration, SlackModeratorDirectory
 from adapters.slack.sender import SlackSender
 from bot.answer_worker import AnswerWorker
-from bot.calendar.upcoming import CalendarLookup
 from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
@@ -54,7 +53,7 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
         answerer=services.answerer,
         moderation=moderation,
         answer_inline=settings.answer_workers == 0,
-        calendar=CalendarLookup(database=services.database),
+        commands=services.commands,
     )
     client = bot.client
     services.moderation.use_directory(
