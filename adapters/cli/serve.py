@@ -32,6 +32,7 @@ logger = structlog.get_logger(__name__)
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
 SYNC_INTERVAL_SECONDS = 10.0
+CALENDAR_INTERVAL_SECONDS = 30.0
 WORKER_POLL_SECONDS = 0.05
 
 
@@ -128,7 +129,8 @@ async def _until_stopped(stop: asyncio.Event) -> None:
 
 def serve() -> None:
     """Run the web server (health check, Slack endpoint), Socket Mode when configured, the
-    outbox dispatcher, knowledge-base sync with other processes and upkeep, until stopped."""
+    outbox dispatcher, the calendar scheduler, knowledge-base sync with other processes and
+    upkeep, until stopped."""
 
     async def _work(services: Services) -> None:
         settings = services.settings
@@ -147,7 +149,11 @@ def serve() -> None:
             await handler.connect_async()  # type: ignore[no-untyped-call]
         senders: list[Sender] = [slack[1]] if slack is not None else []
         stop = asyncio.Event()
-        dispatcher = Dispatcher(database=services.database, senders=senders)
+        dispatcher = Dispatcher(
+            database=services.database,
+            senders=senders,
+            report_to=services.moderation.moderators_conversation,
+        )
         housekeeping = Housekeeping(
             moderation=services.moderation,
             review_digest=ReviewDigest(
@@ -163,6 +169,7 @@ def serve() -> None:
                 ("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),
                 ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
                 ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
+                ("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
             )
         ]
         workers = start_workers(settings.answer_workers if slack is not None else 0)
