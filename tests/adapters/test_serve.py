@@ -11,14 +11,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
 from adapters.cli.serve import slack_mode
 from adapters.composition import open_services
+from bot.db.models import Subscription
 from bot.messages import ConversationRef, IncomingMessage
 from bot.settings import load_settings
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
@@ -121,3 +123,37 @@ def test_the_slack_mode_follows_the_tokens_set() -> None:
     assert slack_mode(load_settings({**http, "HURIBOT_SLACK_APP_TOKEN": "xapp-1"})) == "socket"
     socket_only = {"HURIBOT_SLACK_BOT_TOKEN": "xoxb-1", "HURIBOT_SLACK_APP_TOKEN": "xapp-1"}
     assert slack_mode(load_settings(socket_only)) == "socket"
+
+
+async def test_serve_posts_a_due_calendar_digest(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'digest.db'}"
+    async with FakeSlackAPI() as fake:
+        async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
+            ref = ConversationRef(platform="slack", conversation_id="C0DIGEST")
+            subscription = await services.subscriptions.subscribe(ref, ["KEN"], actor="cli:ops")
+            async with services.database.transaction() as session:
+                await session.execute(
+                    update(Subscription)
+                    .where(Subscription.id == subscription.id)
+                    .values(next_digest_at=datetime.now(UTC) - timedelta(hours=1))
+                )
+        env = {
+            **os.environ,
+            "HURIBOT_DATABASE_URL": url,
+            "HURIBOT_PORT": str(free_port()),
+            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
+            "HURIBOT_SLACK_SIGNING_SECRET": "secret",
+            "HURIBOT_SLACK_API_URL": fake.url,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "adapters.cli.main", "serve"],
+            env=env,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        try:
+            (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
+            assert post.params["channel"] == "C0DIGEST"
+            assert "coming up for Kenya" in post.params["text"]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0

@@ -95,6 +95,27 @@ async def test_failures_back_off_then_succeed_or_give_up(database: Database) -> 
     assert (await rows(database))[-1].status == "failed"
 
 
+async def test_a_message_given_up_on_is_reported_to_the_moderators(database: Database) -> None:
+    clock = Clock()
+    moderators = ConversationRef(platform="slack", conversation_id="CMODS")
+    stubborn = RecordingSender(failures=MAX_ATTEMPTS)
+    dispatcher = Dispatcher(
+        database=database, senders=[stubborn], clock=clock, report_to=moderators
+    )
+    async with database.transaction() as session:
+        payload = {"kind": "calendar_digest"}
+        await enqueue(session, key="digest", ref=REF, payload=payload, now=clock.now)
+    for _ in range(MAX_ATTEMPTS):
+        assert await dispatcher.run_once() == 0
+        clock.now += FIRST_RETRY * 2**MAX_ATTEMPTS
+    assert await dispatcher.run_once() == 1
+    [(ref, notice)] = stubborn.sent
+    assert ref == moderators and notice["kind"] == "reply"
+    text = notice["reply"]["text"]
+    assert "could not deliver a calendar digest to slack conversation C1" in text
+    assert f"after {MAX_ATTEMPTS} attempts (last error: RuntimeError: slack is down)" in text
+
+
 async def test_a_claim_abandoned_by_a_dead_dispatcher_is_delivered_later(
     database: Database,
 ) -> None:
