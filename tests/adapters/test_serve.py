@@ -11,6 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +35,29 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def huribot(command: str, *, url: str, slack_api: str) -> Iterator[None]:
+    """`huribot COMMAND` as a process talking to the fake Slack API; it must stop cleanly."""
+    env = {
+        **os.environ,
+        "HURIBOT_DATABASE_URL": url,
+        "HURIBOT_PORT": str(free_port()),
+        "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
+        "HURIBOT_SLACK_SIGNING_SECRET": "secret",
+        "HURIBOT_SLACK_API_URL": slack_api,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli.main", command],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
 
 
 def test_serve_answers_health_checks_and_stops_on_sigint(tmp_path: Path) -> None:
@@ -95,25 +120,10 @@ async def test_worker_process_answers_a_stored_question(tmp_path: Path) -> None:
                 received_at=datetime.now(UTC),
             )
             assert await services.assistant.receive(message, event_key="slack:E1") is not None
-        env = {
-            **os.environ,
-            "HURIBOT_DATABASE_URL": url,
-            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
-            "HURIBOT_SLACK_SIGNING_SECRET": "secret",
-            "HURIBOT_SLACK_API_URL": fake.url,
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.cli.main", "worker"],
-            env=env,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-        try:
+        with huribot("worker", url=url, slack_api=fake.url):
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
             assert post.params["thread_ts"] == "17.5"
             assert "rights-holders" in post.params["text"]
-        finally:
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=30) == 0
 
 
 def test_the_slack_mode_follows_the_tokens_set() -> None:
@@ -137,23 +147,7 @@ async def test_serve_posts_a_due_calendar_digest(tmp_path: Path) -> None:
                     .where(Subscription.id == subscription.id)
                     .values(next_digest_at=datetime.now(UTC) - timedelta(hours=1))
                 )
-        env = {
-            **os.environ,
-            "HURIBOT_DATABASE_URL": url,
-            "HURIBOT_PORT": str(free_port()),
-            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
-            "HURIBOT_SLACK_SIGNING_SECRET": "secret",
-            "HURIBOT_SLACK_API_URL": fake.url,
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.cli.main", "serve"],
-            env=env,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-        try:
+        with huribot("serve", url=url, slack_api=fake.url):
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
             assert post.params["channel"] == "C0DIGEST"
             assert "coming up for Kenya" in post.params["text"]
-        finally:
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=30) == 0
