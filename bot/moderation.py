@@ -235,10 +235,11 @@ class Moderation:
         return self._answerer.planner.glossary
 
     async def set_card(self, group_id: int, card: dict[str, str]) -> None:
-        """Remember where the moderators' card of a group was posted (to update it later)."""
+        """Remember where the moderators' card of a group was posted (to update it later);
+        each platform's adapter keeps its own keys, so a group may have a card on each."""
         async with self.database.transaction() as session:
             group = await self._group(session, group_id)
-            group.card = card
+            group.card = {**(group.card or {}), **card}
 
     async def remind_stale(self, *, untouched_for: timedelta) -> list[int]:
         """Re-post, once per period, the cards of active groups nobody touched for a while."""

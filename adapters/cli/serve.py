@@ -19,6 +19,10 @@ from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
 from adapters.slack.moderation import SlackModeration, SlackModeratorDirectory
 from adapters.slack.sender import SlackSender
+from adapters.teams.app import TeamsBot
+from adapters.teams.connector import TeamsConfig, TeamsConnector
+from adapters.teams.moderation import TeamsModeration
+from adapters.teams.sender import TeamsSender
 from bot.answer_worker import AnswerWorker
 from bot.calendar.upcoming import CalendarLookup
 from bot.curation import ReviewDigest
@@ -65,6 +69,32 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
         )
     )
     return bot, SlackSender(client=client, moderation=services.moderation)
+
+
+def teams_parts(services: Services) -> tuple[TeamsBot, TeamsSender] | None:
+    """The Teams bot and its outbox sender, when Teams is configured (or anonymous)."""
+    settings = services.settings
+    if not settings.teams_enabled:
+        return None
+    password = settings.teams_app_password
+    connector = TeamsConnector(
+        TeamsConfig(
+            app_id=settings.teams_app_id,
+            app_password=password.get_secret_value() if password is not None else None,
+            certificate_path=settings.teams_certificate_path,
+            tenant_id=settings.teams_tenant_id,
+            allow_anonymous=settings.teams_allow_anonymous,
+        )
+    )
+    moderation = TeamsModeration(moderation=services.moderation, connector=connector)
+    bot = TeamsBot(
+        connector=connector,
+        assistant=services.assistant,
+        answerer=services.answerer,
+        moderation=moderation,
+        answer_inline=settings.answer_workers == 0,
+    )
+    return bot, TeamsSender(connector=connector, moderation=moderation)
 
 
 def slack_mode(settings: Settings) -> Literal["socket", "http", "off"]:
