@@ -128,7 +128,10 @@ def worker() -> None:
 
     async def _work(services: Services) -> None:
         slack = slack_parts(services)
+        teams = teams_parts(services)
         answerers = {"slack": slack[0].answer_event} if slack is not None else {}
+        if teams is not None:
+            answerers["teams"] = teams[0].answer_event
         answer_worker = AnswerWorker(questions=services.assistant.questions, answerers=answerers)
         stop = asyncio.Event()
         loops = [
@@ -158,7 +161,7 @@ async def _until_stopped(stop: asyncio.Event) -> None:
 
 
 def serve() -> None:
-    """Run the web server (health check, Slack endpoint), Socket Mode when configured, the
+    """Run the web server (health check, Slack and Teams endpoints), Socket Mode when set, the
     outbox dispatcher, knowledge-base sync with other processes and upkeep, until stopped."""
 
     async def _work(services: Services) -> None:
@@ -166,7 +169,12 @@ def serve() -> None:
         slack = slack_parts(services)
         mode = slack_mode(settings)
         http_slack = slack[0].app if slack is not None and mode == "http" else None
-        web_app = build_web_app(slack=http_slack, database=services.database)
+        teams = teams_parts(services)
+        web_app = build_web_app(
+            slack=http_slack,
+            teams=teams[0].route() if teams is not None else None,
+            database=services.database,
+        )
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
@@ -176,7 +184,7 @@ def serve() -> None:
                 slack[0].app, settings.slack_app_token.get_secret_value()
             )
             await handler.connect_async()  # type: ignore[no-untyped-call]
-        senders: list[Sender] = [slack[1]] if slack is not None else []
+        senders: list[Sender] = [parts[1] for parts in (slack, teams) if parts is not None]
         stop = asyncio.Event()
         dispatcher = Dispatcher(database=services.database, senders=senders)
         housekeeping = Housekeeping(
@@ -196,9 +204,16 @@ def serve() -> None:
                 ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
             )
         ]
-        workers = start_workers(settings.answer_workers if slack is not None else 0)
-        out.print(f"HuriBot listening on http://{settings.host}:{settings.port} (Slack: {mode})")
-        logger.info("serve.started", host=settings.host, port=settings.port, slack=mode)
+        chat = slack is not None or teams is not None
+        workers = start_workers(settings.answer_workers if chat else 0)
+        teams_mode = "off" if teams is None else "on" if settings.teams_app_id else "anonymous"
+        out.print(
+            f"HuriBot listening on http://{settings.host}:{settings.port} "
+            f"(Slack: {mode}, Teams: {teams_mode})"
+        )
+        logger.info(
+            "serve.started", host=settings.host, port=settings.port, slack=mode, teams=teams_mode
+        )
         try:
             await _until_stopped(stop)
         finally:
@@ -208,6 +223,8 @@ def serve() -> None:
             if handler is not None:
                 await handler.close_async()  # type: ignore[no-untyped-call]
             await runner.cleanup()
+            if teams is not None:
+                await teams[0].settle()
             if slack is not None:
                 await slack[0].aclose()
 

@@ -27,6 +27,12 @@ class Delivered:
     """The activity replied to (or updated), from the URL; None for a new message."""
     activity: dict[str, Any]
     authorization: str | None
+    response_id: str
+
+    @property
+    def activity_id(self) -> str:
+        """The id the fake gave the posted activity (what later updates refer to)."""
+        return str(self.response_id)
 
     @property
     def card(self) -> dict[str, Any] | None:
@@ -120,6 +126,7 @@ class FakeConnector:
             self._failures -= 1
             return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
         reply_to = request.match_info.get("activity")
+        new_id = reply_to if request.method == "PUT" and reply_to else f"sent-{next(self._ids)}"
         self.sent.append(
             Delivered(
                 method=request.method,
@@ -127,10 +134,10 @@ class FakeConnector:
                 reply_to=reply_to,
                 activity=await request.json(),
                 authorization=request.headers.get("Authorization"),
+                response_id=new_id,
             )
         )
         assert self._arrived is not None
         async with self._arrived:
             self._arrived.notify_all()
-        new_id = reply_to if request.method == "PUT" and reply_to else f"sent-{next(self._ids)}"
         return web.json_response({"id": new_id})

@@ -45,6 +45,21 @@ def load_payload(name: str) -> dict[str, Any]:
     return load_recorded("slack", name)
 
 
+def modal_submission(view: dict[str, Any], *, user: str, values: dict[str, str]) -> dict[str, Any]:
+    """A view_submission of `view` by `user`, with text typed in its inputs."""
+    state = {
+        key: {"value": {"type": "plain_text_input", "value": text}} for key, text in values.items()
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": user, "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "9.9.9",
+        "view": {**view, "id": "V1", "state": {"values": state}},
+    }
+
+
 class AckWatch:
     """Test-side aiohttp middleware: the moment our handler has produced the HTTP response
     (Slack's ack), before any background listener can run, it reads the question log

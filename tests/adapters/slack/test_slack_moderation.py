@@ -23,7 +23,7 @@ from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
-from tests.adapters.slack.conftest import SECRET, SlackHarness
+from tests.adapters.slack.conftest import SECRET, SlackHarness, modal_submission
 from tests.fakes.slack_api import Call, FakeSlackAPI
 
 MODERATOR = "UMOD"
@@ -91,20 +91,6 @@ def _button_value(call: Call, action_id: str) -> str:
     raise AssertionError(f"no {action_id} button in {call.params}")
 
 
-def _modal_submission(view: dict[str, Any], *, user: str, values: dict[str, str]) -> dict[str, Any]:
-    state = {
-        key: {"value": {"type": "plain_text_input", "value": text}} for key, text in values.items()
-    }
-    return {
-        "type": "view_submission",
-        "team": {"id": "T1"},
-        "user": {"id": user, "team_id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": "9.9.9",
-        "view": {**view, "id": "V1", "state": {"values": state}},
-    }
-
-
 def _card_action(card: Call, action_id: str, *, user: str) -> dict[str, Any]:
     return {
         "type": "block_actions",
@@ -164,7 +150,7 @@ async def test_question_to_moderator_answer_to_every_asker(database_url: str) ->
             modal = json.loads(sent_view) if isinstance(sent_view, str) else sent_view
             assert "per diem rates for Nairobi missions?" in json.dumps(modal)
 
-            submission = _modal_submission(
+            submission = modal_submission(
                 modal,
                 user=MODERATOR,
                 values={
