@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering import Answerer
 from bot.assistant import Assistant
+from bot.calendar.digest import DigestBuilder
+from bot.calendar.scheduler import CalendarScheduler
+from bot.calendar.subscriptions import Subscriptions
+from bot.calendar.upcoming import CalendarLookup
 from bot.calibration import load_calibration
+from bot.commands import ChatCommands
+from bot.conversations import KnownConversations
 from bot.db.engine import Database
 from bot.grouping import Similarity
 from bot.knowledge_service import KnowledgeService
-from bot.messages import ConversationRef
+from bot.messages import ConversationRef, Suggestion
 from bot.moderation import Moderation, Moderators
 from bot.policy import AnsweringPolicy
 from bot.questions import QuestionLog
@@ -35,6 +41,10 @@ class Services:
     router: Router
     assistant: Assistant
     moderation: Moderation
+    subscriptions: Subscriptions
+    commands: ChatCommands
+    scheduler: CalendarScheduler
+    conversations: KnownConversations
 
 
 def build_answerer(
@@ -49,6 +59,16 @@ def build_answerer(
     )
     policy = AnsweringPolicy(planner=planner, model=load_calibration())
     return knowledge, Answerer(knowledge=knowledge, policy=policy)
+
+
+def related_replies(knowledge: KnowledgeService) -> Callable[[str], list[Suggestion]]:
+    """Consolidated replies on a topic, for the links in calendar digests."""
+
+    def find(query: str) -> list[Suggestion]:
+        hits = knowledge.search(query, top_k=8)
+        return [Suggestion(id=h.doc.id, title=h.doc.title) for h in hits if h.doc.kind == "reply"]
+
+    return find
 
 
 def moderators_conversations(settings: Settings) -> list[ConversationRef]:
@@ -92,6 +112,18 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
         assistant = Assistant(
             router=router, questions=QuestionLog(database=database), moderation=moderation
         )
+        subscriptions = Subscriptions(database=database)
+        commands = ChatCommands(
+            subscriptions=subscriptions,
+            calendar=CalendarLookup(database=database),
+            moderation=moderation,
+            default_timezone=settings.default_timezone,
+        )
+        scheduler = CalendarScheduler(
+            database=database,
+            builder=DigestBuilder(related=related_replies(knowledge)),
+            skip_empty=settings.digest_skip_empty,
+        )
         yield Services(
             settings=settings,
             database=database,
@@ -100,6 +132,10 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
             router=router,
             assistant=assistant,
             moderation=moderation,
+            subscriptions=subscriptions,
+            commands=commands,
+            scheduler=scheduler,
+            conversations=KnownConversations(database=database),
         )
     finally:
         await database.dispose()

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.calendar.schedule import zone
+
 ENV_PREFIX = "HURIBOT_"
 
 
@@ -96,6 +98,14 @@ class Settings(BaseSettings):
     moderation_reminder_days: int = Field(
         default=3, ge=1, le=90, description="Re-post open groups untouched for this many days."
     )
+    default_timezone: str = Field(
+        default="UTC",
+        description="Time zone of subscriptions made in chat without `timezone=` (IANA name).",
+    )
+    digest_skip_empty: bool = Field(
+        default=False,
+        description="Skip a calendar digest with nothing upcoming (else it says so briefly).",
+    )
 
     @property
     def moderator_ids(self) -> frozenset[str]:
@@ -165,6 +175,12 @@ class Settings(BaseSettings):
         scheme = value.split(":", 1)[0].split("+", 1)[0]
         if scheme not in {"sqlite", "postgresql", "postgres"}:
             raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        zone(value)  # raises ScheduleError (a ValueError) naming an example
         return value
 
     @field_validator("log_level")

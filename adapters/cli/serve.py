@@ -24,7 +24,6 @@ from adapters.teams.connector import TeamsConfig, TeamsConnector
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.sender import TeamsSender
 from bot.answer_worker import AnswerWorker
-from bot.calendar.upcoming import CalendarLookup
 from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
@@ -58,7 +57,7 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
         answerer=services.answerer,
         moderation=moderation,
         answer_inline=settings.answer_workers == 0,
-        calendar=CalendarLookup(database=services.database),
+        commands=services.commands,
     )
     client = bot.client
     services.moderation.use_directory(

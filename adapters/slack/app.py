@@ -36,12 +36,18 @@ from adapters.slack.blocks import (
 )
 from adapters.slack.moderation import SlackModeration
 from adapters.slack.mrkdwn import escape
-from adapters.slack.translate import PLATFORM, question_from_command, question_from_event
+from adapters.slack.translate import (
+    PLATFORM,
+    plain_text,
+    question_from_command,
+    question_from_event,
+)
 from bot.answering import Answerer
 from bot.assistant import Assistant, Received
-from bot.calendar.upcoming import CalendarLookup
 from bot.clock import Clock, system_clock
-from bot.messages import Reply
+from bot.commands import ChatCommands, CommandContext
+from bot.messages import ConversationRef, Reply
+from bot.moderation import Actor
 from bot.questions import Feedback
 from bot.router import HELP_TEXT
 
@@ -112,7 +118,7 @@ class SlackBot:
         clock: Clock = system_clock,
         answer_concurrency: int = ANSWER_CONCURRENCY,
         answer_inline: bool = True,
-        calendar: CalendarLookup | None = None,
+        commands: ChatCommands | None = None,
     ) -> None:
         """With `answer_inline` false, events are only stored and acknowledged here, and
         `huribot worker` answers them (slash commands are always answered here)."""
@@ -122,7 +128,7 @@ class SlackBot:
         self._clock = clock
         self._answering = asyncio.Semaphore(answer_concurrency)
         self._answer_inline = answer_inline
-        self._calendar = calendar
+        self._commands = commands
         self.session = aiohttp.ClientSession()
         self.client = web_client(config, session=self.session)
         self.app = AsyncApp(
@@ -185,14 +191,19 @@ class SlackBot:
             )
 
     async def _command_text(self, command: dict[str, Any]) -> str:
-        """Help, `/huribot calendar <country>`, or (for moderators) `/huribot stats`."""
-        text = str(command.get("text", "")).strip()
-        word, _, rest = text.partition(" ")
-        if word.casefold() == "stats" and self._moderation:
-            return await self._moderation.stats_text(str(command["user_id"]), now=self._clock())
-        if word.casefold() == "calendar" and self._calendar:
-            return await self._calendar.upcoming_text(rest)
-        return HELP_TEXT
+        """Help, or a chat command (`calendar KEN`, `subscribe KEN`, `stats`...)."""
+        if self._commands is None:
+            return HELP_TEXT
+        context = CommandContext(
+            actor=Actor(platform=PLATFORM, user_id=str(command["user_id"])),
+            ref=ConversationRef(
+                platform=PLATFORM,
+                conversation_id=str(command.get("channel_id")),
+                tenant_id=command.get("team_id"),
+            ),
+        )
+        text = plain_text(str(command.get("text", "")))
+        return await self._commands.run(text, context=context) or HELP_TEXT
 
     async def _answer_command(
         self,

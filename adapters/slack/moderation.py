@@ -25,7 +25,6 @@ from adapters.slack.moderation_blocks import (
     submitted,
 )
 from bot.moderation import Actor, AnswerDraft, Moderation, Moderators, NotAModeratorError
-from bot.question_stats import question_stats
 
 logger = structlog.get_logger(__name__)
 
@@ -92,14 +91,6 @@ class SlackModeration:
             blocks=group_card(view),
             text=f"Group #{group_id}",
         )
-
-    async def stats_text(self, user_id: str, *, now: Any) -> str:
-        """`/huribot stats` for moderators; a polite refusal for everyone else."""
-        if not await self._moderation.moderators.is_moderator(PLATFORM, user_id):
-            return str(NotAModeratorError())
-        async with self._moderation.database.sessions() as session:
-            figures = await question_stats(session, now=now, glossary=self._moderation.glossary)
-        return "\n".join(f"• {label}: {value}" for label, value in figures.rows())
 
     async def _allowed(self, body: dict[str, Any], client: AsyncWebClient) -> bool:
         user = body["user"]["id"]

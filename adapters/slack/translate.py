@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.commands import is_command
 from bot.messages import ConversationRef, IncomingMessage
 
 PLATFORM = "slack"
 COMMAND = "/huribot"
-HELP_WORDS = frozenset({"", "help", "aide", "ayuda"})
-SUBCOMMANDS = frozenset({*HELP_WORDS, "stats"})
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 IGNORED_SUBTYPES = frozenset(
     {
@@ -84,10 +83,9 @@ def question_from_event(body: Mapping[str, Any], *, now: datetime) -> SlackQuest
 
 
 def question_from_command(body: Mapping[str, Any], *, now: datetime) -> SlackQuestion | None:
-    """`/huribot <question>` as a question; None for `/huribot help`, `stats` or nothing."""
+    """`/huribot <question>` as a question; None for commands (`help`, `calendar KEN`...)."""
     text = plain_text(str(body.get("text", "")))
-    first_word = text.split(" ", 1)[0].casefold()
-    if body.get("command") != COMMAND or text.casefold() in SUBCOMMANDS or first_word == "calendar":
+    if body.get("command") != COMMAND or is_command(text):
         return None
     ref = ConversationRef(
         platform=PLATFORM,

@@ -1,29 +1,35 @@
-"""Dates as people read them, never more precise than what was published."""
+"""Dates as people read them, in their language, never more precise than what was published."""
 
 from __future__ import annotations
 
 from datetime import date
 
-UNPUBLISHED = "date not yet published"
+from babel.dates import format_date
+
+from bot.calendar.wording import phrase
 
 
-def describe_dates(start: date | None, end: date | None, precision: str) -> str:
+def describe_dates(
+    start: date | None, end: date | None, precision: str, language: str = "en"
+) -> str:
     """ "28 April – 9 May 2025", "November 2026", or "date not yet published"."""
     if start is None or precision == "unknown":
-        return UNPUBLISHED
+        return phrase("unpublished", language)
     last = end or start
     if precision == "month":
+        first = format_date(start, "LLLL y", locale=language)
         if (last.year, last.month) == (start.year, start.month):
-            return start.strftime("%B %Y")
-        return f"{start:%B %Y} – {last:%B %Y}"
-    return _day_range(start, last)
+            return first
+        return f"{first} – {format_date(last, 'LLLL y', locale=language)}"
+    return _day_range(start, last, language)
 
 
-def _day_range(start: date, last: date) -> str:
+def _day_range(start: date, last: date, language: str) -> str:
+    full = format_date(last, "d MMMM y", locale=language)
     if last == start:
-        return f"{start.day} {start:%B %Y}"
+        return full
     if (start.year, start.month) == (last.year, last.month):
-        return f"{start.day}–{last.day} {last:%B %Y}"
+        return f"{start.day}–{full}"
     if start.year == last.year:
-        return f"{start.day} {start:%B} – {last.day} {last:%B %Y}"
-    return f"{start.day} {start:%B %Y} – {last.day} {last:%B %Y}"
+        return f"{format_date(start, 'd MMMM', locale=language)} – {full}"
+    return f"{format_date(start, 'd MMMM y', locale=language)} – {full}"

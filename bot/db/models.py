@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     Float,
     ForeignKey,
@@ -44,6 +45,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
         list[str]: JSON,
+        list[int]: JSON,
         list[dict[str, str]]: JSON,
     }
 
@@ -229,3 +231,85 @@ class CalendarEvent(Base):
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utc_now, server_default=func.now(), onupdate=utc_now
     )
+
+
+class KnownConversation(Base):
+    """A conversation that has talked to the bot, with what a proactive send needs to reach it
+    again (Teams needs its service URL and tenant, which only an incoming activity tells)."""
+
+    __tablename__ = "known_conversation"
+    __table_args__ = (UniqueConstraint("platform", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    reference: Mapped[dict[str, Any]] = mapped_column()
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Unct(Base):
+    """A UN Country Team and the countries it covers (a multi-country office covers several)."""
+
+    __tablename__ = "unct"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    countries: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    """One conversation's calendar digests and reminders, for a UNCT's countries or its own.
+
+    `next_digest_at` is the scheduled work: the loop sends the digest once it is due and moves
+    it to the cadence's next time. `digest_snapshot` is what the last digest showed, so the
+    next one can mark what is new, moved or cancelled.
+    """
+
+    __tablename__ = "subscription"
+    __table_args__ = (UniqueConstraint("platform", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    conversation_id: Mapped[str] = mapped_column(String(255))
+    conversation: Mapped[dict[str, Any]] = mapped_column()
+    unct_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unct.id", ondelete="SET NULL"), index=True
+    )
+    countries: Mapped[list[str]] = mapped_column(default=list)
+    cadence: Mapped[str] = mapped_column(String(100))
+    """Cron expression in the subscription's time zone, e.g. `0 9 1 * *` (the 1st at 09:00)."""
+    reminder_time: Mapped[str] = mapped_column(String(5), default="09:00")
+    lead_days: Mapped[list[int]] = mapped_column(default=list)
+    timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    created_by: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_digest_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    digest_snapshot: Mapped[dict[str, Any] | None] = mapped_column()
+    unct: Mapped[Unct | None] = relationship(lazy="selectin")
+
+
+class CalendarReminder(Base):
+    """A reminder due `lead_days` before an event, for one subscription.
+
+    Rows are planned ahead, so a reminder whose time passed while the bot was down is still
+    found (and sent late). A move re-arms the row for the new date.
+    """
+
+    __tablename__ = "calendar_reminder"
+    __table_args__ = (UniqueConstraint("subscription_id", "event_id", "lead_days"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("subscription.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[str] = mapped_column(String(120))
+    lead_days: Mapped[int] = mapped_column(Integer)
+    event_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -259,7 +259,12 @@ async def slack_app(
     settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{database}"})
     async with FakeSlackAPI() as fake, open_services(settings) as services:
         config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake.url)
-        bot = SlackBot(config=config, assistant=services.assistant, answerer=services.answerer)
+        bot = SlackBot(
+            config=config,
+            assistant=services.assistant,
+            answerer=services.answerer,
+            commands=services.commands,
+        )
         web_app = build_web_app(slack=bot.app)
         watch = AckWatch(database)
         web_app.middlewares.append(watch.middleware)

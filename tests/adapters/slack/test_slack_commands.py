@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from bot.commands import COMMANDS_HELP
 from bot.questions import QuestionStatus
 from bot.router import HELP_TEXT
 from tests.fakes.slack_api import RESPONSE_URL
@@ -51,7 +52,7 @@ async def test_help_and_empty_command_ack_with_the_help_text(
     _, sentinel = await slack.ask(QUESTION)
 
     assert sent.status == 200
-    assert sent.text == HELP_TEXT
+    assert sent.text == f"{HELP_TEXT}\n\n{COMMANDS_HELP}"
     assert slack.posts() == [sentinel]
     assert len(await slack.questions()) == 1
 

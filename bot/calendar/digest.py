@@ -1,0 +1,277 @@
+"""Calendar digests and reminders: what a country team reads, built from stored events.
+
+A digest lists the coming year's engagements grouped by mechanism, with the team's part in
+each, links, related consolidated replies, and marks for what changed since the previous
+digest (new, moved, postponed, cancelled). A reminder is a one-item digest. Both travel through
+the outbox as plain dictionaries and every platform renders them from the same structure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from bot.calendar.actions import MECHANISM_PAGES, RELATED_QUERIES, action_for
+from bot.calendar.dates import describe_dates
+from bot.calendar.wording import EVENT_KINDS, MECHANISM_NAMES, local_country_name, named, phrase
+from bot.db.models import CalendarEvent
+from bot.messages import Suggestion
+
+HORIZON = timedelta(days=365)
+WITHDRAWN = frozenset({"postponed", "cancelled"})
+MECHANISM_ORDER = ("UPR", "TB", "SP", "HRC")
+RELATED_PER_MECHANISM = 2
+
+RelatedReplies = Callable[[str], Sequence[Suggestion]]
+"""Consolidated replies about a topic (the knowledge base's search), for the digest's links."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One engagement as the team reads it."""
+
+    event_id: str
+    when: str
+    title: str
+    status: str
+    action: str
+    link: str = ""
+    marker: str = ""
+    """'new', 'moved', 'postponed', 'cancelled' or '' (unchanged)."""
+    previously: str = ""
+    """For a moved event, its former dates."""
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSection:
+    """The engagements with one mechanism."""
+
+    mechanism: str
+    heading: str
+    link: str
+    items: tuple[DigestItem, ...]
+    related: tuple[Suggestion, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A digest or reminder, ready for any platform to render."""
+
+    title: str
+    language: str
+    sections: tuple[DigestSection, ...] = ()
+    empty_note: str = ""
+    """Said instead of sections when nothing is coming up."""
+    late_note: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    """The fixed words (markers, 'what the UNCT can do', ...) in the digest's language."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, for the outbox."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Digest:
+        """The digest stored by `to_dict`."""
+        sections = tuple(
+            DigestSection(
+                mechanism=s["mechanism"],
+                heading=s["heading"],
+                link=s["link"],
+                items=tuple(DigestItem(**item) for item in s["items"]),
+                related=tuple(Suggestion(**r) for r in s.get("related", ())),
+            )
+            for s in data.get("sections", ())
+        )
+        return cls(
+            title=str(data["title"]),
+            language=str(data.get("language", "en")),
+            sections=sections,
+            empty_note=str(data.get("empty_note", "")),
+            late_note=str(data.get("late_note", "")),
+            labels=dict(data.get("labels", {})),
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to tell."""
+        return not self.sections
+
+    def text(self) -> str:
+        """Plain-text rendering, complete on its own (CLI preview, notifications, fallbacks)."""
+        lines = [self.title]
+        if self.late_note:
+            lines.append(f"({self.late_note})")
+        if self.empty_note:
+            lines.append(self.empty_note)
+        for section in self.sections:
+            lines += ["", f"{section.heading} — {section.link}"]
+            for item in section.items:
+                lines.append(f"• {self.item_headline(item)}")
+                lines.append(f"  {self.labels.get('what_to_do', '')}: {item.action}")
+                if item.link:
+                    lines.append(f"  {self.labels.get('source', '')}: {item.link}")
+            if section.related:
+                titles = "; ".join(r.title for r in section.related)
+                lines.append(f"  {self.labels.get('related', '')}: {titles}")
+        return "\n".join(lines)
+
+    def item_headline(self, item: DigestItem) -> str:
+        """ "[MOVED] 3 March 2027 — Kenya — UPR review (was 3 February 2027)"."""
+        marker = f"[{self.labels.get(item.marker, item.marker.upper())}] " if item.marker else ""
+        previously = f" ({item.previously})" if item.previously else ""
+        return f"{marker}{item.when} — {item.title}{previously}"
+
+
+def local_title(event: CalendarEvent, language: str) -> str:
+    """ "Kenya — UPR review (session 48)" in the reader's language."""
+    kind = named(EVENT_KINDS, event.event_type, language)
+    session = f" ({event.session})" if event.session else ""
+    return f"{local_country_name(event.country, language)} — {event.mechanism} {kind}{session}"
+
+
+def event_state(event: CalendarEvent) -> dict[str, str | None]:
+    """What a digest remembers of an event to notice changes next time."""
+    return {
+        "start": event.start_date.isoformat() if event.start_date else None,
+        "end": event.end_date.isoformat() if event.end_date else None,
+        "precision": event.date_precision,
+        "status": event.status,
+    }
+
+
+def snapshot(events: Sequence[CalendarEvent]) -> dict[str, Any]:
+    """The state of the events a digest showed, keyed by event id."""
+    return {event.event_id: event_state(event) for event in events}
+
+
+def _labels(language: str) -> dict[str, str]:
+    keys = ("what_to_do", "related", "source", "new", "moved", "postponed", "cancelled")
+    return {key: phrase(key, language) for key in keys}
+
+
+def _upcoming(event: CalendarEvent, today: date) -> bool:
+    if event.start_date is None:
+        return False
+    return (event.end_date or event.start_date) >= today and event.start_date <= today + HORIZON
+
+
+def _marker(event: CalendarEvent, before: Mapping[str, Any] | None) -> str:
+    if before is None:
+        return "new"
+    if event.status in WITHDRAWN and before.get("status") != event.status:
+        return event.status
+    now = event_state(event)
+    if (before.get("start"), before.get("end")) != (now["start"], now["end"]):
+        return "moved"
+    return ""
+
+
+def _former_dates(before: Mapping[str, Any], language: str) -> str:
+    start, end = before.get("start"), before.get("end")
+    former = describe_dates(
+        date.fromisoformat(start) if start else None,
+        date.fromisoformat(end) if end else None,
+        str(before.get("precision", "day")),
+        language,
+    )
+    return phrase("was", language, dates=former)
+
+
+class DigestBuilder:
+    """Turns a subscription's events into a digest or a reminder."""
+
+    def __init__(self, *, related: RelatedReplies | None = None) -> None:
+        self._related = related
+
+    def digest(
+        self,
+        events: Sequence[CalendarEvent],
+        *,
+        countries: Sequence[str],
+        language: str,
+        today: date,
+        previous: Mapping[str, Any] | None,
+        late: bool = False,
+    ) -> tuple[Digest, dict[str, Any]]:
+        """The digest as of `today` and the snapshot to keep for the next one. With no
+        previous digest nothing is marked (everything would be 'new')."""
+        upcoming = [event for event in events if _upcoming(event, today)]
+        items = [self._item(event, language, previous) for event in upcoming]
+        # a withdrawn event is news once, in the digest after it was withdrawn
+        shown = [(e, i) for e, i in items if e.status not in WITHDRAWN or i.marker == e.status]
+        names = ", ".join(local_country_name(code, language) for code in countries)
+        digest = Digest(
+            title=phrase("digest_title", language, countries=names),
+            language=language,
+            sections=self._sections(shown, language),
+            empty_note="" if shown else phrase("nothing_upcoming", language),
+            late_note=phrase("late", language) if late else "",
+            labels=_labels(language),
+        )
+        return digest, snapshot(upcoming)
+
+    def reminder(
+        self, event: CalendarEvent, *, days: int, language: str, late: bool = False
+    ) -> Digest:
+        """A reminder `days` before an event."""
+        _, item = self._item(event, language, None)
+        return Digest(
+            title=phrase("reminder_title", language, what=item.title, days=days),
+            language=language,
+            sections=(self._section(event.mechanism, [item], language, related=False),),
+            late_note=phrase("late", language) if late else "",
+            labels=_labels(language),
+        )
+
+    def _sections(
+        self, shown: Sequence[tuple[CalendarEvent, DigestItem]], language: str
+    ) -> tuple[DigestSection, ...]:
+        by_mechanism: dict[str, list[DigestItem]] = {}
+        for event, item in shown:
+            by_mechanism.setdefault(event.mechanism, []).append(item)
+        order = sorted(
+            by_mechanism, key=lambda m: MECHANISM_ORDER.index(m) if m in MECHANISM_ORDER else 9
+        )
+        return tuple(
+            self._section(mechanism, by_mechanism[mechanism], language, related=True)
+            for mechanism in order
+        )
+
+    def _section(
+        self, mechanism: str, items: Sequence[DigestItem], language: str, *, related: bool
+    ) -> DigestSection:
+        query = RELATED_QUERIES.get(mechanism, mechanism)
+        found = self._related(query) if related and self._related is not None else ()
+        return DigestSection(
+            mechanism=mechanism,
+            heading=named(MECHANISM_NAMES, mechanism, language),
+            link=MECHANISM_PAGES.get(mechanism, ""),
+            items=tuple(items),
+            related=tuple(found[:RELATED_PER_MECHANISM]),
+        )
+
+    @staticmethod
+    def _item(
+        event: CalendarEvent, language: str, previous: Mapping[str, Any] | None
+    ) -> tuple[CalendarEvent, DigestItem]:
+        """The event as an item, marked against the previous digest's snapshot (if any)."""
+        before = None if previous is None else previous.get(event.event_id)
+        marker = "" if previous is None else _marker(event, before)
+        when = describe_dates(event.start_date, event.end_date, event.date_precision, language)
+        if event.deadline_for and event.event_type == "submission_deadline":
+            when = f"{when}, {phrase('for', language, who=event.deadline_for)}"
+        item = DigestItem(
+            event_id=event.event_id,
+            when=when,
+            title=local_title(event, language),
+            status=event.status,
+            action=action_for(event.mechanism, event.event_type, language),
+            link=event.source_url,
+            marker=marker,
+            previously=_former_dates(before, language) if marker == "moved" and before else "",
+        )
+        return event, item

@@ -1,0 +1,321 @@
+"""The calendar's scheduled work: digests and deadline reminders, each delivered exactly once.
+
+Scheduled work is rows: `subscription.next_digest_at` and `calendar_reminder.due_at`. One loop
+in `huribot serve` calls `run_once`, which plans reminder rows from the calendar, then turns
+due rows into outbox messages. A row is taken with a conditional update (and SKIP LOCKED on
+PostgreSQL), so of several bot processes exactly one queues it, and the outbox's idempotency
+key (subscription, event, reminder kind) makes a second queueing a no-op. Work found overdue
+(the bot was down) is still done once, marked late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import structlog
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.calendar.digest import Digest, DigestBuilder
+from bot.calendar.schedule import Schedule, local_date, next_run, reminder_due
+from bot.calendar.subscriptions import covered_countries, schedule_of
+from bot.clock import Clock, system_clock
+from bot.db.engine import Database
+from bot.db.models import CalendarEvent, CalendarReminder, Subscription
+from bot.messages import ConversationRef
+from bot.outbox import enqueue
+
+logger = structlog.get_logger(__name__)
+
+REMINDED_TYPES = frozenset(
+    {"review", "submission_deadline", "list_of_issues", "visit", "midterm_report"}
+)
+"""Events worth a countdown; an outcome adoption or a session is news for the digest."""
+LIVE_STATUSES = frozenset({"tentative", "confirmed", "unknown"})
+LATE_AFTER = timedelta(minutes=15)
+"""Work done later than this after its due time is marked late."""
+BATCH = 100
+
+
+class ReminderStatus:
+    """States of a reminder row."""
+
+    PENDING = "pending"
+    QUEUED = "queued"
+    SKIPPED = "skipped"
+    """Its time had already passed when it was planned (the event was added or moved late)."""
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedReminder:
+    """A reminder the calendar calls for."""
+
+    event_id: str
+    lead_days: int
+    event_date: date
+    due_at: datetime
+
+
+def planned_reminders(events: Sequence[CalendarEvent], schedule: Schedule) -> list[PlannedReminder]:
+    """Reminders for events with a published day (a month-precision date has no day to
+    count down to), that are still going ahead."""
+    return [
+        PlannedReminder(
+            event_id=event.event_id,
+            lead_days=lead,
+            event_date=event.start_date,
+            due_at=reminder_due(event.start_date, lead, schedule),
+        )
+        for event in events
+        if event.start_date is not None
+        and event.date_precision == "day"
+        and event.event_type in REMINDED_TYPES
+        and event.status in LIVE_STATUSES
+        for lead in schedule.lead_days
+    ]
+
+
+async def events_in(session: AsyncSession, countries: Sequence[str]) -> Sequence[CalendarEvent]:
+    """The events of these countries, by date."""
+    return (
+        await session.scalars(
+            select(CalendarEvent)
+            .where(CalendarEvent.country.in_(countries))
+            .order_by(CalendarEvent.start_date, CalendarEvent.event_id)
+        )
+    ).all()
+
+
+def reminder_key(reminder: CalendarReminder) -> str:
+    """One reminder per subscription, event, lead time and event date: a moved event gets
+    its reminders again for the new date; a restart or a second process never does."""
+    return (
+        f"calendar:reminder:{reminder.subscription_id}:{reminder.event_id}:"
+        f"{reminder.lead_days}d:{reminder.event_date.isoformat()}"
+    )
+
+
+class CalendarScheduler:
+    """Plans reminders and queues due digests and reminders into the outbox."""
+
+    def __init__(
+        self,
+        *,
+        database: Database,
+        builder: DigestBuilder,
+        clock: Clock = system_clock,
+        skip_empty: bool = False,
+    ) -> None:
+        self._database = database
+        self._builder = builder
+        self._clock = clock
+        self._skip_empty = skip_empty
+
+    async def run_once(self) -> int:
+        """Do what is due now; returns how many messages were queued."""
+        now = self._clock()
+        await self.plan(now)
+        return await self._queue_reminders(now) + await self._queue_digests(now)
+
+    async def plan(self, now: datetime) -> None:
+        """Bring every subscription's reminder rows in line with the calendar."""
+        async with self._database.sessions() as session:
+            ids = (await session.scalars(select(Subscription.id))).all()
+        for subscription_id in ids:
+            try:
+                async with self._database.transaction() as session:
+                    await self._plan_one(session, subscription_id, now)
+            except IntegrityError:  # another process planned the same rows at the same time
+                logger.info("calendar.plan_raced", subscription=subscription_id)
+
+    async def _plan_one(self, session: AsyncSession, subscription_id: int, now: datetime) -> None:
+        subscription = await session.scalar(
+            select(Subscription)
+            .where(Subscription.id == subscription_id)
+            .with_for_update(skip_locked=True)
+        )
+        if subscription is None:  # removed, or another process is planning it right now
+            return
+        events = await events_in(session, covered_countries(subscription))
+        wanted = {
+            (p.event_id, p.lead_days): p
+            for p in planned_reminders(events, schedule_of(subscription))
+        }
+        rows = (
+            await session.scalars(
+                select(CalendarReminder).where(CalendarReminder.subscription_id == subscription_id)
+            )
+        ).all()
+        for row in rows:
+            planned = wanted.pop((row.event_id, row.lead_days), None)
+            _replan(row, planned, now)
+        for planned in wanted.values():
+            session.add(
+                CalendarReminder(
+                    subscription_id=subscription_id,
+                    event_id=planned.event_id,
+                    lead_days=planned.lead_days,
+                    event_date=planned.event_date,
+                    due_at=planned.due_at,
+                    status=_fresh_status(planned, now),
+                )
+            )
+
+    async def _queue_reminders(self, now: datetime) -> int:
+        async with self._database.transaction() as session:
+            due = (
+                await session.scalars(
+                    select(CalendarReminder)
+                    .where(
+                        CalendarReminder.status == ReminderStatus.PENDING,
+                        CalendarReminder.due_at <= now,
+                    )
+                    .order_by(CalendarReminder.due_at, CalendarReminder.id)
+                    .limit(BATCH)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            queued = 0
+            for reminder in due:
+                late = now - reminder.due_at > LATE_AFTER
+                won = await session.execute(
+                    update(CalendarReminder)
+                    .where(
+                        CalendarReminder.id == reminder.id,
+                        CalendarReminder.status == ReminderStatus.PENDING,
+                    )
+                    .values(status=ReminderStatus.QUEUED, queued_at=now, late=late)
+                    .execution_options(synchronize_session=False)
+                )
+                if won.rowcount != 1:  # type: ignore[attr-defined]
+                    continue
+                queued += await self._queue_reminder(session, reminder, late=late, now=now)
+        return queued
+
+    async def _queue_reminder(
+        self, session: AsyncSession, reminder: CalendarReminder, *, late: bool, now: datetime
+    ) -> int:
+        subscription = await session.get(Subscription, reminder.subscription_id)
+        event = await session.scalar(
+            select(CalendarEvent).where(CalendarEvent.event_id == reminder.event_id)
+        )
+        if subscription is None or event is None or event.start_date is None:
+            return 0
+        days = (event.start_date - local_date(now, subscription.timezone)).days
+        message = self._builder.reminder(
+            event, days=max(days, 0), language=subscription.language, late=late
+        )
+        added = await self._enqueue(
+            session,
+            subscription,
+            key=reminder_key(reminder),
+            kind="calendar_reminder",
+            digest=message,
+            now=now,
+        )
+        logger.info(
+            "calendar.reminder_queued",
+            subscription=subscription.id,
+            event_id=event.event_id,
+            lead_days=reminder.lead_days,
+            late=late,
+        )
+        return added
+
+    async def _queue_digests(self, now: datetime) -> int:
+        async with self._database.transaction() as session:
+            due = (
+                await session.scalars(
+                    select(Subscription)
+                    .where(Subscription.next_digest_at <= now)
+                    .order_by(Subscription.next_digest_at, Subscription.id)
+                    .limit(BATCH)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            queued = 0
+            for subscription in due:
+                scheduled_for = subscription.next_digest_at
+                following = next_run(subscription.cadence, subscription.timezone, after=now)
+                won = await session.execute(
+                    update(Subscription)
+                    .where(
+                        Subscription.id == subscription.id,
+                        Subscription.next_digest_at == scheduled_for,
+                    )
+                    .values(next_digest_at=following)
+                    .execution_options(synchronize_session=False)
+                )
+                if won.rowcount != 1:  # type: ignore[attr-defined]
+                    continue
+                queued += await self._queue_digest(
+                    session, subscription, scheduled_for=scheduled_for, now=now
+                )
+        return queued
+
+    async def _queue_digest(
+        self,
+        session: AsyncSession,
+        subscription: Subscription,
+        *,
+        scheduled_for: datetime,
+        now: datetime,
+    ) -> int:
+        countries = covered_countries(subscription)
+        digest, shown = self._builder.digest(
+            await events_in(session, countries),
+            countries=countries,
+            language=subscription.language,
+            today=local_date(now, subscription.timezone),
+            previous=subscription.digest_snapshot,
+            late=now - scheduled_for > LATE_AFTER,
+        )
+        subscription.digest_snapshot = shown
+        subscription.last_digest_at = now
+        if digest.is_empty and self._skip_empty:
+            logger.info("calendar.digest_skipped_empty", subscription=subscription.id)
+            return 0
+        key = f"calendar:digest:{subscription.id}:{scheduled_for.isoformat()}"
+        return await self._enqueue(
+            session, subscription, key=key, kind="calendar_digest", digest=digest, now=now
+        )
+
+    @staticmethod
+    async def _enqueue(
+        session: AsyncSession,
+        subscription: Subscription,
+        *,
+        key: str,
+        kind: str,
+        digest: Digest,
+        now: datetime,
+    ) -> int:
+        ref = ConversationRef.from_dict(subscription.conversation)
+        payload = {"kind": kind, "digest": digest.to_dict(), "subscription_id": subscription.id}
+        return int(await enqueue(session, key=key, ref=ref, payload=payload, now=now))
+
+
+def _fresh_status(planned: PlannedReminder, now: datetime) -> str:
+    return ReminderStatus.PENDING if planned.due_at > now else ReminderStatus.SKIPPED
+
+
+def _replan(row: CalendarReminder, planned: PlannedReminder | None, now: datetime) -> None:
+    """Follow the calendar: a withdrawn event cancels what has not been sent; a moved one
+    re-arms its reminders for the new date."""
+    if planned is None:
+        if row.status == ReminderStatus.PENDING:
+            row.status = ReminderStatus.CANCELLED
+        return
+    if row.event_date == planned.event_date and row.due_at == planned.due_at:
+        if row.status == ReminderStatus.CANCELLED:  # the event is back on
+            row.status = _fresh_status(planned, now)
+        return
+    row.event_date = planned.event_date
+    row.due_at = planned.due_at
+    row.late = False
+    row.queued_at = None
+    row.status = _fresh_status(planned, now)

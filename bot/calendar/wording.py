@@ -1,0 +1,134 @@
+"""The words of digests and reminders in the languages country teams read: English, French
+and Spanish. Dates and country names come localised from Babel and pycountry."""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+
+import pycountry
+
+from bot.calendar.countries import country_name
+
+LANGUAGES = ("en", "fr", "es")
+
+PHRASES: dict[str, dict[str, str]] = {
+    "digest_title": {
+        "en": "Human rights mechanisms: what is coming up for {countries}",
+        "fr": "Mécanismes des droits de l'homme : prochaines échéances pour {countries}",
+        "es": "Mecanismos de derechos humanos: próximas fechas para {countries}",
+    },
+    "reminder_title": {
+        "en": "Reminder: {what} in {days} days",
+        "fr": "Rappel : {what} dans {days} jours",
+        "es": "Recordatorio: {what} dentro de {days} días",
+    },
+    "nothing_upcoming": {
+        "en": "Nothing is scheduled for the next 12 months.",
+        "fr": "Rien n'est prévu dans les 12 prochains mois.",
+        "es": "No hay nada previsto en los próximos 12 meses.",
+    },
+    "late": {
+        "en": "Sent late: HuriBot was unavailable at the scheduled time.",
+        "fr": "Envoyé en retard : HuriBot était indisponible à l'heure prévue.",
+        "es": "Enviado con retraso: HuriBot no estaba disponible a la hora prevista.",
+    },
+    "what_to_do": {
+        "en": "What the UNCT can do",
+        "fr": "Ce que l'équipe de pays peut faire",
+        "es": "Qué puede hacer el equipo de país",
+    },
+    "related": {
+        "en": "Related answers",
+        "fr": "Réponses liées",
+        "es": "Respuestas relacionadas",
+    },
+    "source": {"en": "Source", "fr": "Source", "es": "Fuente"},
+    "new": {"en": "NEW", "fr": "NOUVEAU", "es": "NUEVO"},
+    "moved": {"en": "MOVED", "fr": "DÉPLACÉ", "es": "CAMBIO DE FECHA"},
+    "cancelled": {"en": "CANCELLED", "fr": "ANNULÉ", "es": "CANCELADO"},
+    "postponed": {"en": "POSTPONED", "fr": "REPORTÉ", "es": "APLAZADO"},
+    "was": {"en": "was {dates}", "fr": "auparavant {dates}", "es": "antes {dates}"},
+    "for": {"en": "for {who}", "fr": "pour {who}", "es": "para {who}"},
+    "unpublished": {
+        "en": "date not yet published",
+        "fr": "date pas encore publiée",
+        "es": "fecha aún no publicada",
+    },
+}
+
+MECHANISM_NAMES: dict[str, dict[str, str]] = {
+    "UPR": {
+        "en": "Universal Periodic Review",
+        "fr": "Examen périodique universel",
+        "es": "Examen Periódico Universal",
+    },
+    "TB": {"en": "Treaty bodies", "fr": "Organes conventionnels", "es": "Órganos de tratados"},
+    "SP": {
+        "en": "Special procedures",
+        "fr": "Procédures spéciales",
+        "es": "Procedimientos especiales",
+    },
+    "HRC": {
+        "en": "Human Rights Council",
+        "fr": "Conseil des droits de l'homme",
+        "es": "Consejo de Derechos Humanos",
+    },
+}
+
+EVENT_KINDS: dict[str, dict[str, str]] = {
+    "review": {"en": "review", "fr": "examen", "es": "examen"},
+    "submission_deadline": {
+        "en": "submission deadline",
+        "fr": "date limite de contribution",
+        "es": "plazo de presentación",
+    },
+    "list_of_issues": {
+        "en": "list of issues",
+        "fr": "liste de points à traiter",
+        "es": "lista de cuestiones",
+    },
+    "outcome_adoption": {
+        "en": "outcome adoption",
+        "fr": "adoption du document final",
+        "es": "aprobación del resultado",
+    },
+    "visit": {"en": "country visit", "fr": "visite de pays", "es": "visita al país"},
+    "midterm_report": {
+        "en": "mid-term report",
+        "fr": "rapport à mi-parcours",
+        "es": "informe de mitad de período",
+    },
+    "session": {"en": "session", "fr": "session", "es": "período de sesiones"},
+}
+
+
+def phrase(key: str, language: str, **values: object) -> str:
+    """A phrase in the language (English when it has no translation), filled in."""
+    texts = PHRASES[key]
+    return texts.get(language, texts["en"]).format(**values)
+
+
+def named(table: dict[str, dict[str, str]], key: str, language: str) -> str:
+    """A mechanism or event kind by name, falling back to English, then to the key."""
+    texts = table.get(key)
+    if texts is None:
+        return key.replace("_", " ")
+    return texts.get(language, texts["en"])
+
+
+@cache
+def _country_names(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+def local_country_name(code: str, language: str) -> str:
+    """The country's name in the language (the UN's English short name otherwise)."""
+    if language == "en":
+        return country_name(code)
+    country = pycountry.countries.get(alpha_3=code)
+    if country is None:
+        return code
+    return _country_names(language).gettext(country.name)

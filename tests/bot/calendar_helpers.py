@@ -1,0 +1,95 @@
+"""Building blocks for calendar scheduling tests: a movable clock, events, a recording sender."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.calendar.rows import CalendarRow
+from bot.calendar.store import store_calendar
+from bot.db.engine import Database
+from bot.db.models import OutboxMessage
+from bot.messages import ConversationRef
+
+CHANNEL = ConversationRef(platform="slack", conversation_id="C-KENYA")
+
+
+class FakeClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class RecordingSender:
+    """A Slack sender that keeps what it was asked to deliver, and when."""
+
+    platform = "slack"
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.sent: list[tuple[datetime, ConversationRef, dict[str, Any]]] = []
+
+    async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
+        self.sent.append((self.clock(), ref, payload))
+
+    def kinds(self) -> list[str]:
+        return [payload["kind"] for _, _, payload in self.sent]
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+def event(
+    event_id: str,
+    start: date | None,
+    *,
+    country: str = "KEN",
+    mechanism: str = "UPR",
+    event_type: str = "submission_deadline",
+    precision: str = "day",
+    status: str = "confirmed",
+    end: date | None = None,
+) -> CalendarRow:
+    return CalendarRow(
+        event_id=event_id,
+        mechanism=mechanism,
+        body="UPR Working Group" if mechanism == "UPR" else "CEDAW",
+        session="48",
+        country=country,
+        event_type=event_type,
+        start_date=start,
+        end_date=end,
+        date_precision=precision,
+        deadline_for="UNCT" if event_type == "submission_deadline" else "",
+        status=status,
+        source_url=f"https://example.org/{event_id}",
+        notes="",
+    )
+
+
+def moved(row: CalendarRow, start: date) -> CalendarRow:
+    return replace(row, start_date=start, end_date=None)
+
+
+async def store(database: Database, *rows: CalendarRow) -> None:
+    async with database.transaction() as session:
+        await store_calendar(session, list(rows))
+
+
+async def outbox_keys(database: Database) -> list[str]:
+    async with database.sessions() as session:
+        return list(
+            (
+                await session.scalars(
+                    select(OutboxMessage.idempotency_key).order_by(OutboxMessage.id)
+                )
+            ).all()
+        )
