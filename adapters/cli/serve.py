@@ -91,6 +91,8 @@ def teams_parts(services: Services) -> tuple[TeamsBot, TeamsSender] | None:
         assistant=services.assistant,
         answerer=services.answerer,
         moderation=moderation,
+        commands=services.commands,
+        conversations=services.conversations,
         answer_inline=settings.answer_workers == 0,
     )
     return bot, TeamsSender(connector=connector, moderation=moderation)

@@ -19,11 +19,20 @@ from adapters.server import TeamsRoute
 from adapters.teams.cards import ACTION_KEY, FEEDBACK, RELATED, reply_activity, text_activity
 from adapters.teams.connector import TeamsConnector
 from adapters.teams.moderation import TeamsModeration
-from adapters.teams.translate import question_from_activity, user_id
+from adapters.teams.translate import (
+    PLATFORM,
+    TeamsQuestion,
+    conversation_ref,
+    question_from_activity,
+    user_id,
+)
 from bot.answering import Answerer
 from bot.assistant import Assistant, Received
 from bot.clock import Clock, system_clock
+from bot.commands import ChatCommands, CommandContext, is_command
+from bot.conversations import KnownConversations
 from bot.messages import ConversationRef, Reply
+from bot.moderation import Actor
 from bot.questions import Feedback
 from bot.router import HELP_TEXT
 
@@ -31,6 +40,10 @@ logger = structlog.get_logger(__name__)
 
 ANSWER_CONCURRENCY = 4
 WELCOME_TEXT = "Hello, I'm **HuriBot**. " + HELP_TEXT
+REMEMBERED = frozenset(
+    {ActivityTypes.message, ActivityTypes.conversation_update, ActivityTypes.installation_update}
+)
+"""Activities after which the bot can message the conversation proactively."""
 
 
 async def send_replies(
@@ -51,16 +64,21 @@ class TeamsBot:
         assistant: Assistant,
         answerer: Answerer,
         moderation: TeamsModeration | None = None,
+        commands: ChatCommands | None = None,
+        conversations: KnownConversations | None = None,
         clock: Clock = system_clock,
         answer_inline: bool = True,
         answer_concurrency: int = ANSWER_CONCURRENCY,
     ) -> None:
         """With `answer_inline` false, questions are only stored here, and `huribot worker`
-        answers them."""
+        answers them. Conversations are remembered (with `conversations`) so scheduled
+        messages can reach them later."""
         self.connector = connector
         self._assistant = assistant
         self._answerer = answerer
         self._moderation = moderation
+        self._commands = commands
+        self._conversations = conversations
         self._clock = clock
         self._answer_inline = answer_inline
         self._answering = asyncio.Semaphore(answer_concurrency)
@@ -69,11 +87,14 @@ class TeamsBot:
     async def on_turn(self, context: TurnContext) -> None:
         """Dispatch one incoming activity by its type."""
         activity = context.activity
+        if activity.type in REMEMBERED and self._conversations is not None:
+            ref = conversation_ref(activity, in_reply_chain=False)
+            await self._conversations.remember(ref, now=self._clock())
         if activity.type == ActivityTypes.message:
             if isinstance(activity.value, Mapping):
                 await self._on_submit(context, activity.value)
             else:
-                await self._on_message(activity)
+                await self._on_message(context)
         elif activity.type == ActivityTypes.conversation_update:
             await self._on_conversation_update(context)
         elif activity.type == ActivityTypes.invoke and self._moderation is not None:
@@ -88,13 +109,28 @@ class TeamsBot:
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    async def _on_message(self, activity: Activity) -> None:
+    async def _on_message(self, context: TurnContext) -> None:
+        activity = context.activity
         found = question_from_activity(activity, now=self._clock())
         if found is None:
+            return
+        if self._commands is not None and is_command(found.message.text):
+            answer = await self._command(self._commands, activity, found)
+            await context.send_activity(text_activity(answer))
             return
         received = await self._assistant.receive(found.message, event_key=found.event_key)
         if received is not None and self._answer_inline:
             self._spawn(self.answer_event(received))
+
+    @staticmethod
+    async def _command(commands: ChatCommands, activity: Activity, found: TeamsQuestion) -> str:
+        """A chat command (`subscribe KEN`, `stats`...) typed to the bot, run for this
+        conversation (not its reply chain: digests start their own posts)."""
+        command = CommandContext(
+            actor=Actor(PLATFORM, found.message.user_id),
+            ref=conversation_ref(activity, in_reply_chain=False),
+        )
+        return await commands.run(found.message.text, context=command) or HELP_TEXT
 
     async def answer_event(self, received: Received) -> None:
         """Answer a stored question in its conversation and reply chain (here, or in a worker)."""

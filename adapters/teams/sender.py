@@ -1,4 +1,5 @@
-"""Proactive Teams messages from the outbox: answers to askers, cards and digests to moderators.
+"""Proactive Teams messages from the outbox: answers to askers, cards and digests to
+moderators, calendar digests and reminders to subscribed conversations.
 
 Every send replays a stored `ConversationRef` (service URL, conversation, tenant), so it works
 after a restart, exactly as a reply within a turn would.
@@ -13,6 +14,7 @@ from adapters.teams.cards import text_activity
 from adapters.teams.connector import TeamsConnector
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.translate import PLATFORM
+from bot.calendar.digest import Digest
 from bot.curation import digest_text
 from bot.messages import ConversationRef, reply_from_dict
 
@@ -35,6 +37,9 @@ class TeamsSender:
             await self._moderation.post_card(
                 ref, int(payload["group_id"]), reminder=bool(payload.get("reminder"))
             )
+        elif kind in {"calendar_digest", "calendar_reminder"}:
+            digest = Digest.from_dict(payload["digest"])
+            await self._connector.send(ref, text_activity(digest.text()))
         elif kind == "review_digest":
             await self._connector.send(ref, text_activity(digest_text(payload["replies"])))
         else:

@@ -17,6 +17,8 @@ from bot.messages import ConversationRef, IncomingMessage
 
 PLATFORM = "teams"
 PERSONAL = "personal"
+THREAD_SUFFIX = ";messageid="
+"""How Teams names a channel's reply chain: `<channel id>;messageid=<first message id>`."""
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -39,14 +41,18 @@ def tenant_of(activity: Activity) -> str | None:
 
 def conversation_ref(activity: Activity, *, in_reply_chain: bool = True) -> ConversationRef:
     """Where to answer: the same conversation and, outside personal chat, the same reply
-    chain (the activity itself is the message replied to)."""
+    chain (the activity itself is the message replied to). Without the reply chain, a
+    channel is named by itself, so later messages (digests) start their own posts."""
     conversation = activity.conversation
     if conversation is None:
         raise ValueError("activity without a conversation")
     personal = conversation.conversation_type == PERSONAL
+    conversation_id = conversation.id
+    if not in_reply_chain:
+        conversation_id = conversation_id.split(THREAD_SUFFIX, 1)[0]
     return ConversationRef(
         platform=PLATFORM,
-        conversation_id=conversation.id,
+        conversation_id=conversation_id,
         thread_id=activity.id if in_reply_chain and not personal else None,
         service_url=activity.service_url,
         tenant_id=tenant_of(activity),
