@@ -179,7 +179,7 @@ class ChatCommands:
 def describe(subscription: Subscription) -> str:
     """One line about a subscription: countries, cadence, next digest, reminders, language."""
     names = ", ".join(local_country_name(code, "en") for code in covered_countries(subscription))
-    unct = f" (UNCT {subscription.unct.name})" if subscription.unct is not None else ""
+    unct = f" ({subscription.unct.name})" if subscription.unct is not None else ""
     local_next = subscription.next_digest_at.astimezone(zone(subscription.timezone))
     leads = ", ".join(str(days) for days in subscription.lead_days)
     return (

@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from adapters.composition import Services, open_services
 from adapters.logs import configure_logging
@@ -53,5 +54,5 @@ def cli_actor(name: str | None) -> Actor:
 
 def fail(message: str, *, code: int = 1) -> typer.Exit:
     """Print an actionable error and return the exit to raise."""
-    err.print(f"[red]Error:[/red] {message}")
+    err.print(f"[red]Error:[/red] {escape(message)}", emoji=False)
     return typer.Exit(code=code)

@@ -13,6 +13,7 @@ from adapters.cli.kb import ingest, kb_app
 from adapters.cli.queue import privacy_app, queue_app
 from adapters.cli.serve import serve, worker
 from adapters.cli.stats import stats
+from adapters.cli.subscriptions import digest_app, subscription_app, unct_app
 from adapters.composition import Services
 from bot import __version__
 
@@ -60,6 +61,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(queue_app, name="queue")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(unct_app, name="unct")
+app.add_typer(subscription_app, name="subscription")
+app.add_typer(digest_app, name="digest")
 
 
 def run() -> None:

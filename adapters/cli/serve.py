@@ -36,6 +36,7 @@ logger = structlog.get_logger(__name__)
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
 SYNC_INTERVAL_SECONDS = 10.0
+CALENDAR_INTERVAL_SECONDS = 30.0
 WORKER_POLL_SECONDS = 0.05
 
 
@@ -163,7 +164,8 @@ async def _until_stopped(stop: asyncio.Event) -> None:
 
 def serve() -> None:
     """Run the web server (health check, Slack and Teams endpoints), Socket Mode when set, the
-    outbox dispatcher, knowledge-base sync with other processes and upkeep, until stopped."""
+    outbox dispatcher, the calendar scheduler, knowledge-base sync with other processes and
+    upkeep, until stopped."""
 
     async def _work(services: Services) -> None:
         settings = services.settings
@@ -187,7 +189,11 @@ def serve() -> None:
             await handler.connect_async()  # type: ignore[no-untyped-call]
         senders: list[Sender] = [parts[1] for parts in (slack, teams) if parts is not None]
         stop = asyncio.Event()
-        dispatcher = Dispatcher(database=services.database, senders=senders)
+        dispatcher = Dispatcher(
+            database=services.database,
+            senders=senders,
+            report_to=services.moderation.moderators_conversation,
+        )
         housekeeping = Housekeeping(
             moderation=services.moderation,
             review_digest=ReviewDigest(
@@ -203,6 +209,7 @@ def serve() -> None:
                 ("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),
                 ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
                 ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
+                ("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
             )
         ]
         chat = slack is not None or teams is not None

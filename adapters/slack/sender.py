@@ -8,8 +8,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import post_replies
 from adapters.slack.blocks import section
+from adapters.slack.digest_blocks import digest_blocks
 from adapters.slack.moderation_blocks import group_card
 from adapters.slack.mrkdwn import escape
+from bot.calendar.digest import Digest
 from bot.curation import digest_text
 from bot.messages import ConversationRef, reply_from_dict
 from bot.moderation import Moderation
@@ -25,7 +27,8 @@ class SlackSender:
         self._moderation = moderation
 
     async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
-        """Post a queued reply in its thread, or a group's card in the moderators' channel."""
+        """Post a queued reply in its thread, a group's card in the moderators' channel, or a
+        calendar digest or reminder."""
         if payload["kind"] == "reply":
             reply = reply_from_dict(payload["reply"])
             await post_replies(
@@ -51,6 +54,15 @@ class SlackSender:
             text = digest_text(payload["replies"])
             await self._client.chat_postMessage(
                 channel=ref.conversation_id, text=text, blocks=[section(escape(text))]
+            )
+            return
+        if payload["kind"] in {"calendar_digest", "calendar_reminder"}:
+            digest = Digest.from_dict(payload["digest"])
+            await self._client.chat_postMessage(
+                channel=ref.conversation_id,
+                text=digest.text()[:3000],
+                blocks=digest_blocks(digest),
+                unfurl_links=False,
             )
             return
         raise ValueError(f"unknown outbox payload kind {payload['kind']!r}")

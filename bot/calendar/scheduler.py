@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar.digest import Digest, DigestBuilder
 from bot.calendar.schedule import Schedule, local_date, next_run, reminder_due
-from bot.calendar.subscriptions import covered_countries, schedule_of
+from bot.calendar.subscriptions import UnknownSubscriptionError, covered_countries, schedule_of
 from bot.clock import Clock, system_clock
 from bot.db.engine import Database
 from bot.db.models import CalendarEvent, CalendarReminder, Subscription
@@ -120,6 +120,31 @@ class CalendarScheduler:
         now = self._clock()
         await self.plan(now)
         return await self._queue_reminders(now) + await self._queue_digests(now)
+
+    async def preview(self, subscription_id: int, *, as_of: date) -> list[Digest]:
+        """What the subscription would get on `as_of` (its local date): the digest, then the
+        reminders due that day. Nothing is changed or sent."""
+        async with self._database.sessions() as session:
+            subscription = await session.get(Subscription, subscription_id)
+            if subscription is None:
+                raise UnknownSubscriptionError(f"No subscription has the id {subscription_id}.")
+            events = await events_in(session, covered_countries(subscription))
+        language = subscription.language
+        digest, _ = self._builder.digest(
+            events,
+            countries=covered_countries(subscription),
+            language=language,
+            today=as_of,
+            previous=subscription.digest_snapshot,
+        )
+        by_id = {event.event_id: event for event in events}
+        schedule = schedule_of(subscription)
+        reminders = [
+            self._builder.reminder(by_id[p.event_id], days=p.lead_days, language=language)
+            for p in planned_reminders(events, schedule)
+            if local_date(p.due_at, schedule.timezone) == as_of
+        ]
+        return [digest, *reminders]
 
     async def plan(self, now: datetime) -> None:
         """Bring every subscription's reminder rows in line with the calendar."""

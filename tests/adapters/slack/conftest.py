@@ -15,6 +15,8 @@ import json
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -24,11 +26,15 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.cli.serve import slack_parts
 from adapters.composition import Services, open_services
 from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
+from bot.clock import Clock, system_clock
 from bot.db.models import Question
+from bot.dispatcher import Dispatcher
 from bot.settings import load_settings
+from knowledge.records import IngestBatch
 from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
 from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.slack_signing import FORM, JSON, signed_headers
@@ -279,3 +285,59 @@ async def slack(slack_app: SlackHarness) -> AsyncIterator[SlackHarness]:
     await slack_app.reset()
     yield slack_app
     await slack_app.settle()
+
+
+MODERATOR = "UMOD"
+MODS_CHANNEL = "CMODS"
+
+
+@dataclass
+class Running:
+    """One bot process: its harness for requests and its outbox dispatcher."""
+
+    harness: SlackHarness
+    dispatcher: Dispatcher
+
+    async def deliver(self) -> int:
+        return await self.dispatcher.run_once()
+
+
+@asynccontextmanager
+async def running_bot(
+    url: str, fake: FakeSlackAPI, *, clock: Clock = system_clock
+) -> AsyncIterator[Running]:
+    """A bot process wired exactly as `huribot serve` wires it (its outbox on `clock`)."""
+    settings = load_settings(
+        {
+            "HURIBOT_DATABASE_URL": url,
+            "HURIBOT_MODERATORS": f"slack:{MODERATOR}",
+            "HURIBOT_SLACK_MODERATORS_CHANNEL": MODS_CHANNEL,
+            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
+            "HURIBOT_SLACK_SIGNING_SECRET": SECRET,
+            "HURIBOT_SLACK_API_URL": fake.url,
+        }
+    )
+    async with open_services(settings) as services:
+        parts = slack_parts(services)
+        assert parts is not None
+        bot, sender = parts
+        async with TestClient(TestServer(build_web_app(slack=bot.app), host="127.0.0.1")) as http:
+            harness = SlackHarness(http=http, fake=fake, services=services)
+            dispatcher = Dispatcher(database=services.database, senders=[sender], clock=clock)
+            yield Running(harness, dispatcher)
+            await harness.settle()
+        await bot.aclose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(  # the sample knowledge base, on SQLite and PostgreSQL
+    request: pytest.FixtureRequest, tmp_path: Path, sample_batch: IngestBatch
+) -> str:
+    url = (
+        f"sqlite:///{tmp_path / 'loop.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("postgres_schema_url")
+    )
+    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
+        await services.knowledge.ingest(sample_batch)
+    return str(url)

@@ -4,83 +4,20 @@ signed requests into the real server, the fake Web API recording what the bot se
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
-
 from adapters.cli.calendar import sample_calendar_text
-from adapters.cli.serve import slack_parts
-from adapters.composition import Services, open_services
-from adapters.server import build_web_app
 from bot.calendar.rows import parse_calendar_csv
 from bot.calendar.store import store_calendar
 from bot.curation import ReviewDigest
-from bot.dispatcher import Dispatcher
-from bot.settings import load_settings
-from knowledge.records import IngestBatch
-from tests.adapters.slack.conftest import SECRET, SlackHarness, modal_submission
+from tests.adapters.slack.conftest import (
+    MODERATOR,
+    MODS_CHANNEL,
+    SlackHarness,
+    modal_submission,
+    running_bot,
+)
 from tests.fakes.slack_api import Call, FakeSlackAPI
-
-MODERATOR = "UMOD"
-MODS_CHANNEL = "CMODS"
-
-
-@dataclass
-class Running:
-    """One bot process: its harness for requests and its outbox dispatcher."""
-
-    harness: SlackHarness
-    dispatcher: Dispatcher
-
-    async def deliver(self) -> int:
-        return await self.dispatcher.run_once()
-
-
-@asynccontextmanager
-async def running_bot(url: str, fake: FakeSlackAPI) -> AsyncIterator[Running]:
-    """A bot process wired exactly as `huribot serve` wires it."""
-    settings = load_settings(
-        {
-            "HURIBOT_DATABASE_URL": url,
-            "HURIBOT_MODERATORS": f"slack:{MODERATOR}",
-            "HURIBOT_SLACK_MODERATORS_CHANNEL": MODS_CHANNEL,
-            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
-            "HURIBOT_SLACK_SIGNING_SECRET": SECRET,
-            "HURIBOT_SLACK_API_URL": fake.url,
-        }
-    )
-    async with open_services(settings) as services:
-        parts = slack_parts(services)
-        assert parts is not None
-        bot, sender = parts
-        async with TestClient(TestServer(build_web_app(slack=bot.app), host="127.0.0.1")) as http:
-            harness = SlackHarness(http=http, fake=fake, services=services)
-            yield Running(harness, Dispatcher(database=services.database, senders=[sender]))
-            await harness.settle()
-        await bot.aclose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sample_batch: IngestBatch
-) -> str:
-    url = (
-        f"sqlite:///{tmp_path / 'loop.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_schema_url")
-    )
-    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
-        await _ingest(services, sample_batch)
-    return str(url)
-
-
-async def _ingest(services: Services, batch: IngestBatch) -> None:
-    await services.knowledge.ingest(batch)
 
 
 def _button_value(call: Call, action_id: str) -> str:
