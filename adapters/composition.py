@@ -71,11 +71,24 @@ def related_replies(knowledge: KnowledgeService) -> Callable[[str], list[Suggest
     return find
 
 
-def moderators_conversation(settings: Settings) -> ConversationRef | None:
-    """Where new question groups are announced (the Slack moderators' channel, if set)."""
-    if settings.slack_moderators_channel is None:
-        return None
-    return ConversationRef(platform="slack", conversation_id=settings.slack_moderators_channel)
+def moderators_conversations(settings: Settings) -> list[ConversationRef]:
+    """Where new question groups are announced: the Slack and the Teams moderators' channels,
+    whichever are set (Teams needs its service URL to be reached proactively)."""
+    conversations = []
+    if settings.slack_moderators_channel is not None:
+        conversations.append(
+            ConversationRef(platform="slack", conversation_id=settings.slack_moderators_channel)
+        )
+    if settings.teams_moderators_channel is not None:
+        conversations.append(
+            ConversationRef(
+                platform="teams",
+                conversation_id=settings.teams_moderators_channel,
+                service_url=settings.teams_service_url,
+                tenant_id=settings.teams_tenant_id,
+            )
+        )
+    return conversations
 
 
 @asynccontextmanager
@@ -94,7 +107,7 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
             answerer=answerer,
             similarity=Similarity(planner=answerer.planner),
             moderators=Moderators(ids=settings.moderator_ids),
-            moderators_conversation=moderators_conversation(settings),
+            moderators_conversations=moderators_conversations(settings),
         )
         assistant = Assistant(
             router=router, questions=QuestionLog(database=database), moderation=moderation

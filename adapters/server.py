@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiohttp import web
+from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
+from microsoft_agents.hosting.core import Agent, AgentAuthConfiguration
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
@@ -15,7 +18,8 @@ from bot.calendar.store import events_for
 from bot.db.engine import Database
 
 MAX_REQUEST_BYTES = 1024 * 1024
-"""Slack payloads are small; anything larger is refused (413) before it is read."""
+"""Slack and Teams payloads are small; anything larger is refused (413) before it is read."""
+AGENT_CONFIGURATION = "agent_configuration"
 
 
 async def healthz(_request: web.Request) -> web.Response:
@@ -31,6 +35,20 @@ def slack_endpoint(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Respo
         return await to_aiohttp_response(response)
 
     return handle
+
+
+def teams_endpoint(
+    adapter: CloudAdapter, agent: Agent
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Bot Framework activities, authenticated by the SDK's JWT check before anything runs."""
+
+    async def handle(request: web.Request) -> web.Response:
+        response = await adapter.process(request, agent)
+        return response if response is not None else web.Response(status=202)
+
+    authorized: Callable[[web.Request], Awaitable[web.Response]]
+    authorized = jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call]
+    return authorized
 
 
 def calendar_endpoint(database: Database) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -49,12 +67,27 @@ def calendar_endpoint(database: Database) -> Callable[[web.Request], Awaitable[w
     return handle
 
 
+@dataclass(frozen=True, slots=True)
+class TeamsRoute:
+    """What `POST /api/messages` needs: the SDK adapter, our agent, the token rules."""
+
+    adapter: CloudAdapter
+    agent: Agent
+    auth: AgentAuthConfiguration
+
+
 def build_web_app(
-    *, slack: AsyncApp | None = None, database: Database | None = None
+    *,
+    slack: AsyncApp | None = None,
+    teams: TeamsRoute | None = None,
+    database: Database | None = None,
 ) -> web.Application:
-    """The web application; Slack's route exists only when Slack runs in HTTP mode, the
-    calendar's when a database is given."""
+    """The web application; Slack's route exists only when Slack runs in HTTP mode, Teams'
+    when Teams is configured, the calendar's when a database is given."""
     application = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    if teams is not None:
+        application[AGENT_CONFIGURATION] = teams.auth  # where the SDK's JWT check reads it
+        application.router.add_post("/api/messages", teams_endpoint(teams.adapter, teams.agent))
     application.router.add_get("/healthz", healthz)
     if database is not None:
         application.router.add_get("/calendar/{country}.ics", calendar_endpoint(database))

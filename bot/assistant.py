@@ -7,6 +7,7 @@ question, then `respond` after acknowledging, and render what it returns.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 import structlog
@@ -64,6 +65,18 @@ class Assistant:
                 await self.questions.record_reply(received.question_id, reply)
             if reply.kind is ReplyKind.ABSTAIN:
                 await self._to_secretariat(received.question_id)
+
+    async def deliver(
+        self, received: Received, replies: list[Reply], posting: Awaitable[None]
+    ) -> None:
+        """Await `posting` (the adapter sending `replies`), then log what the member got; if
+        the platform refused it, the question goes to a human instead."""
+        try:
+            await posting
+        except Exception:
+            await self.undelivered(received)
+            raise
+        await self.delivered(received, replies)
 
     async def undelivered(self, received: Received) -> None:
         """The platform refused the answer: the member got nothing, so a human should look."""

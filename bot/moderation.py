@@ -153,7 +153,7 @@ class Moderation:
         answerer: Answerer,
         similarity: Similarity,
         moderators: ModeratorDirectory,
-        moderators_conversation: ConversationRef | None = None,
+        moderators_conversations: Sequence[ConversationRef] = (),
         clock: Clock = system_clock,
     ) -> None:
         self.database = database
@@ -161,7 +161,7 @@ class Moderation:
         self._answerer = answerer
         self._similarity = similarity
         self.moderators = moderators
-        self.moderators_conversation = moderators_conversation
+        self.moderators_conversations = tuple(moderators_conversations)
         self._clock = clock
 
     async def open_question(self, question_id: int) -> tuple[int, bool]:
@@ -214,16 +214,22 @@ class Moderation:
         best = self._similarity.closest(text, wordings)
         return await session.get(QuestionGroup, best) if best is not None else None
 
+    @property
+    def moderators_conversation(self) -> ConversationRef | None:
+        """The first moderators' conversation (digests go there), if any is configured."""
+        return self.moderators_conversations[0] if self.moderators_conversations else None
+
     async def _announce(self, session: AsyncSession, group: QuestionGroup) -> None:
-        if self.moderators_conversation is None:
-            return
-        await enqueue(
-            session,
-            key=f"group-card:{group.id}",
-            ref=self.moderators_conversation,
-            payload={"kind": "group_card", "group_id": group.id},
-            now=self._clock(),
-        )
+        payload = {"kind": "group_card", "group_id": group.id}
+        await self._to_moderators(session, f"group-card:{group.id}", payload, now=self._clock())
+
+    async def _to_moderators(
+        self, session: AsyncSession, key: str, payload: dict[str, Any], *, now: datetime
+    ) -> None:
+        """Queue a message to every moderators' conversation (a Slack and a Teams channel may
+        both be configured), one idempotency key per platform."""
+        for ref in self.moderators_conversations:
+            await enqueue(session, key=f"{key}:{ref.platform}", ref=ref, payload=payload, now=now)
 
     def use_directory(self, directory: ModeratorDirectory) -> None:
         """Let an adapter widen who counts as a moderator (e.g. a Slack channel's members)."""
@@ -235,16 +241,17 @@ class Moderation:
         return self._answerer.planner.glossary
 
     async def set_card(self, group_id: int, card: dict[str, str]) -> None:
-        """Remember where the moderators' card of a group was posted (to update it later)."""
+        """Remember where the moderators' card of a group was posted (to update it later);
+        each platform's adapter keeps its own keys, so a group may have a card on each."""
         async with self.database.transaction() as session:
             group = await self._group(session, group_id)
-            group.card = card
+            group.card = {**(group.card or {}), **card}
 
     async def remind_stale(self, *, untouched_for: timedelta) -> list[int]:
         """Re-post, once per period, the cards of active groups nobody touched for a while."""
         now = self._clock()
         cutoff = now - untouched_for
-        if self.moderators_conversation is None:
+        if not self.moderators_conversations:
             return []
         async with self.database.transaction() as session:
             stale = (
@@ -259,11 +266,10 @@ class Moderation:
             ).all()
             for group in stale:
                 group.reminded_at = now
-                await enqueue(
+                await self._to_moderators(
                     session,
-                    key=f"group-reminder:{group.id}:{now:%Y-%m-%d}",
-                    ref=self.moderators_conversation,
-                    payload={"kind": "group_card", "group_id": group.id, "reminder": True},
+                    f"group-reminder:{group.id}:{now:%Y-%m-%d}",
+                    {"kind": "group_card", "group_id": group.id, "reminder": True},
                     now=now,
                 )
         return [group.id for group in stale]

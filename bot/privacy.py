@@ -84,6 +84,7 @@ async def _delete_questions(session: AsyncSession, ids: Sequence[int]) -> Purged
             await session.execute(
                 delete(OutboxMessage).where(
                     (OutboxMessage.idempotency_key == f"group-card:{group_id}")
+                    | OutboxMessage.idempotency_key.like(f"group-card:{group_id}:%")
                     | OutboxMessage.idempotency_key.like(f"group-reminder:{group_id}:%")
                 )
             )

@@ -54,6 +54,31 @@ class Settings(BaseSettings):
         description="Slack Web API base URL (GovSlack, or a fake server in tests).",
     )
 
+    teams_app_id: str | None = Field(
+        default=None, description="Microsoft App ID of the Azure Bot; Teams is off without it."
+    )
+    teams_app_password: SecretStr | None = Field(
+        default=None, description="Client secret of the bot's Entra app registration."
+    )
+    teams_certificate_path: Path | None = Field(
+        default=None,
+        description="PFX certificate of the bot's app registration, instead of a secret.",
+    )
+    teams_tenant_id: str | None = Field(
+        default=None, description="Entra tenant of a single-tenant bot registration."
+    )
+    teams_allow_anonymous: bool = Field(
+        default=False,
+        description="Accept unauthenticated activities (local development with no credentials).",
+    )
+    teams_moderators_channel: str | None = Field(
+        default=None, description="Teams channel conversation id where question groups go."
+    )
+    teams_service_url: str = Field(
+        default="https://smba.trafficmanager.net/teams/",
+        description="Bot Connector service URL used to reach the moderators' channel.",
+    )
+
     moderators: str = Field(
         default="",
         description="Comma-separated moderators as platform:user, e.g. slack:U0123,teams:<aad id>.",
@@ -109,6 +134,26 @@ class Settings(BaseSettings):
             raise ValueError(
                 "HURIBOT_SLACK_SIGNING_SECRET is required for HTTP mode "
                 "(or set HURIBOT_SLACK_APP_TOKEN for Socket Mode)"
+            )
+        return self
+
+    @property
+    def teams_enabled(self) -> bool:
+        """True when Teams runs: with an app id, or anonymously for local development."""
+        return self.teams_app_id is not None or self.teams_allow_anonymous
+
+    @model_validator(mode="after")
+    def _coherent_teams(self) -> Settings:
+        secret = self.teams_app_password or self.teams_certificate_path
+        if self.teams_allow_anonymous and (self.teams_app_id or secret):
+            raise ValueError(
+                "HURIBOT_TEAMS_ALLOW_ANONYMOUS is for local development only; "
+                "it cannot be combined with HURIBOT_TEAMS_APP_ID or its credentials"
+            )
+        if self.teams_app_id and not secret:
+            raise ValueError(
+                "HURIBOT_TEAMS_APP_PASSWORD (or HURIBOT_TEAMS_CERTIFICATE_PATH) is required "
+                "with HURIBOT_TEAMS_APP_ID"
             )
         return self
 

@@ -19,6 +19,10 @@ from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
 from adapters.slack.moderation import SlackModeration, SlackModeratorDirectory
 from adapters.slack.sender import SlackSender
+from adapters.teams.app import TeamsBot
+from adapters.teams.connector import TeamsConfig, TeamsConnector
+from adapters.teams.moderation import TeamsModeration
+from adapters.teams.sender import TeamsSender
 from bot.answer_worker import AnswerWorker
 from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher, Sender
@@ -67,6 +71,34 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
     return bot, SlackSender(client=client, moderation=services.moderation)
 
 
+def teams_parts(services: Services) -> tuple[TeamsBot, TeamsSender] | None:
+    """The Teams bot and its outbox sender, when Teams is configured (or anonymous)."""
+    settings = services.settings
+    if not settings.teams_enabled:
+        return None
+    password = settings.teams_app_password
+    connector = TeamsConnector(
+        TeamsConfig(
+            app_id=settings.teams_app_id,
+            app_password=password.get_secret_value() if password is not None else None,
+            certificate_path=settings.teams_certificate_path,
+            tenant_id=settings.teams_tenant_id,
+            allow_anonymous=settings.teams_allow_anonymous,
+        )
+    )
+    moderation = TeamsModeration(moderation=services.moderation, connector=connector)
+    bot = TeamsBot(
+        connector=connector,
+        assistant=services.assistant,
+        answerer=services.answerer,
+        moderation=moderation,
+        commands=services.commands,
+        conversations=services.conversations,
+        answer_inline=settings.answer_workers == 0,
+    )
+    return bot, TeamsSender(connector=connector, moderation=moderation)
+
+
 def slack_mode(settings: Settings) -> Literal["socket", "http", "off"]:
     """Socket Mode when an app-level token is set, HTTP (`POST /slack/events`) when only the
     bot token and signing secret are, off without a bot token."""
@@ -98,7 +130,10 @@ def worker() -> None:
 
     async def _work(services: Services) -> None:
         slack = slack_parts(services)
+        teams = teams_parts(services)
         answerers = {"slack": slack[0].answer_event} if slack is not None else {}
+        if teams is not None:
+            answerers["teams"] = teams[0].answer_event
         answer_worker = AnswerWorker(questions=services.assistant.questions, answerers=answerers)
         stop = asyncio.Event()
         loops = [
@@ -128,7 +163,7 @@ async def _until_stopped(stop: asyncio.Event) -> None:
 
 
 def serve() -> None:
-    """Run the web server (health check, Slack endpoint), Socket Mode when configured, the
+    """Run the web server (health check, Slack and Teams endpoints), Socket Mode when set, the
     outbox dispatcher, the calendar scheduler, knowledge-base sync with other processes and
     upkeep, until stopped."""
 
@@ -137,7 +172,12 @@ def serve() -> None:
         slack = slack_parts(services)
         mode = slack_mode(settings)
         http_slack = slack[0].app if slack is not None and mode == "http" else None
-        web_app = build_web_app(slack=http_slack, database=services.database)
+        teams = teams_parts(services)
+        web_app = build_web_app(
+            slack=http_slack,
+            teams=teams[0].route() if teams is not None else None,
+            database=services.database,
+        )
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
@@ -147,7 +187,7 @@ def serve() -> None:
                 slack[0].app, settings.slack_app_token.get_secret_value()
             )
             await handler.connect_async()  # type: ignore[no-untyped-call]
-        senders: list[Sender] = [slack[1]] if slack is not None else []
+        senders: list[Sender] = [parts[1] for parts in (slack, teams) if parts is not None]
         stop = asyncio.Event()
         dispatcher = Dispatcher(
             database=services.database,
@@ -172,9 +212,16 @@ def serve() -> None:
                 ("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
             )
         ]
-        workers = start_workers(settings.answer_workers if slack is not None else 0)
-        out.print(f"HuriBot listening on http://{settings.host}:{settings.port} (Slack: {mode})")
-        logger.info("serve.started", host=settings.host, port=settings.port, slack=mode)
+        chat = slack is not None or teams is not None
+        workers = start_workers(settings.answer_workers if chat else 0)
+        teams_mode = "off" if teams is None else "on" if settings.teams_app_id else "anonymous"
+        out.print(
+            f"HuriBot listening on http://{settings.host}:{settings.port} "
+            f"(Slack: {mode}, Teams: {teams_mode})"
+        )
+        logger.info(
+            "serve.started", host=settings.host, port=settings.port, slack=mode, teams=teams_mode
+        )
         try:
             await _until_stopped(stop)
         finally:
@@ -184,6 +231,8 @@ def serve() -> None:
             if handler is not None:
                 await handler.close_async()  # type: ignore[no-untyped-call]
             await runner.cleanup()
+            if teams is not None:
+                await teams[0].settle()
             if slack is not None:
                 await slack[0].aclose()
 

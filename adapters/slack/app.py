@@ -182,24 +182,13 @@ class SlackBot:
         async with self._answering:
             replies = await self._assistant.respond(received)
             ref = received.message.ref
-            await self._deliver(
+            await self._assistant.deliver(
                 received,
                 replies,
                 post_replies(
                     client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=replies
                 ),
             )
-
-    async def _deliver(
-        self, received: Received, replies: list[Reply], posting: Awaitable[None]
-    ) -> None:
-        """Post, then log what the member got; if Slack refuses, the question goes to a human."""
-        try:
-            await posting
-        except Exception:
-            await self._assistant.undelivered(received)
-            raise
-        await self._assistant.delivered(received, replies)
 
     async def _command_text(self, command: dict[str, Any]) -> str:
         """Help, or a chat command (`calendar KEN`, `subscribe KEN`, `stats`...)."""
@@ -246,11 +235,11 @@ class SlackBot:
             )
         except SlackApiError as exc:
             logger.info("slack.command_private", error=exc.response.get("error"))
-            await self._deliver(received, replies, _respond_all(respond, replies))
+            await self._assistant.deliver(received, replies, _respond_all(respond, replies))
             return
         thread_ts = str(echo["ts"])
         await self._assistant.questions.move_to_thread(received.question_id, thread_ts)
-        await self._deliver(
+        await self._assistant.deliver(
             received,
             replies,
             post_replies(

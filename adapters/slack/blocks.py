@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.slack.mrkdwn import escape, markdown_to_mrkdwn, truncate
+from adapters.wording import FEEDBACK_LABELS, confidence_line
 from bot.answering import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.questions import Feedback
@@ -17,11 +18,6 @@ BUTTON_LIMIT = 75
 FALLBACK_LIMIT = 3000
 FEEDBACK_ACTION = "huribot_feedback"
 RELATED_ACTION = "huribot_related"
-FEEDBACK_LABELS = {
-    Feedback.HELPFUL: "👍 Helpful",
-    Feedback.NOT_HELPFUL: "👎 Not helpful",
-    Feedback.ASK_SECRETARIAT: "Ask the Secretariat",
-}
 EXAMPLES = (
     "How does a UNCT contribute to the UPR?",
     "What is the human rights-based approach to programming?",
@@ -55,15 +51,6 @@ def _source_line(source: SourceRef) -> str:
     link = f"<{source.location}|{title}>" if source.location.startswith("http") else title
     section = f" › {escape(source.section)}" if source.section else ""
     return f"📄 {link}{section}"
-
-
-def _confidence_line(confidence: float | None, *, alternatives: bool) -> str:
-    if confidence is None:
-        return ""
-    percent = f"{confidence:.0%}"
-    if alternatives:
-        return f"I'm not fully sure this is what you need ({percent}); please check the sources."
-    return f"I'm confident this answers your question ({percent})."
 
 
 def related_buttons(suggestions: Sequence[Suggestion]) -> list[Block]:
@@ -111,7 +98,7 @@ def answer_blocks(reply: Reply) -> list[Block]:
     blocks.append(section(markdown_to_mrkdwn(reply.answer_md)))
     if reply.sources:
         blocks.append(context(*(_source_line(s) for s in reply.sources)))
-    line = _confidence_line(reply.confidence, alternatives=alternatives)
+    line = confidence_line(reply.confidence, alternatives=alternatives)
     if line:
         blocks.append(context(line))
     blocks.extend(related_buttons(reply.suggestions))

@@ -6,7 +6,6 @@ for refusals, tells them politely (ephemeral) instead of failing silently.
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -15,6 +14,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.answer_form import FIELDS, draft_from_form
 from adapters.slack.moderation_blocks import (
     ANSWER_MODAL,
     LINK_MODAL,
@@ -25,13 +25,11 @@ from adapters.slack.moderation_blocks import (
     submitted,
 )
 from bot.moderation import Actor, AnswerDraft, Moderation, Moderators, NotAModeratorError
-from knowledge.records import SourceLink
 
 logger = structlog.get_logger(__name__)
 
 PLATFORM = "slack"
 MEMBERSHIP_TTL_SECONDS = 300
-_SOURCE = re.compile(r"^(?P<title>[^<]*)<(?P<url>https?://[^>\s]+)>\s*$")
 
 
 class SlackModeratorDirectory:
@@ -66,19 +64,6 @@ class SlackModeratorDirectory:
         return self._members
 
 
-def parse_sources(text: str) -> tuple[tuple[SourceLink, ...], list[str]]:
-    """Sources typed one per line as `Title <https://url>`, and the lines that are not."""
-    sources, bad = [], []
-    for line in filter(None, (line.strip() for line in text.splitlines())):
-        match = _SOURCE.match(line)
-        if match is None:
-            bad.append(line)
-        else:
-            url = match["url"]
-            sources.append(SourceLink(title=match["title"].strip() or url, url=url))
-    return tuple(sources), bad
-
-
 class SlackModeration:
     """Registers the moderators' buttons and modals on the Slack app."""
 
@@ -97,8 +82,8 @@ class SlackModeration:
     async def refresh_card(self, client: AsyncWebClient, group_id: int) -> None:
         """Show a group's new status on its card in the moderators' channel."""
         view = await self._moderation.view(group_id)
-        card = view.group.card
-        if not card:
+        card = view.group.card or {}
+        if "channel" not in card:  # no Slack card (perhaps only a Teams one)
             return
         await client.chat_update(
             channel=card["channel"],
@@ -168,22 +153,10 @@ class SlackModeration:
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         values = view["state"]["values"]
-        answer = submitted(values, "answer")
-        sources, bad = parse_sources(submitted(values, "sources"))
-        errors = {}
-        if not answer:
-            errors["answer"] = "Write the answer."
-        if bad:
-            errors["sources"] = f"Write each source as: Title <https://…> (check “{bad[0][:60]}”)."
-        if errors:
-            await ack(response_action="errors", errors=errors)
+        draft = draft_from_form({name: submitted(values, name) for name in FIELDS})
+        if not isinstance(draft, AnswerDraft):
+            await ack(response_action="errors", errors=draft)
             return
-        draft = AnswerDraft(
-            answer_md=answer,
-            question=submitted(values, "question") or None,
-            tags=tuple(t.strip() for t in submitted(values, "tags").split(",") if t.strip()),
-            sources=sources,
-        )
         group_id = int(view["private_metadata"])
         try:
             await self._moderation.answer(group_id, draft, Actor(PLATFORM, body["user"]["id"]))

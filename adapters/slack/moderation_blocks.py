@@ -6,35 +6,23 @@ from typing import Any
 
 from adapters.slack.blocks import Block, button, context, section
 from adapters.slack.mrkdwn import escape, truncate
+from adapters.wording import MAX_WORDINGS, group_heading, group_status
 from bot.moderation import GroupView
 
 MOD_ACTION = "huribot_mod"
 ANSWER_MODAL = "huribot_answer_modal"
 LINK_MODAL = "huribot_link_modal"
-MAX_WORDINGS = 6
-STATUS_TEXT = {
-    "open": "🟡 open",
-    "assigned": "🔵 assigned",
-    "answered": "✅ answered",
-    "dismissed": "⚪ dismissed",
-}
 
 
 def group_card(view: GroupView, *, reminder: bool = False) -> list[Block]:
     """A group as moderators see it in their channel, with its actions while it is active."""
     group = view.group
-    heading = (
-        "⏰ *Still waiting for an answer*" if reminder else "*New question for the Secretariat*"
-    )
+    heading = f"*{group_heading(reminder=reminder)}*"
     wordings = "\n".join(f"• {escape(truncate(w, 300))}" for w in view.wordings[:MAX_WORDINGS])
     more = len(view.wordings) - MAX_WORDINGS
     if more > 0:
         wordings += f"\n…and {more} more wordings"
-    status = STATUS_TEXT.get(group.status, group.status)
-    if group.assigned_to and group.status == "assigned":
-        status += f" to {escape(group.assigned_to)}"
-    if group.reply_slug:
-        status += f" with `{escape(group.reply_slug)}`"
+    status = escape(group_status(view))
     blocks = [
         section(f"{heading} · group #{group.id} · asked {len(view.questions)}×\n{wordings}"),
         context(f"Status: {status} · language: {group.language}"),

@@ -47,7 +47,7 @@ class Loop:
             answerer=self.answerer,
             similarity=Similarity(planner=self.answerer.planner),
             moderators=Moderators(ids=frozenset({"slack:UMOD"})),
-            moderators_conversation=MODS_CHANNEL,
+            moderators_conversations=(MODS_CHANNEL,),
             clock=self.clock,
         )
         self.assistant = Assistant(

@@ -41,3 +41,21 @@ def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     env_file.write_text("HURIBOT_LOG_LEVEL=ERROR\n", encoding="utf-8")
     monkeypatch.delenv("HURIBOT_LOG_LEVEL", raising=False)
     assert load_settings(env_file=str(env_file)).log_level == "ERROR"
+
+
+def test_anonymous_mode_is_refused_with_credentials() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            {
+                "HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true",
+                "HURIBOT_TEAMS_APP_ID": "00000000-0000-0000-0000-00000000b07a",
+                "HURIBOT_TEAMS_APP_PASSWORD": "secret",
+            }
+        )
+    assert "HURIBOT_TEAMS_ALLOW_ANONYMOUS" in str(caught.value)
+
+
+def test_an_app_id_needs_a_secret_or_certificate() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"HURIBOT_TEAMS_APP_ID": "00000000-0000-0000-0000-00000000b07a"})
+    assert "HURIBOT_TEAMS_APP_PASSWORD" in str(caught.value)

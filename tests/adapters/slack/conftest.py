@@ -25,7 +25,6 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import delete, select
 
 from adapters.cli.serve import slack_parts
 from adapters.composition import Services, open_services
@@ -35,12 +34,11 @@ from bot.clock import Clock, system_clock
 from bot.db.models import Question
 from bot.dispatcher import Dispatcher
 from bot.settings import load_settings
-from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch
+from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
 from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.slack_signing import FORM, JSON, signed_headers
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "slack"
 SECRET = "test-secret"
 FIXTURE_ORIGIN = "http://127.0.0.1:0"
 _SERIAL = itertools.count(1)
@@ -50,19 +48,22 @@ _SERIAL = itertools.count(1)
 
 def load_payload(name: str) -> dict[str, Any]:
     """A recorded payload from tests/fixtures/slack/ (a fresh copy each time)."""
-    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
-    return data
+    return load_recorded("slack", name)
 
 
-@dataclass(frozen=True, slots=True)
-class Sent:
-    """Our server's HTTP answer to one request."""
-
-    status: int
-    text: str
-
-    def json(self) -> Any:
-        return json.loads(self.text)
+def modal_submission(view: dict[str, Any], *, user: str, values: dict[str, str]) -> dict[str, Any]:
+    """A view_submission of `view` by `user`, with text typed in its inputs."""
+    state = {
+        key: {"value": {"type": "plain_text_input", "value": text}} for key, text in values.items()
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "user": {"id": user, "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "9.9.9",
+        "view": {**view, "id": "V1", "state": {"values": state}},
+    }
 
 
 class AckWatch:
@@ -237,13 +238,11 @@ class SlackHarness:
 
     async def questions(self) -> list[Question]:
         """Every stored question, oldest first."""
-        async with self.services.database.sessions() as session:
-            return list((await session.scalars(select(Question).order_by(Question.id))).all())
+        return await stored_questions(self.services.database)
 
     async def reset(self) -> None:
         """Forget the questions and the calls of earlier tests."""
-        async with self.services.database.transaction() as session:
-            await session.execute(delete(Question))
+        await forget_questions(self.services.database)
         self.fake.reset()
 
     async def settle(self) -> None:
@@ -253,27 +252,6 @@ class SlackHarness:
         pending = [t for t in pending if "run_ack_function" in repr(t.get_coro())]
         if pending:
             await asyncio.wait(pending, timeout=5)
-
-
-@pytest.fixture(scope="session")
-def sample_batch() -> IngestBatch:
-    """The shipped sample knowledge base, read once."""
-    return load_paths([sample_knowledge_path()])
-
-
-@pytest.fixture(scope="session")
-def sample_database(tmp_path_factory: pytest.TempPathFactory, sample_batch: IngestBatch) -> Path:
-    """A SQLite file with the sample ingested, built once and copied for each test."""
-    path = tmp_path_factory.mktemp("slack-kb") / "template.db"
-
-    async def build() -> None:
-        settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{path}"})
-        async with open_services(settings) as services:
-            report = await services.knowledge.ingest(sample_batch)
-            assert report.replies.changed()
-
-    asyncio.run(build())
-    return path
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -10,7 +10,13 @@ from adapters.cli.calendar import sample_calendar_text
 from bot.calendar.rows import parse_calendar_csv
 from bot.calendar.store import store_calendar
 from bot.curation import ReviewDigest
-from tests.adapters.slack.conftest import MODERATOR, MODS_CHANNEL, SlackHarness, running_bot
+from tests.adapters.slack.conftest import (
+    MODERATOR,
+    MODS_CHANNEL,
+    SlackHarness,
+    modal_submission,
+    running_bot,
+)
 from tests.fakes.slack_api import Call, FakeSlackAPI
 
 
@@ -20,20 +26,6 @@ def _button_value(call: Call, action_id: str) -> str:
             if element.get("action_id") == action_id:
                 return str(element["value"])
     raise AssertionError(f"no {action_id} button in {call.params}")
-
-
-def _modal_submission(view: dict[str, Any], *, user: str, values: dict[str, str]) -> dict[str, Any]:
-    state = {
-        key: {"value": {"type": "plain_text_input", "value": text}} for key, text in values.items()
-    }
-    return {
-        "type": "view_submission",
-        "team": {"id": "T1"},
-        "user": {"id": user, "team_id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": "9.9.9",
-        "view": {**view, "id": "V1", "state": {"values": state}},
-    }
 
 
 def _card_action(card: Call, action_id: str, *, user: str) -> dict[str, Any]:
@@ -95,7 +87,7 @@ async def test_question_to_moderator_answer_to_every_asker(database_url: str) ->
             modal = json.loads(sent_view) if isinstance(sent_view, str) else sent_view
             assert "per diem rates for Nairobi missions?" in json.dumps(modal)
 
-            submission = _modal_submission(
+            submission = modal_submission(
                 modal,
                 user=MODERATOR,
                 values={

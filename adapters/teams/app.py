@@ -1,0 +1,182 @@
+"""The Teams bot: the SDK hands it each activity; it stores questions, answers, takes ratings.
+
+A question is written to the question log inside the turn, before the HTTP response goes
+back to Teams, so a crash never loses one; it is answered after that, proactively into the
+same reply chain (here, or by `huribot worker`), so a slow answer never holds the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import Any
+
+import structlog
+from microsoft_agents.activity import Activity, ActivityTypes
+from microsoft_agents.hosting.core import TurnContext
+
+from adapters.server import TeamsRoute
+from adapters.teams.cards import ACTION_KEY, FEEDBACK, RELATED, reply_activity, text_activity
+from adapters.teams.connector import TeamsConnector
+from adapters.teams.moderation import TeamsModeration
+from adapters.teams.translate import (
+    PLATFORM,
+    TeamsQuestion,
+    conversation_ref,
+    question_from_activity,
+    user_id,
+)
+from bot.answering import Answerer
+from bot.assistant import Assistant, Received
+from bot.clock import Clock, system_clock
+from bot.commands import ChatCommands, CommandContext, is_command
+from bot.conversations import KnownConversations
+from bot.messages import ConversationRef, Reply
+from bot.moderation import Actor
+from bot.questions import Feedback
+from bot.router import HELP_TEXT
+
+logger = structlog.get_logger(__name__)
+
+ANSWER_CONCURRENCY = 4
+WELCOME_TEXT = "Hello, I'm **HuriBot**. " + HELP_TEXT
+REMEMBERED = frozenset(
+    {ActivityTypes.message, ActivityTypes.conversation_update, ActivityTypes.installation_update}
+)
+"""Activities after which the bot can message the conversation proactively."""
+
+
+async def send_replies(
+    connector: TeamsConnector, ref: ConversationRef, replies: Sequence[Reply]
+) -> None:
+    """Send each reply, in order, to the conversation (and reply chain) of `ref`."""
+    for reply in replies:
+        await connector.send(ref, reply_activity(reply))
+
+
+class TeamsBot:
+    """HuriBot's agent for the Microsoft 365 Agents SDK (`on_turn` is what the SDK calls)."""
+
+    def __init__(
+        self,
+        *,
+        connector: TeamsConnector,
+        assistant: Assistant,
+        answerer: Answerer,
+        moderation: TeamsModeration | None = None,
+        commands: ChatCommands | None = None,
+        conversations: KnownConversations | None = None,
+        clock: Clock = system_clock,
+        answer_inline: bool = True,
+        answer_concurrency: int = ANSWER_CONCURRENCY,
+    ) -> None:
+        """With `answer_inline` false, questions are only stored here, and `huribot worker`
+        answers them. Conversations are remembered (with `conversations`) so scheduled
+        messages can reach them later."""
+        self.connector = connector
+        self._assistant = assistant
+        self._answerer = answerer
+        self._moderation = moderation
+        self._commands = commands
+        self._conversations = conversations
+        self._clock = clock
+        self._answer_inline = answer_inline
+        self._answering = asyncio.Semaphore(answer_concurrency)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def on_turn(self, context: TurnContext) -> None:
+        """Dispatch one incoming activity by its type."""
+        activity = context.activity
+        if activity.type in REMEMBERED and self._conversations is not None:
+            ref = conversation_ref(activity, in_reply_chain=False)
+            await self._conversations.remember(ref, now=self._clock())
+        if activity.type == ActivityTypes.message:
+            if isinstance(activity.value, Mapping):
+                await self._on_submit(context, activity.value)
+            else:
+                await self._on_message(context)
+        elif activity.type == ActivityTypes.conversation_update:
+            await self._on_conversation_update(context)
+        elif activity.type == ActivityTypes.invoke and self._moderation is not None:
+            await self._moderation.on_invoke(context)
+
+    def route(self) -> TeamsRoute:
+        """What the web server needs to serve `POST /api/messages` for this bot."""
+        return TeamsRoute(adapter=self.connector.adapter, agent=self, auth=self.connector.auth)
+
+    async def settle(self) -> None:
+        """Wait for the answers being sent (before shutting down, and in tests)."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _on_message(self, context: TurnContext) -> None:
+        activity = context.activity
+        found = question_from_activity(activity, now=self._clock())
+        if found is None:
+            return
+        if self._commands is not None and is_command(found.message.text):
+            answer = await self._command(self._commands, activity, found)
+            await context.send_activity(text_activity(answer))
+            return
+        received = await self._assistant.receive(found.message, event_key=found.event_key)
+        if received is not None and self._answer_inline:
+            self._spawn(self.answer_event(received))
+
+    @staticmethod
+    async def _command(commands: ChatCommands, activity: Activity, found: TeamsQuestion) -> str:
+        """A chat command (`subscribe KEN`, `stats`...) typed to the bot, run for this
+        conversation (not its reply chain: digests start their own posts)."""
+        command = CommandContext(
+            actor=Actor(PLATFORM, found.message.user_id),
+            ref=conversation_ref(activity, in_reply_chain=False),
+        )
+        return await commands.run(found.message.text, context=command) or HELP_TEXT
+
+    async def answer_event(self, received: Received) -> None:
+        """Answer a stored question in its conversation and reply chain (here, or in a worker)."""
+        async with self._answering:
+            replies = await self._assistant.respond(received)
+            ref = received.message.ref
+            await self._assistant.deliver(
+                received, replies, send_replies(self.connector, ref, replies)
+            )
+
+    async def _on_submit(self, context: TurnContext, value: Mapping[str, Any]) -> None:
+        """A card's button: a rating, a related item, or (for moderators) a group action."""
+        action = value.get(ACTION_KEY)
+        if action == FEEDBACK:
+            thanks = await self._assistant.feedback(
+                int(value["question_id"]),
+                Feedback(str(value["feedback"])),
+                user_id=user_id(context.activity),
+            )
+            await context.send_activity(text_activity(thanks))
+        elif action == RELATED:
+            reply = await self._answerer.present(str(value["reply_id"]))
+            await context.send_activity(
+                reply_activity(reply)
+                if reply is not None
+                else text_activity("That item is no longer in the knowledge base.")
+            )
+        elif self._moderation is not None:
+            await self._moderation.on_submit(context, value)
+
+    async def _on_conversation_update(self, context: TurnContext) -> None:
+        """Greet a conversation the bot was just added to."""
+        activity = context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(member.id == bot_id for member in activity.members_added or ()):
+            logger.info("teams.installed", conversation=activity.conversation.id)
+            await context.send_activity(text_activity(WELCOME_TEXT))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._logged(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _logged(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception as exc:  # the question is stored and went to a human: log and go on
+            logger.error("teams.answer_failed", error=repr(exc))

@@ -1,0 +1,143 @@
+"""The core's replies rendered as Adaptive Cards for Teams: answers, abstentions, plain notes.
+
+Buttons are `Action.Submit`: Teams sends their `data` back as a message activity whose
+`value` names the HuriBot action (`ACTION_KEY`), which the app dispatches on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from microsoft_agents.activity import Activity, ActivityTypes, Attachment
+
+from adapters.wording import FEEDBACK_LABELS, confidence_line
+from bot.answering import OUTDATED_TEXT
+from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
+
+Card = dict[str, Any]
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+CARD_VERSION = "1.4"
+ACTION_KEY = "huribot"
+FEEDBACK = "feedback"
+RELATED = "related"
+TEXT_LIMIT = 20000
+TITLE_LIMIT = 80
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.MULTILINE)
+ABSTAIN_TEXT = (
+    "I don't know the answer to that yet, and I'd rather not guess. **I've passed your "
+    "question to the Secretariat's moderators**; their answer will come back to you here."
+)
+
+
+def text_block(text: str, **style: Any) -> Card:
+    """A wrapping TextBlock (Teams renders a subset of Markdown in it)."""
+    return {"type": "TextBlock", "text": text[:TEXT_LIMIT], "wrap": True, **style}
+
+
+def note(text: str) -> Card:
+    """A small, muted line (sources, confidence, status)."""
+    return text_block(text, size="Small", isSubtle=True, spacing="Small")
+
+
+def submit(title: str, data: dict[str, Any], *, style: str | None = None) -> Card:
+    """A button that posts `data` back to the bot."""
+    action: Card = {"type": "Action.Submit", "title": title[:TITLE_LIMIT], "data": data}
+    if style:
+        action["style"] = style
+    return action
+
+
+def adaptive_card(body: list[Card], actions: Sequence[Card] = ()) -> Card:
+    """An Adaptive Card of the version every Teams client renders."""
+    card: Card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+    }
+    if actions:
+        card["actions"] = list(actions)
+    return card
+
+
+def card_activity(card: Card, *, summary: str) -> Activity:
+    """A message carrying one card; `summary` is what notifications and old clients show."""
+    return Activity(
+        type=ActivityTypes.message,
+        summary=summary[:300],
+        attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=card)],
+    )
+
+
+def markdown_for_teams(markdown: str) -> str:
+    """Curated Markdown as Teams' TextBlock shows it: headings become bold lines."""
+    return _HEADING.sub(lambda m: f"**{m.group(1)}**", markdown)
+
+
+def _source_line(source: SourceRef) -> str:
+    link = (
+        f"[{source.title}]({source.location})"
+        if source.location.startswith("http")
+        else source.title
+    )
+    section = f" › {source.section}" if source.section else ""
+    return f"📄 {link}{section}"
+
+
+def related_actions(suggestions: Sequence[Suggestion]) -> list[Card]:
+    """Up to three buttons that show a suggested item when pressed."""
+    return [submit(s.title, {ACTION_KEY: RELATED, "reply_id": s.id}) for s in suggestions[:3]]
+
+
+def feedback_actions(question_id: int) -> list[Card]:
+    """Helpful / Not helpful / Ask the Secretariat, tied to the logged question."""
+    return [
+        submit(
+            label, {ACTION_KEY: FEEDBACK, "feedback": feedback.value, "question_id": question_id}
+        )
+        for feedback, label in FEEDBACK_LABELS.items()
+    ]
+
+
+def answer_card(reply: Reply) -> Card:
+    """The answer card: answer, sources, how sure, related items, feedback buttons."""
+    body: list[Card] = []
+    if reply.outdated:
+        body.append(text_block(f"⚠️ {OUTDATED_TEXT}", color="Warning", size="Small"))
+    body.append(text_block(markdown_for_teams(reply.answer_md)))
+    body.extend(note(_source_line(s)) for s in reply.sources)
+    line = confidence_line(reply.confidence, alternatives=reply.tentative)
+    if line:
+        body.append(note(line))
+    if reply.suggestions:
+        body.append(text_block("**Related**", size="Small", spacing="Medium"))
+    actions = related_actions(reply.suggestions)
+    if reply.question_id is not None:
+        actions += feedback_actions(reply.question_id)
+    return adaptive_card(body, actions)
+
+
+def abstain_card(reply: Reply) -> Card:
+    """A plain 'I don't know', the nearest suggestions, and that the Secretariat will answer."""
+    body = [text_block(ABSTAIN_TEXT)]
+    if reply.suggestions:
+        body.append(text_block("**You may have meant**", size="Small", spacing="Medium"))
+    return adaptive_card(body, related_actions(reply.suggestions))
+
+
+def reply_activity(reply: Reply) -> Activity:
+    """The activity for any reply of the core: a card for answers and abstentions, text
+    (Markdown) for the rest."""
+    if reply.kind is ReplyKind.ANSWER:
+        return card_activity(answer_card(reply), summary=reply.text)
+    if reply.kind is ReplyKind.ABSTAIN:
+        return card_activity(abstain_card(reply), summary=reply.text)
+    return text_activity(reply.text)
+
+
+def text_activity(text: str) -> Activity:
+    """A plain Markdown message."""
+    return Activity(type=ActivityTypes.message, text=text[:TEXT_LIMIT], text_format="markdown")

@@ -1,0 +1,140 @@
+"""Moderation in Teams: the group card's buttons, and the Answer and Link dialogs.
+
+Answer and Link open task modules (Teams' dialogs); Assign and Dismiss act at once. Permission
+is the core's decision; refusals are said politely, never failed silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
+from microsoft_agents.hosting.core import TurnContext
+
+from adapters.answer_form import FIELDS, draft_from_form
+from adapters.teams.cards import card_activity, text_activity
+from adapters.teams.connector import TeamsConnector
+from adapters.teams.moderation_cards import (
+    ASSIGN,
+    DISMISS,
+    LINK,
+    answer_form,
+    group_card,
+    link_form,
+    task_continue,
+    task_message,
+)
+from adapters.teams.translate import PLATFORM, user_id
+from bot.messages import ConversationRef
+from bot.moderation import Actor, AnswerDraft, Moderation, NotAModeratorError
+
+logger = structlog.get_logger(__name__)
+
+CARD_CONVERSATION = "teams_conversation"
+CARD_ACTIVITY = "teams_activity"
+CARD_SERVICE_URL = "teams_service_url"
+
+
+class TeamsModeration:
+    """Carries out moderators' clicks and dialogs from Teams, and keeps group cards current."""
+
+    def __init__(self, *, moderation: Moderation, connector: TeamsConnector) -> None:
+        self._moderation = moderation
+        self._connector = connector
+
+    async def post_card(self, ref: ConversationRef, group_id: int, *, reminder: bool) -> None:
+        """Post an active group's card to the moderators' channel and remember where."""
+        view = await self._moderation.view(group_id)
+        if view.group.status not in {"open", "assigned"}:
+            return
+        activity = card_activity(
+            group_card(view, reminder=reminder),
+            summary=f"Question for the Secretariat: {view.group.title}",
+        )
+        posted = await self._connector.send(ref, activity)
+        if posted:
+            card = {CARD_CONVERSATION: ref.conversation_id, CARD_ACTIVITY: posted}
+            await self._moderation.set_card(
+                group_id, card | {CARD_SERVICE_URL: ref.service_url or ""}
+            )
+
+    async def refresh_card(self, group_id: int) -> None:
+        """Show a group's new status on its Teams card, if it has one."""
+        view = await self._moderation.view(group_id)
+        card = view.group.card or {}
+        if CARD_ACTIVITY not in card:
+            return
+        ref = ConversationRef(
+            platform=PLATFORM,
+            conversation_id=card[CARD_CONVERSATION],
+            service_url=card.get(CARD_SERVICE_URL),
+        )
+        activity = card_activity(group_card(view), summary=f"Group #{group_id}")
+        await self._connector.update(ref, card[CARD_ACTIVITY], activity)
+
+    async def on_submit(self, context: TurnContext, value: Mapping[str, Any]) -> None:
+        """Assign or Dismiss pressed on a group's card."""
+        action = value.get("huribot")
+        if action not in {ASSIGN, DISMISS}:
+            return
+        group_id = int(value["group_id"])
+        actor = Actor(PLATFORM, user_id(context.activity))
+        try:
+            if action == ASSIGN:
+                await self._moderation.assign(group_id, actor)
+            else:
+                await self._moderation.dismiss(group_id, actor)
+        except NotAModeratorError as exc:
+            await context.send_activity(text_activity(str(exc)))
+            return
+        await self.refresh_card(group_id)
+
+    async def on_invoke(self, context: TurnContext) -> None:
+        """`task/fetch` opens the Answer or Link dialog; `task/submit` carries it out."""
+        activity = context.activity
+        value = activity.value if isinstance(activity.value, Mapping) else {}
+        data = value.get("data") or {}
+        if activity.name not in {"task/fetch", "task/submit"} or "group_id" not in data:
+            return
+        actor = Actor(PLATFORM, user_id(activity))
+        if not await self._moderation.moderators.is_moderator(actor.platform, actor.user_id):
+            body = task_message(str(NotAModeratorError()))
+        elif activity.name == "task/fetch":
+            body = await self._open(data)
+        else:
+            body = await self._submit(data, actor)
+        await context.send_activity(
+            Activity(
+                type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)
+            )
+        )
+
+    async def _open(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        view = await self._moderation.view(int(data["group_id"]))
+        if data.get("huribot") == LINK:
+            return task_continue("Link to an answer", link_form(view))
+        return task_continue("Answer question", answer_form(view))
+
+    async def _submit(self, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
+        group_id = int(data["group_id"])
+        if data.get("huribot") == LINK:
+            return await self._link(group_id, str(data.get("reply_id") or "").strip(), actor)
+        draft = draft_from_form({name: str(data.get(name) or "") for name in FIELDS})
+        if not isinstance(draft, AnswerDraft):
+            view = await self._moderation.view(group_id)
+            return task_continue("Answer question", answer_form(view, errors=draft))
+        slug = await self._moderation.answer(group_id, draft, actor)
+        await self.refresh_card(group_id)
+        return task_message(f"Published as {slug}; every asker is being notified.")
+
+    async def _link(self, group_id: int, reply_id: str, actor: Actor) -> dict[str, Any]:
+        try:
+            await self._moderation.link(group_id, reply_id, actor)
+        except LookupError:
+            view = await self._moderation.view(group_id)
+            error = {"reply_id": f"No reply has the id “{reply_id}”."}
+            return task_continue("Link to an answer", link_form(view, errors=error))
+        await self.refresh_card(group_id)
+        return task_message(f"Linked to {reply_id}; every asker is being notified.")

@@ -1,0 +1,48 @@
+"""Wording every chat platform shows the same way: how sure the bot is, the feedback buttons,
+a question group's status (so Slack and Teams members and moderators read the same words)."""
+
+from __future__ import annotations
+
+from bot.moderation import GroupView
+from bot.questions import Feedback
+
+FEEDBACK_LABELS = {
+    Feedback.HELPFUL: "👍 Helpful",
+    Feedback.NOT_HELPFUL: "👎 Not helpful",
+    Feedback.ASK_SECRETARIAT: "Ask the Secretariat",
+}
+
+
+def confidence_line(confidence: float | None, *, alternatives: bool) -> str:
+    """How sure the bot is, in words; empty when the reply carries no confidence."""
+    if confidence is None:
+        return ""
+    percent = f"{confidence:.0%}"
+    if alternatives:
+        return f"I'm not fully sure this is what you need ({percent}); please check the sources."
+    return f"I'm confident this answers your question ({percent})."
+
+
+MAX_WORDINGS = 6
+GROUP_STATUS_TEXT = {
+    "open": "🟡 open",
+    "assigned": "🔵 assigned",
+    "answered": "✅ answered",
+    "dismissed": "⚪ dismissed",
+}
+
+
+def group_heading(*, reminder: bool) -> str:
+    """The first words of a group's card for moderators."""
+    return "⏰ Still waiting for an answer" if reminder else "New question for the Secretariat"
+
+
+def group_status(view: GroupView) -> str:
+    """A group's status with who took it and which reply answered it."""
+    group = view.group
+    status = GROUP_STATUS_TEXT.get(group.status, group.status)
+    if group.assigned_to and group.status == "assigned":
+        status += f" to {group.assigned_to}"
+    if group.reply_slug:
+        status += f" with {group.reply_slug}"
+    return status

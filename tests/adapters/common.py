@@ -1,0 +1,46 @@
+"""What the platform adapters' tests share: recorded payloads (tests/fixtures/<platform>/),
+our server's answers to them, and the question log they fill."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from bot.db.engine import Database
+from bot.db.models import Question
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def load_recorded(platform: str, name: str) -> dict[str, Any]:
+    """A recorded payload from tests/fixtures/<platform>/ (a fresh copy each time)."""
+    path = FIXTURES / platform / f"{name}.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """Our server's HTTP answer to one request."""
+
+    status: int
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+async def stored_questions(database: Database) -> list[Question]:
+    """Every stored question, oldest first."""
+    async with database.sessions() as session:
+        return list((await session.scalars(select(Question).order_by(Question.id))).all())
+
+
+async def forget_questions(database: Database) -> None:
+    """Delete every question (between tests sharing one server)."""
+    async with database.transaction() as session:
+        await session.execute(delete(Question))

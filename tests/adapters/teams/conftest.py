@@ -1,0 +1,137 @@
+"""The real Teams bot on loopback: our aiohttp server with `POST /api/messages`, the SDK's
+adapter, services on a SQLite file holding the sample knowledge base, and a fake Bot
+Framework connector (the activities' `serviceUrl`) recording what the bot sends.
+
+Activities come from tests/fixtures/teams/, as Teams sends them; each gets a fresh id.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.cli.serve import teams_parts
+from adapters.composition import Services, open_services
+from adapters.server import build_web_app
+from adapters.teams.app import TeamsBot
+from adapters.teams.sender import TeamsSender
+from bot.db.models import Question
+from bot.settings import load_settings
+from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
+from tests.fakes.teams_connector import Delivered, FakeConnector
+
+BOT_ID = "28:00000000-0000-0000-0000-00000000b07"
+_SERIAL = itertools.count(1)
+
+
+class TeamsHarness:
+    """Posts activities to the running bot; reads what reached the fake connector and the DB."""
+
+    def __init__(
+        self,
+        *,
+        http: TestClient[web.Request, web.Application],
+        fake: FakeConnector,
+        services: Services,
+        bot: TeamsBot,
+        sender: TeamsSender,
+    ) -> None:
+        self.http = http
+        self.fake = fake
+        self.services = services
+        self.bot = bot
+        self.sender = sender
+
+    def activity(self, name: str, **changes: Any) -> dict[str, Any]:
+        """A recorded activity with a fresh id, our fake as its service URL, fields changed."""
+        activity = load_recorded("teams", name)
+        n = next(_SERIAL)
+        activity["id"] = f"{activity['id']}{n:04d}"
+        conversation = activity["conversation"]
+        if ";messageid=" in conversation["id"]:  # a channel thread is named by its first message
+            conversation["id"] = conversation["id"].split(";messageid=")[0] + (
+                f";messageid={activity['id']}"
+            )
+        activity["serviceUrl"] = self.fake.service_url
+        activity.update(changes)
+        return activity
+
+    def message(self, name: str, text: str) -> dict[str, Any]:
+        """A member's message from a recorded one, with other words after any mention."""
+        activity = self.activity(name)
+        mention = "<at>HuriBot</at> " if "<at>HuriBot</at>" in activity["text"] else ""
+        activity["text"] = mention + text
+        return activity
+
+    async def post(
+        self, activity: Mapping[str, Any], *, headers: Mapping[str, str] | None = None
+    ) -> Sent:
+        """POST one activity to /api/messages as the Bot Framework does."""
+        response = await self.http.post("/api/messages", json=activity, headers=headers)
+        return Sent(status=response.status, text=await response.text())
+
+    async def ask(self, name: str, text: str) -> tuple[dict[str, Any], Delivered]:
+        """Send a question and wait for the bot's answer."""
+        activity = self.message(name, text)
+        response = await self.post(activity)
+        assert response.status in {200, 201, 202}, response
+        await self.bot.settle()
+        answers = [s for s in self.fake.sent if s.conversation_id == activity["conversation"]["id"]]
+        assert answers, f"no answer reached the connector: {self.fake.sent}"
+        return activity, answers[-1]
+
+    async def questions(self) -> list[Question]:
+        """Every stored question, oldest first."""
+        return await stored_questions(self.services.database)
+
+    async def reset(self) -> None:
+        """Forget the questions and requests of earlier tests."""
+        await forget_questions(self.services.database)
+        self.fake.reset()
+
+
+@asynccontextmanager
+async def running_teams(
+    environment: Mapping[str, str], fake: FakeConnector
+) -> AsyncIterator[TeamsHarness]:
+    """A bot process wired exactly as `huribot serve` wires Teams."""
+    async with open_services(load_settings(dict(environment))) as services:
+        parts = teams_parts(services)
+        assert parts is not None
+        bot, sender = parts
+        web_app = build_web_app(teams=bot.route())
+        async with TestClient(TestServer(web_app, host="127.0.0.1")) as http:
+            yield TeamsHarness(http=http, fake=fake, services=services, bot=bot, sender=sender)
+            await bot.settle()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def teams_app(
+    tmp_path_factory: pytest.TempPathFactory, sample_database: Path
+) -> AsyncIterator[TeamsHarness]:
+    """HuriBot with Teams in anonymous development mode, once per test module."""
+    database = tmp_path_factory.mktemp("teams") / "huribot.db"
+    shutil.copyfile(sample_database, database)
+    environment = {
+        "HURIBOT_DATABASE_URL": f"sqlite:///{database}",
+        "HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true",
+    }
+    async with FakeConnector() as fake, running_teams(environment, fake) as harness:
+        yield harness
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def teams(teams_app: TeamsHarness) -> AsyncIterator[TeamsHarness]:
+    """The module's bot with an empty question log and a connector that has seen nothing."""
+    await teams_app.reset()
+    yield teams_app
+    await teams_app.bot.settle()

@@ -1,0 +1,212 @@
+"""Moderation across platforms, end to end: one bot process serving Slack and Teams, question
+groups carded in both moderators' channels, and each answer reaching every asker on the
+platform they asked on, whichever platform the moderator answered from."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.cli.serve import slack_parts, teams_parts
+from adapters.composition import open_services
+from adapters.server import build_web_app
+from adapters.slack.moderation_blocks import answer_modal
+from bot.dispatcher import Dispatcher
+from bot.settings import load_settings
+from knowledge.records import IngestBatch
+from tests.adapters.slack.conftest import SECRET, SlackHarness, modal_submission
+from tests.adapters.teams.conftest import TeamsHarness
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.teams_connector import FakeConnector
+
+TEAMS_MODERATOR = "11111111-2222-4333-8444-555555555555"
+SLACK_MODERATOR = "UMOD"
+TEAMS_MODS = "19:moderators0a1b2c@thread.tacv2"
+SLACK_MODS = "CMODS"
+QUESTION = "per diem rates for Nairobi missions?"
+
+
+@dataclass
+class Both:
+    """One bot process with both platforms, and its outbox dispatcher."""
+
+    slack: SlackHarness
+    teams: TeamsHarness
+    dispatcher: Dispatcher
+
+    async def deliver(self) -> int:
+        return await self.dispatcher.run_once()
+
+    async def group_id(self) -> int:
+        [group] = await self.teams.services.moderation.groups()
+        return group.group.id
+
+
+@asynccontextmanager
+async def both_platforms(tmp_path: Path, batch: IngestBatch) -> AsyncIterator[Both]:
+    async with FakeSlackAPI() as slack_api, FakeConnector() as connector:
+        settings = load_settings(
+            {
+                "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'both.db'}",
+                "HURIBOT_MODERATORS": f"slack:{SLACK_MODERATOR},teams:{TEAMS_MODERATOR}",
+                "HURIBOT_SLACK_MODERATORS_CHANNEL": SLACK_MODS,
+                "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
+                "HURIBOT_SLACK_SIGNING_SECRET": SECRET,
+                "HURIBOT_SLACK_API_URL": slack_api.url,
+                "HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true",
+                "HURIBOT_TEAMS_MODERATORS_CHANNEL": TEAMS_MODS,
+                "HURIBOT_TEAMS_SERVICE_URL": connector.service_url,
+            }
+        )
+        async with open_services(settings) as services:
+            await services.knowledge.ingest(batch)
+            slack, teams = slack_parts(services), teams_parts(services)
+            assert slack is not None and teams is not None
+            web_app = build_web_app(slack=slack[0].app, teams=teams[0].route())
+            async with TestClient(TestServer(web_app, host="127.0.0.1")) as http:
+                yield Both(
+                    slack=SlackHarness(http=http, fake=slack_api, services=services),
+                    teams=TeamsHarness(
+                        http=http, fake=connector, services=services, bot=teams[0], sender=teams[1]
+                    ),
+                    dispatcher=Dispatcher(database=services.database, senders=[slack[1], teams[1]]),
+                )
+                await teams[0].settle()
+            await slack[0].aclose()
+
+
+def _invoke(both: Both, name: str, *, user: str, data: dict[str, Any]) -> dict[str, Any]:
+    activity = both.teams.activity("task_fetch")
+    activity["name"] = name
+    activity["from"]["aadObjectId"] = user
+    activity["value"]["data"] = data
+    return activity
+
+
+async def test_teams_question_answered_by_a_teams_moderator(
+    tmp_path: Path, sample_batch: IngestBatch
+) -> None:
+    async with both_platforms(tmp_path, sample_batch) as both:
+        asked, abstained = await both.teams.ask("personal_message", QUESTION)
+        assert "Secretariat" in abstained.card_text()
+        assert await both.deliver() == 2  # the group's card, in Slack and in Teams
+        [card] = [s for s in both.teams.fake.sent if s.conversation_id == TEAMS_MODS]
+        assert QUESTION in card.card_text()
+        assert [a["title"] for a in card.actions()][:2] == ["Answer", "Assign to me"]
+        group_id = await both.group_id()
+        answer = card.actions()[0]["data"]
+
+        refused = await both.teams.post(
+            _invoke(both, "task/fetch", user="99999999-0000-4000-8000-000000000000", data=answer)
+        )
+        assert "only the Secretariat's moderators" in refused.json()["task"]["value"]
+
+        opened = await both.teams.post(
+            _invoke(both, "task/fetch", user=TEAMS_MODERATOR, data=answer)
+        )
+        dialog = opened.json()["task"]
+        assert dialog["type"] == "continue"
+        form = dialog["value"]["card"]["content"]
+        assert {i["id"] for i in form["body"] if "id" in i} == {
+            "question",
+            "answer",
+            "tags",
+            "sources",
+        }
+
+        fields = {"question": "What are the per diem rates for Nairobi?", "tags": "travel"}
+        incomplete = await both.teams.post(
+            _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=answer | fields)
+        )
+        assert "Write the answer." in str(incomplete.json()["task"]["value"]["card"])
+
+        fields |= {
+            "answer": "Daily subsistence allowance rates are set by the **ICSC**.",
+            "sources": "ICSC DSA circular <https://icsc.un.org/Home/DataDSA>",
+        }
+        done = await both.teams.post(
+            _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=answer | fields)
+        )
+        assert done.json()["task"]["type"] == "message"
+        [update] = [s for s in both.teams.fake.sent if s.method == "PUT"]
+        assert update.reply_to == card.activity_id and "answered" in update.card_text()
+
+        assert await both.deliver() == 1
+        notice = both.teams.fake.sent[-1]
+        assert notice.conversation_id == asked["conversation"]["id"]
+        assert "The Secretariat has answered your question" in notice.card_text()
+        assert "ICSC" in notice.card_text()
+        assert (await both.teams.services.moderation.view(group_id)).group.status == "answered"
+
+
+async def test_slack_question_answered_from_teams(
+    tmp_path: Path, sample_batch: IngestBatch
+) -> None:
+    async with both_platforms(tmp_path, sample_batch) as both:
+        asked, _ = await both.slack.ask(QUESTION, user="UASK1")
+        assert await both.deliver() == 2
+        group_id = await both.group_id()
+        data = {"huribot": "mod_answer", "group_id": group_id}
+        fields = {"answer": "The **ICSC** sets them.", "question": "", "tags": "", "sources": ""}
+        await both.teams.post(
+            _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=data | fields)
+        )
+
+        assert await both.deliver() == 1
+        event = asked["event"]
+        [notice] = [
+            call
+            for call in both.slack.posts()
+            if "The Secretariat has answered your question" in str(call.params["text"])
+        ]
+        assert notice.params["channel"] == event["channel"]
+        assert notice.params["thread_ts"] == event["ts"]
+
+
+async def test_teams_question_answered_from_slack(
+    tmp_path: Path, sample_batch: IngestBatch
+) -> None:
+    async with both_platforms(tmp_path, sample_batch) as both:
+        asked, _ = await both.teams.ask("channel_mention", QUESTION)
+        assert await both.deliver() == 2
+        view = await both.slack.services.moderation.view(await both.group_id())
+        submission = modal_submission(
+            answer_modal(view), user=SLACK_MODERATOR, values={"answer": "The **ICSC** sets them."}
+        )
+        done = await both.slack.send_action(submission)
+        assert done.status == 200
+
+        assert await both.deliver() == 1
+        notice = both.teams.fake.sent[-1]
+        assert notice.conversation_id == asked["conversation"]["id"]
+        assert notice.reply_to == asked["id"]  # in the asker's reply chain
+        assert "The Secretariat has answered your question" in notice.card_text()
+
+
+async def test_assign_and_dismiss_from_the_teams_card(
+    tmp_path: Path, sample_batch: IngestBatch
+) -> None:
+    async with both_platforms(tmp_path, sample_batch) as both:
+        await both.teams.ask("personal_message", QUESTION)
+        await both.deliver()
+        group_id = await both.group_id()
+
+        def pressed(action: str, user: str) -> dict[str, Any]:
+            activity = both.teams.activity("card_submit_feedback")
+            activity["from"]["aadObjectId"] = user
+            activity["value"] = {"huribot": action, "group_id": group_id}
+            return activity
+
+        await both.teams.post(pressed("mod_dismiss", "99999999-0000-4000-8000-000000000000"))
+        assert "only the Secretariat's moderators" in both.teams.fake.sent[-1].activity["text"]
+
+        await both.teams.post(pressed("mod_assign", TEAMS_MODERATOR))
+        view = await both.teams.services.moderation.view(group_id)
+        assert view.group.status == "assigned"
+        assert view.group.assigned_to == f"teams:{TEAMS_MODERATOR}"
+        assert "assigned" in both.teams.fake.sent[-1].card_text()

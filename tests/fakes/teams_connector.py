@@ -1,0 +1,143 @@
+"""A fake Bot Framework connector service: a real aiohttp server on 127.0.0.1.
+
+Activities carry it as their `serviceUrl`, so the SDK's connector client posts the bot's
+replies, proactive messages and card updates here exactly as it would to Teams; each request
+is recorded for tests to assert on, and the next ones can be made to fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """One request the bot made to the connector."""
+
+    method: str
+    conversation_id: str
+    reply_to: str | None
+    """The activity replied to (or updated), from the URL; None for a new message."""
+    activity: dict[str, Any]
+    authorization: str | None
+    response_id: str
+
+    @property
+    def activity_id(self) -> str:
+        """The id the fake gave the posted activity (what later updates refer to)."""
+        return str(self.response_id)
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        """The Adaptive Card the activity carries, if any."""
+        for attachment in self.activity.get("attachments") or ():
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                content: dict[str, Any] = attachment["content"]
+                return content
+        return None
+
+    def card_text(self) -> str:
+        """Every TextBlock of the card, one per line."""
+        card = self.card or {}
+        return "\n".join(b.get("text", "") for b in card.get("body", ()) if "text" in b)
+
+    def actions(self) -> list[dict[str, Any]]:
+        """The card's buttons."""
+        return list((self.card or {}).get("actions", ()))
+
+
+@dataclass
+class FakeConnector:
+    """`async with FakeConnector() as fake:` then put `fake.service_url` in activities."""
+
+    host: str = "127.0.0.1"
+    sent: list[Delivered] = field(default_factory=list)
+    _failures: int = 0
+    _runner: web.AppRunner | None = None
+    _port: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _arrived: asyncio.Condition | None = None
+
+    async def __aenter__(self) -> FakeConnector:
+        app = web.Application()
+        conversation = "/v3/conversations/{conversation}/activities"
+        app.router.add_post(conversation, self._record)
+        app.router.add_post(conversation + "/{activity}", self._record)
+        app.router.add_put(conversation + "/{activity}", self._record)
+        self._arrived = asyncio.Condition()
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.host, 0).start()
+        self._port = int(self._runner.addresses[0][1])
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def service_url(self) -> str:
+        """What Teams would send as the activity's `serviceUrl`."""
+        return f"http://{self.host}:{self._port}/"
+
+    def reset(self) -> None:
+        """Forget what was sent and pending failures."""
+        self.sent.clear()
+        self._failures = 0
+
+    def fail_next(self, times: int = 1) -> None:
+        """Answer the next `times` requests with HTTP 503."""
+        self._failures = times
+
+    async def wait_for(
+        self, condition: Callable[[list[Delivered]], bool], *, expected: str, timeout: float = 5.0
+    ) -> list[Delivered]:
+        """Wait, woken by each request, until `condition(sent)` holds; AssertionError listing
+        what did arrive otherwise."""
+        assert self._arrived is not None, "use FakeConnector in `async with`"
+        try:
+            async with asyncio.timeout(timeout), self._arrived:
+                await self._arrived.wait_for(lambda: condition(self.sent))
+        except TimeoutError:
+            seen = [(s.method, s.conversation_id, s.reply_to) for s in self.sent]
+            raise AssertionError(f"expected {expected} within {timeout} s; got {seen}") from None
+        return list(self.sent)
+
+    async def wait_for_count(self, count: int, timeout: float = 5.0) -> list[Delivered]:
+        """Wait until `count` requests arrived."""
+        return await self.wait_for(
+            lambda sent: len(sent) >= count, expected=f"{count} request(s)", timeout=timeout
+        )
+
+    async def _record(self, request: web.Request) -> web.Response:
+        if self._failures > 0:
+            self._failures -= 1
+            return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
+        reply_to = request.match_info.get("activity")
+        new_id = reply_to if request.method == "PUT" and reply_to else f"sent-{next(self._ids)}"
+        self.sent.append(
+            Delivered(
+                method=request.method,
+                conversation_id=request.match_info["conversation"],
+                reply_to=reply_to,
+                activity=await request.json(),
+                authorization=request.headers.get("Authorization"),
+                response_id=new_id,
+            )
+        )
+        assert self._arrived is not None
+        async with self._arrived:
+            self._arrived.notify_all()
+        return web.json_response({"id": new_id})
