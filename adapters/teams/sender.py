@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.teams.app import send_replies
-from adapters.teams.cards import text_activity
+from adapters.teams.cards import card_activity, text_activity
 from adapters.teams.connector import TeamsConnector
+from adapters.teams.digest_card import digest_card
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.translate import PLATFORM
 from bot.calendar.digest import Digest
@@ -39,7 +40,8 @@ class TeamsSender:
             )
         elif kind in {"calendar_digest", "calendar_reminder"}:
             digest = Digest.from_dict(payload["digest"])
-            await self._connector.send(ref, text_activity(digest.text()))
+            activity = card_activity(digest_card(digest), summary=digest.title)
+            await self._connector.send(ref, activity)
         elif kind == "review_digest":
             await self._connector.send(ref, text_activity(digest_text(payload["replies"])))
         else:

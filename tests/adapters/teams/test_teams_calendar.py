@@ -3,12 +3,16 @@ its reference is remembered, and a digest reaches it proactively after a restart
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.calendar.digest import DigestBuilder
+from adapters.teams.cards import CARD_CONTENT_TYPE
+from adapters.teams.digest_card import digest_card
+from bot.calendar.digest import Digest, DigestBuilder, DigestItem, DigestSection
 from bot.calendar.scheduler import CalendarScheduler
 from bot.dispatcher import Dispatcher
+from bot.messages import Suggestion
 from tests.adapters.teams.conftest import running_teams
 from tests.fakes.teams_connector import FakeConnector
 
@@ -25,9 +29,7 @@ async def test_subscribe_in_a_channel_then_digest_after_restart(tmp_path: Path) 
             assert response.status == 202
             [confirmation] = fake.sent
             assert confirmation.reply_to == activity["id"]
-            assert (
-                "KEN" in confirmation.activity["text"] or "Kenya" in confirmation.activity["text"]
-            )
+            assert confirmation.activity["text"].startswith("Subscribed. #1: Kenya;")
             assert await teams.questions() == []  # a command, not a question
             channel = activity["conversation"]["id"].split(";messageid=")[0]
             known = await teams.services.conversations.find("teams", channel)
@@ -39,17 +41,22 @@ async def test_subscribe_in_a_channel_then_digest_after_restart(tmp_path: Path) 
             scheduler = CalendarScheduler(
                 database=teams.services.database, builder=DigestBuilder(), clock=lambda: later
             )
-            assert await scheduler.run_once() >= 1
+            assert await scheduler.run_once() == 1
             dispatcher = Dispatcher(
                 database=teams.services.database, senders=[teams.sender], clock=lambda: later
             )
-            assert await dispatcher.run_once() >= 1
+            assert await dispatcher.run_once() == 1
 
-    [digest, *_] = fake.sent
+    [digest] = fake.sent
     assert digest.method == "POST"
     assert digest.conversation_id == channel
     assert digest.reply_to is None  # its own post in the channel, not a reply
-    assert "Kenya" in digest.activity["text"]
+    assert digest.activity["summary"].endswith("coming up for Kenya")
+    [attachment] = digest.activity["attachments"]
+    assert attachment["contentType"] == CARD_CONTENT_TYPE
+    card = attachment["content"]
+    assert card["body"][0]["text"] == digest.activity["summary"]
+    assert "Nothing is scheduled for the next 12 months." in json.dumps(card)
 
 
 async def test_install_remembers_the_conversation(tmp_path: Path) -> None:
@@ -64,3 +71,41 @@ async def test_install_remembers_the_conversation(tmp_path: Path) -> None:
         assert known is not None
         assert known.tenant_id == activity["conversation"]["tenantId"]
         assert known.service_url == fake.service_url
+
+
+def test_a_digest_card_shows_markers_actions_and_related_replies() -> None:
+    item = DigestItem(
+        event_id="upr-50-KEN-unct",
+        when="15 March 2027, for UNCT",
+        title="Kenya — UPR submission deadline (50)",
+        status="confirmed",
+        action="Prepare the UN country team's input.",
+        link="https://example.org/a",
+        marker="moved",
+        previously="was 10 February 2027",
+    )
+    part = DigestSection(
+        mechanism="UPR",
+        heading="Universal Periodic Review",
+        link="https://www.ohchr.org/en/hr-bodies/upr/upr-main",
+        items=(item,),
+        related=(Suggestion(id="upr-unct-submission", title="How does a UNCT contribute?"),),
+    )
+    digest = Digest(
+        title="Human rights mechanisms: what is coming up for Kenya",
+        language="en",
+        sections=(part,),
+        labels={"moved": "MOVED", "what_to_do": "What the UNCT can do", "related": "Related"},
+    )
+    card = digest_card(digest)
+    [container] = [block for block in card["body"] if block["type"] == "Container"]
+    texts = [block.get("text", "") for block in container["items"]]
+    assert texts[0] == f"**[Universal Periodic Review]({part.link})**"
+    assert texts[1] == (
+        "**[MOVED]** **15 March 2027, for UNCT** — Kenya — UPR submission deadline (50)"
+        " _(was 10 February 2027)_"
+    )
+    assert texts[2] == "_What the UNCT can do:_ Prepare the UN country team's input."
+    [actions] = [block for block in container["items"] if block["type"] == "ActionSet"]
+    related = {"huribot": "related", "reply_id": "upr-unct-submission"}
+    assert actions["actions"][0]["data"] == related
