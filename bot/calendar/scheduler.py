@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -114,12 +114,21 @@ class CalendarScheduler:
         self._builder = builder
         self._clock = clock
         self._skip_empty = skip_empty
+        self._planned: dict[int, tuple[object, ...]] = {}
+        """What each subscription was last planned from (calendar state, countries, schedule)."""
 
     async def run_once(self) -> int:
         """Do what is due now; returns how many messages were queued."""
         now = self._clock()
         await self.plan(now)
-        return await self._queue_reminders(now) + await self._queue_digests(now)
+        queued = 0
+        for step in (self._queue_reminders, self._queue_digests):
+            full = True
+            while full:  # a backlog (after a downtime) drains in batches, one transaction each
+                found, added = await step(now)
+                queued += added
+                full = found == BATCH
+        return queued
 
     async def preview(self, subscription_id: int, *, as_of: date) -> list[Digest]:
         """What the subscription would get on `as_of` (its local date): the digest, then the
@@ -147,24 +156,37 @@ class CalendarScheduler:
         return [digest, *reminders]
 
     async def plan(self, now: datetime) -> None:
-        """Bring every subscription's reminder rows in line with the calendar."""
+        """Bring every subscription's reminder rows in line with the calendar. A subscription
+        is re-planned only when it or the calendar changed since this process last did."""
         async with self._database.sessions() as session:
-            ids = (await session.scalars(select(Subscription.id))).all()
-        for subscription_id in ids:
+            calendar = tuple(
+                (
+                    await session.execute(
+                        select(func.count(CalendarEvent.id), func.max(CalendarEvent.updated_at))
+                    )
+                ).one()
+            )
+            subscriptions = (await session.scalars(select(Subscription))).all()
+        for subscription in subscriptions:
+            inputs = (calendar, tuple(covered_countries(subscription)), schedule_of(subscription))
+            if self._planned.get(subscription.id) == inputs:
+                continue
             try:
                 async with self._database.transaction() as session:
-                    await self._plan_one(session, subscription_id, now)
+                    if await self._plan_one(session, subscription.id, now):
+                        self._planned[subscription.id] = inputs
             except IntegrityError:  # another process planned the same rows at the same time
-                logger.info("calendar.plan_raced", subscription=subscription_id)
+                logger.info("calendar.plan_raced", subscription=subscription.id)
 
-    async def _plan_one(self, session: AsyncSession, subscription_id: int, now: datetime) -> None:
+    async def _plan_one(self, session: AsyncSession, subscription_id: int, now: datetime) -> bool:
+        """Plan one subscription's reminders; False when another process holds it."""
         subscription = await session.scalar(
             select(Subscription)
             .where(Subscription.id == subscription_id)
             .with_for_update(skip_locked=True)
         )
         if subscription is None:  # removed, or another process is planning it right now
-            return
+            return False
         events = await events_in(session, covered_countries(subscription))
         wanted = {
             (p.event_id, p.lead_days): p
@@ -189,8 +211,10 @@ class CalendarScheduler:
                     status=_fresh_status(planned, now),
                 )
             )
+        return True
 
-    async def _queue_reminders(self, now: datetime) -> int:
+    async def _queue_reminders(self, now: datetime) -> tuple[int, int]:
+        """Queue a batch of due reminders: (rows found due, messages queued)."""
         async with self._database.transaction() as session:
             due = (
                 await session.scalars(
@@ -219,7 +243,7 @@ class CalendarScheduler:
                 if won.rowcount != 1:  # type: ignore[attr-defined]
                     continue
                 queued += await self._queue_reminder(session, reminder, late=late, now=now)
-        return queued
+        return len(due), queued
 
     async def _queue_reminder(
         self, session: AsyncSession, reminder: CalendarReminder, *, late: bool, now: datetime
@@ -251,7 +275,8 @@ class CalendarScheduler:
         )
         return added
 
-    async def _queue_digests(self, now: datetime) -> int:
+    async def _queue_digests(self, now: datetime) -> tuple[int, int]:
+        """Queue a batch of due digests: (rows found due, messages queued)."""
         async with self._database.transaction() as session:
             due = (
                 await session.scalars(
@@ -280,7 +305,7 @@ class CalendarScheduler:
                 queued += await self._queue_digest(
                     session, subscription, scheduled_for=scheduled_for, now=now
                 )
-        return queued
+        return len(due), queued
 
     async def _queue_digest(
         self,

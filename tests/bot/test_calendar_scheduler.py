@@ -260,3 +260,13 @@ async def test_two_scheduler_loops_on_one_postgresql_deliver_each_reminder_once(
     finally:
         await first.dispose()
         await second.dispose()
+
+
+async def test_a_backlog_larger_than_a_batch_is_queued_in_one_pass(database: Database) -> None:
+    deadlines = [event(f"upr-KEN-{n}", date(2027, 6, 1) + timedelta(days=n)) for n in range(40)]
+    bot = await started(database, utc(2027, 1, 2), *deadlines)
+    await bot.scheduler.run_once()  # plans 40 events x 3 lead times
+    bot.clock.now = utc(2027, 7, 15)  # every reminder and a digest fell due while down
+    assert await bot.scheduler.run_once() == 40 * 3 + 1
+    assert len(await outbox_keys(database)) == 40 * 3 + 1
+    assert await bot.scheduler.run_once() == 0
