@@ -27,6 +27,7 @@ from bot.messages import ConversationRef, IncomingMessage
 from bot.settings import load_settings
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.teams_connector import FakeConnector
 
 BOOT_SECONDS = 60
 
@@ -38,15 +39,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def huribot(command: str, *, url: str, slack_api: str) -> Iterator[None]:
-    """`huribot COMMAND` as a process talking to the fake Slack API; it must stop cleanly."""
+def huribot(command: str, *, url: str, slack_api: str | None = None) -> Iterator[None]:
+    """`huribot COMMAND` as a process talking to the fake Slack API (or, without one, to
+    Teams in development mode: it reaches the service URL stored with each conversation); it
+    must stop cleanly."""
+    platform = (
+        {
+            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
+            "HURIBOT_SLACK_SIGNING_SECRET": "secret",
+            "HURIBOT_SLACK_API_URL": slack_api,
+        }
+        if slack_api
+        else {"HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true"}
+    )
     env = {
         **os.environ,
         "HURIBOT_DATABASE_URL": url,
         "HURIBOT_PORT": str(free_port()),
-        "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
-        "HURIBOT_SLACK_SIGNING_SECRET": "secret",
-        "HURIBOT_SLACK_API_URL": slack_api,
+        **platform,
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "adapters.cli.main", command],
@@ -124,6 +134,34 @@ async def test_worker_process_answers_a_stored_question(tmp_path: Path) -> None:
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
             assert post.params["thread_ts"] == "17.5"
             assert "rights-holders" in post.params["text"]
+
+
+async def test_worker_process_answers_a_teams_question_in_its_reply_chain(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'teams-worker.db'}"
+    async with FakeConnector() as fake:
+        async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
+            await services.knowledge.ingest(load_paths([sample_knowledge_path()]))
+            ref = ConversationRef(
+                platform="teams",
+                conversation_id="19:team@thread.tacv2;messageid=1700",
+                thread_id="1700",
+                service_url=fake.service_url,
+                tenant_id="tenant-1",
+            )
+            message = IncomingMessage(
+                ref=ref,
+                user_id="aad-member",
+                text="What is the human rights-based approach?",
+                received_at=datetime.now(UTC),
+            )
+            assert await services.assistant.receive(message, event_key="teams:A1") is not None
+        with huribot("worker", url=url):
+            [answer] = await fake.wait_for_count(1, timeout=BOOT_SECONDS)
+        assert answer.conversation_id == ref.conversation_id
+        assert answer.reply_to == "1700"
+        assert "rights-holders" in answer.card_text()
 
 
 def test_the_slack_mode_follows_the_tokens_set() -> None:
