@@ -116,20 +116,24 @@ def test_serve_answers_health_checks_and_stops_on_sigint(tmp_path: Path) -> None
             process.kill()
 
 
+async def store_question(url: str, ref: ConversationRef, *, user: str, key: str) -> None:
+    """The sample knowledge base, and one question stored (not yet answered) from `ref`."""
+    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
+        await services.knowledge.ingest(load_paths([sample_knowledge_path()]))
+        message = IncomingMessage(
+            ref=ref,
+            user_id=user,
+            text="What is the human rights-based approach?",
+            received_at=datetime.now(UTC),
+        )
+        assert await services.assistant.receive(message, event_key=key) is not None
+
+
 async def test_worker_process_answers_a_stored_question(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'worker.db'}"
     async with FakeSlackAPI() as fake:
-        settings = load_settings({"HURIBOT_DATABASE_URL": url})
-        async with open_services(settings) as services:
-            await services.knowledge.ingest(load_paths([sample_knowledge_path()]))
-            ref = ConversationRef(platform="slack", conversation_id="C1", thread_id="17.5")
-            message = IncomingMessage(
-                ref=ref,
-                user_id="U1",
-                text="What is the human rights-based approach?",
-                received_at=datetime.now(UTC),
-            )
-            assert await services.assistant.receive(message, event_key="slack:E1") is not None
+        ref = ConversationRef(platform="slack", conversation_id="C1", thread_id="17.5")
+        await store_question(url, ref, user="U1", key="slack:E1")
         with huribot("worker", url=url, slack_api=fake.url):
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
             assert post.params["thread_ts"] == "17.5"
@@ -141,22 +145,14 @@ async def test_worker_process_answers_a_teams_question_in_its_reply_chain(
 ) -> None:
     url = f"sqlite:///{tmp_path / 'teams-worker.db'}"
     async with FakeConnector() as fake:
-        async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
-            await services.knowledge.ingest(load_paths([sample_knowledge_path()]))
-            ref = ConversationRef(
-                platform="teams",
-                conversation_id="19:team@thread.tacv2;messageid=1700",
-                thread_id="1700",
-                service_url=fake.service_url,
-                tenant_id="tenant-1",
-            )
-            message = IncomingMessage(
-                ref=ref,
-                user_id="aad-member",
-                text="What is the human rights-based approach?",
-                received_at=datetime.now(UTC),
-            )
-            assert await services.assistant.receive(message, event_key="teams:A1") is not None
+        ref = ConversationRef(
+            platform="teams",
+            conversation_id="19:team@thread.tacv2;messageid=1700",
+            thread_id="1700",
+            service_url=fake.service_url,
+            tenant_id="tenant-1",
+        )
+        await store_question(url, ref, user="aad-member", key="teams:A1")
         with huribot("worker", url=url):
             [answer] = await fake.wait_for_count(1, timeout=BOOT_SECONDS)
         assert answer.conversation_id == ref.conversation_id
