@@ -1,24 +1,28 @@
 """Who may post activities: with credentials, only requests carrying a valid Bot Framework
 token; anonymous development mode is explicit, and refused together with credentials.
 
-The SDK fetches signing keys only from Microsoft's fixed JWKS addresses (it offers no setting
-to point them elsewhere), so a token it would accept cannot be minted offline; these tests
-prove the rejections, which happen before any key is fetched."""
+Microsoft's signing keys are played by a key pair made for the run (tests/fakes/
+bot_framework_keys.py), so tokens are checked by the SDK exactly as in production."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 import pytest_asyncio
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from adapters.teams.cards import text_activity
 from adapters.teams.connector import ServiceUrlRefusedError, TeamsConfig, TeamsConnector
 from bot.messages import ConversationRef
 from tests.adapters.teams.conftest import TeamsHarness, running_teams
+from tests.fakes.bot_framework_keys import bot_framework_token, new_key, published_keys
 from tests.fakes.teams_connector import FakeConnector
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+APP_ID = "00000000-0000-0000-0000-00000000b07a"
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -27,7 +31,7 @@ async def secured(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Tea
     database = tmp_path_factory.mktemp("teams-auth") / "huribot.db"
     environment = {
         "HURIBOT_DATABASE_URL": f"sqlite:///{database}",
-        "HURIBOT_TEAMS_APP_ID": "00000000-0000-0000-0000-00000000b07a",
+        "HURIBOT_TEAMS_APP_ID": APP_ID,
         "HURIBOT_TEAMS_APP_PASSWORD": "not-a-real-secret",
         "HURIBOT_TEAMS_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47",
     }
@@ -48,6 +52,58 @@ async def test_requests_without_a_valid_token_are_refused(
     assert response.status == 401
     assert await secured.questions() == []
     assert secured.fake.sent == []
+
+
+@pytest.fixture(scope="module")
+def signing_key() -> Iterator[RSAPrivateKey]:
+    """The key the Bot Framework signs with, for this module's tests."""
+    key = new_key()
+    with published_keys(key):
+        yield key
+
+
+HOST_REFUSED = "Service URL is not allowed by the host validator."
+
+
+async def test_a_valid_token_passes_and_then_only_microsoft_hosts_are_trusted(
+    secured: TeamsHarness, signing_key: RSAPrivateKey
+) -> None:
+    """A token for this app, signed by the Bot Framework's key, gets past authentication; the
+    activity then still names a service URL outside Microsoft's hosts (the loopback fake), so
+    the bot refuses to talk back to it and stores nothing."""
+    activity = secured.activity("personal_message")
+    token = bot_framework_token(signing_key, audience=APP_ID, service_url=activity["serviceUrl"])
+    response = await secured.post(activity, headers={"Authorization": f"Bearer {token}"})
+
+    assert (response.status, HOST_REFUSED in response.text) == (401, True)
+    assert await secured.questions() == []
+    assert secured.fake.sent == []
+
+
+@pytest.mark.parametrize(
+    ("problem", "token_for"),
+    [
+        ("another app's token", lambda key, url: bot_framework_token(
+            key, audience="11111111-2222-3333-4444-555555555555", service_url=url)),
+        ("an expired token", lambda key, url: bot_framework_token(
+            key, audience=APP_ID, service_url=url, lifetime=-900)),
+        ("a token signed by someone else", lambda _key, url: bot_framework_token(
+            new_key(), audience=APP_ID, service_url=url)),
+    ],
+)  # fmt: skip
+async def test_tokens_that_are_not_for_us_are_refused(
+    secured: TeamsHarness,
+    signing_key: RSAPrivateKey,
+    problem: str,
+    token_for: Callable[[RSAPrivateKey, str], str],
+) -> None:
+    activity = secured.activity("personal_message")
+    token = token_for(signing_key, activity["serviceUrl"])
+    response = await secured.post(activity, headers={"Authorization": f"Bearer {token}"})
+
+    assert response.status == 401, problem
+    assert HOST_REFUSED not in response.text  # refused by the token check itself
+    assert await secured.questions() == []
 
 
 async def test_anonymous_mode_accepts_unauthenticated_activities(teams: TeamsHarness) -> None:
