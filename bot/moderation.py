@@ -231,6 +231,16 @@ class Moderation:
         for ref in self.moderators_conversations:
             await enqueue(session, key=f"{key}:{ref.platform}", ref=ref, payload=payload, now=now)
 
+    async def _refresh_cards(
+        self, session: AsyncSession, group: QuestionGroup, *, now: datetime
+    ) -> None:
+        """Have every platform show the group's new status on its card, whichever platform
+        (or the command line) the change came from."""
+        if group.card:
+            payload = {"kind": "group_card_refresh", "group_id": group.id}
+            key = f"group-refresh:{group.id}:{now.isoformat()}"
+            await self._to_moderators(session, key, payload, now=now)
+
     def use_directory(self, directory: ModeratorDirectory) -> None:
         """Let an adapter widen who counts as a moderator (e.g. a Slack channel's members)."""
         self.moderators = directory
@@ -375,6 +385,7 @@ class Moderation:
                     now=now,
                 )
             _audit_group(session, group, actor, action, before=before, now=now)
+            await self._refresh_cards(session, group, now=now)
         logger.info(
             "moderation.answered", group=view.group.id, reply=slug, askers=len(view.questions)
         )
@@ -392,6 +403,7 @@ class Moderation:
             for question in await self._questions(session, group_id):
                 question.status = status
             _audit_group(session, group, actor, action, before=before, now=now)
+            await self._refresh_cards(session, group, now=now)
 
     async def _check(self, actor: Actor) -> None:
         if not await self.moderators.is_moderator(actor.platform, actor.user_id):

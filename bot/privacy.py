@@ -86,6 +86,7 @@ async def _delete_questions(session: AsyncSession, ids: Sequence[int]) -> Purged
                     (OutboxMessage.idempotency_key == f"group-card:{group_id}")
                     | OutboxMessage.idempotency_key.like(f"group-card:{group_id}:%")
                     | OutboxMessage.idempotency_key.like(f"group-reminder:{group_id}:%")
+                    | OutboxMessage.idempotency_key.like(f"group-refresh:{group_id}:%")
                 )
             )
             await session.delete(group)

@@ -64,6 +64,17 @@ class SlackModeratorDirectory:
         return self._members
 
 
+async def refresh_card(client: AsyncWebClient, moderation: Moderation, group_id: int) -> None:
+    """Show a group's current status on its Slack card, if it has one."""
+    view = await moderation.view(group_id)
+    card = view.group.card or {}
+    if "channel" not in card:  # no Slack card (perhaps only a Teams one)
+        return
+    await client.chat_update(
+        channel=card["channel"], ts=card["ts"], blocks=group_card(view), text=f"Group #{group_id}"
+    )
+
+
 class SlackModeration:
     """Registers the moderators' buttons and modals on the Slack app."""
 
@@ -81,16 +92,7 @@ class SlackModeration:
 
     async def refresh_card(self, client: AsyncWebClient, group_id: int) -> None:
         """Show a group's new status on its card in the moderators' channel."""
-        view = await self._moderation.view(group_id)
-        card = view.group.card or {}
-        if "channel" not in card:  # no Slack card (perhaps only a Teams one)
-            return
-        await client.chat_update(
-            channel=card["channel"],
-            ts=card["ts"],
-            blocks=group_card(view),
-            text=f"Group #{group_id}",
-        )
+        await refresh_card(client, self._moderation, group_id)
 
     async def _allowed(self, body: dict[str, Any], client: AsyncWebClient) -> bool:
         user = body["user"]["id"]

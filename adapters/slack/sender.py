@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.app import post_replies
 from adapters.slack.blocks import section
 from adapters.slack.digest_blocks import digest_blocks
+from adapters.slack.moderation import refresh_card
 from adapters.slack.moderation_blocks import group_card
 from adapters.slack.mrkdwn import escape
 from bot.calendar.digest import Digest
@@ -49,6 +50,9 @@ class SlackSender:
             await self._moderation.set_card(
                 group_id, {"channel": str(posted["channel"]), "ts": str(posted["ts"])}
             )
+            return
+        if payload["kind"] == "group_card_refresh":
+            await refresh_card(self._client, self._moderation, int(payload["group_id"]))
             return
         if payload["kind"] == "review_digest":
             text = digest_text(payload["replies"])

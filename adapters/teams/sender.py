@@ -38,6 +38,8 @@ class TeamsSender:
             await self._moderation.post_card(
                 ref, int(payload["group_id"]), reminder=bool(payload.get("reminder"))
             )
+        elif kind == "group_card_refresh":
+            await self._moderation.refresh_card(int(payload["group_id"]))
         elif kind in {"calendar_digest", "calendar_reminder"}:
             digest = Digest.from_dict(payload["digest"])
             activity = card_activity(digest_card(digest), summary=digest.title)

@@ -99,7 +99,7 @@ async def test_question_to_moderator_answer_to_every_asker(database_url: str) ->
             )
             done = await bot.harness.send_action(submission)
             assert done.status == 200 and done.text in {"", "{}"}
-            assert await bot.deliver() == 2
+            assert await bot.deliver() == 3  # both askers, and the card refreshed
             for asked in (first, second):
                 notice = await bot.harness.reply_in_thread(
                     asked["event"]["channel"], asked["event"]["ts"]

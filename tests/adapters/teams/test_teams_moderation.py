@@ -4,6 +4,7 @@ platform they asked on, whichever platform the moderator answered from."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from knowledge.records import IngestBatch
 from tests.adapters.slack.conftest import SECRET, SlackHarness, modal_submission
 from tests.adapters.teams.conftest import TeamsHarness
 from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.teams_connector import FakeConnector
+from tests.fakes.teams_connector import Delivered, FakeConnector
 
 TEAMS_MODERATOR = "11111111-2222-4333-8444-555555555555"
 SLACK_MODERATOR = "UMOD"
@@ -88,6 +89,16 @@ def _invoke(both: Both, name: str, *, user: str, data: dict[str, Any]) -> dict[s
     return activity
 
 
+def _notice(both: Both) -> Delivered:
+    """The Secretariat's answer as it reached the Teams asker."""
+    [notice] = [
+        sent
+        for sent in both.teams.fake.sent
+        if "The Secretariat has answered your question" in sent.card_text()
+    ]
+    return notice
+
+
 async def test_teams_question_answered_by_a_teams_moderator(
     tmp_path: Path, sample_batch: IngestBatch
 ) -> None:
@@ -136,11 +147,12 @@ async def test_teams_question_answered_by_a_teams_moderator(
         [update] = [s for s in both.teams.fake.sent if s.method == "PUT"]
         assert update.reply_to == card.activity_id and "answered" in update.card_text()
 
-        assert await both.deliver() == 1
-        notice = both.teams.fake.sent[-1]
+        assert await both.deliver() == 3  # the asker's notice; both cards show the answer
+        notice = _notice(both)
         assert notice.conversation_id == asked["conversation"]["id"]
-        assert "The Secretariat has answered your question" in notice.card_text()
         assert "ICSC" in notice.card_text()
+        [slack_card] = both.slack.fake.calls_to("chat.update")
+        assert "answered" in json.dumps(slack_card.params["blocks"])
         assert (await both.teams.services.moderation.view(group_id)).group.status == "answered"
 
 
@@ -157,7 +169,9 @@ async def test_slack_question_answered_from_teams(
             _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=data | fields)
         )
 
-        assert await both.deliver() == 1
+        assert await both.deliver() == 3  # the asker's notice; both cards show the answer
+        [updated] = both.slack.fake.calls_to("chat.update")
+        assert "answered" in json.dumps(updated.params["blocks"])
         event = asked["event"]
         [notice] = [
             call
@@ -181,11 +195,12 @@ async def test_teams_question_answered_from_slack(
         done = await both.slack.send_action(submission)
         assert done.status == 200
 
-        assert await both.deliver() == 1
-        notice = both.teams.fake.sent[-1]
+        assert await both.deliver() == 3  # the asker's notice; both cards show the answer
+        notice = _notice(both)
         assert notice.conversation_id == asked["conversation"]["id"]
         assert notice.reply_to == asked["id"]  # in the asker's reply chain
-        assert "The Secretariat has answered your question" in notice.card_text()
+        [card] = [s for s in both.teams.fake.sent if s.method == "PUT"]
+        assert card.conversation_id == TEAMS_MODS and "answered" in card.card_text()
 
 
 async def test_assign_and_dismiss_from_the_teams_card(
