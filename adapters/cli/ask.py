@@ -59,6 +59,6 @@ def chat() -> None:
     """Chat with HuriBot in the terminal."""
 
     async def _work(services: Services) -> None:
-        await ConsoleAdapter(router=services.router, console=out).run()
+        await ConsoleAdapter(router=services.router, console=out, commands=services.commands).run()
 
     with_services(_work)

@@ -11,11 +11,18 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 
 from bot.answering import OUTDATED_TEXT
+from bot.commands import ChatCommands, CommandContext, is_command
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
+from bot.moderation import Actor
 from bot.router import Router
 
 PLATFORM = "console"
-QUIT_WORDS = frozenset({"quit", "exit", "bye", ":q"})
+QUIT_WORDS = frozenset({"quit", "exit", "bye", ":q", "/quit", "/exit"})
+NOT_HERE = frozenset({"subscribe", "unsubscribe"})
+NOT_HERE_TEXT = (
+    "Calendar digests are posted in Slack or Teams: type this command in the channel that "
+    "should get them, or use `huribot subscription add`."
+)
 _STYLE = {
     ReplyKind.ANSWER: "green",
     ReplyKind.ABSTAIN: "yellow",
@@ -53,8 +60,11 @@ class ConsoleAdapter:
         read_line: Callable[[str], str] = input,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         user_id: str | None = None,
+        commands: ChatCommands | None = None,
     ) -> None:
+        """With `commands`, chat commands such as `calendar KEN` work here too."""
         self._router = router
+        self._commands = commands
         self._console = console
         self._read_line = read_line
         self._clock = clock
@@ -73,9 +83,20 @@ class ConsoleAdapter:
                 break
             if not line.strip():
                 continue
-            message = IncomingMessage(
-                ref=self._ref, user_id=self._user, text=line, received_at=self._clock()
-            )
-            for reply in await self._router.handle(message):
+            for reply in await self._replies(line):
                 self._console.print(render(reply))
         self._console.print("Goodbye.")
+
+    async def _replies(self, line: str) -> list[Reply]:
+        if self._commands is not None and is_command(line):
+            return [Reply(kind=ReplyKind.HELP, text=await self._command(self._commands, line))]
+        message = IncomingMessage(
+            ref=self._ref, user_id=self._user, text=line, received_at=self._clock()
+        )
+        return await self._router.handle(message)
+
+    async def _command(self, commands: ChatCommands, line: str) -> str:
+        if line.split(maxsplit=1)[0].casefold() in NOT_HERE:
+            return NOT_HERE_TEXT
+        context = CommandContext(actor=Actor(PLATFORM, self._user), ref=self._ref)
+        return await commands.run(line, context=context) or ""

@@ -8,8 +8,11 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 
+from adapters.cli.calendar import sample_calendar_text
 from adapters.composition import open_services
 from adapters.console.adapter import ConsoleAdapter
+from bot.calendar.rows import parse_calendar_csv
+from bot.calendar.store import store_calendar
 from bot.settings import load_settings
 from tests.corpus import SMALL_BATCH
 
@@ -45,3 +48,26 @@ async def test_chat_loop_answers_until_quit(tmp_path: object) -> None:
     assert "UNSDG HRBA portal" in shown
     assert "confidence" in shown
     assert shown.rstrip().endswith("Goodbye.")
+
+
+async def test_chat_commands_work_in_the_console(tmp_path: object) -> None:
+    settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path}/commands.db"})
+    screen = io.StringIO()
+    async with open_services(settings) as services:
+        async with services.database.transaction() as session:
+            await store_calendar(session, parse_calendar_csv(sample_calendar_text()))
+        lines = ["calendar Narnia", "subscribe KEN", "subscriptions", "/quit", "never read"]
+        adapter = ConsoleAdapter(
+            router=services.router,
+            console=Console(file=screen, width=200, color_system=None),
+            read_line=scripted(lines),
+            user_id="tester",
+            commands=services.commands,
+        )
+        await adapter.run()
+        assert await services.subscriptions.all() == []
+    shown = " ".join(screen.getvalue().split())
+    assert "I don't know the country “Narnia”" in shown
+    assert "Calendar digests are posted in Slack or Teams" in shown
+    assert "This conversation has no calendar subscription" in shown
+    assert shown.endswith("Goodbye.")
