@@ -8,7 +8,8 @@ indexed at once, and reach each asker through the outbox in their original threa
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -75,6 +76,55 @@ class Moderators:
     async def is_moderator(self, platform: str, user_id: str) -> bool:
         """The directory interface over the configured list."""
         return self.allows(platform, user_id)
+
+
+MembersSource = Callable[[], Awaitable[Iterable[str]]]
+"""Fetches the user ids of a platform's moderators' channel."""
+MEMBERSHIP_TTL_SECONDS = 300.0
+
+
+class ChannelModerators:
+    """Moderators are those `fallback` knows, plus the members of one platform's moderators'
+    channel (asked of the platform at most every few minutes), so the Secretariat adds a
+    moderator by adding them to the channel."""
+
+    def __init__(
+        self,
+        *,
+        fallback: ModeratorDirectory,
+        platform: str,
+        members: MembersSource,
+        ttl_seconds: float = MEMBERSHIP_TTL_SECONDS,
+    ) -> None:
+        self._fallback = fallback
+        self._platform = platform
+        self._members = members
+        self._ttl = ttl_seconds
+        self._known: frozenset[str] = frozenset()
+        self._fetched_at: float | None = None
+
+    async def is_moderator(self, platform: str, user_id: str) -> bool:
+        """Known to the fallback, or a member of this platform's moderators' channel."""
+        if await self._fallback.is_moderator(platform, user_id):
+            return True
+        return platform == self._platform and user_id in await self._channel_members()
+
+    async def _channel_members(self) -> frozenset[str]:
+        """The cached members; when the platform cannot say, the last known ones (logged:
+        the channel id may be wrong, or the bot not in it), and no one is wrongly let in."""
+        now = time.monotonic()
+        if self._fetched_at is None or now - self._fetched_at > self._ttl:
+            self._fetched_at = now
+            try:
+                self._known = frozenset(await self._members())
+            except Exception as exc:  # any platform failure: keep working on what is known
+                logger.warning(
+                    "moderation.channel_members_unavailable",
+                    platform=self._platform,
+                    error=repr(exc),
+                    fix="check the moderators' channel setting and that the bot is a member",
+                )
+        return self._known
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from adapters.cli.common import out, with_services
 from adapters.composition import Services
 from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
-from adapters.slack.moderation import SlackModeration, SlackModeratorDirectory
+from adapters.slack.moderation import SlackModeration, channel_members
 from adapters.slack.sender import SlackSender
 from adapters.teams.app import TeamsBot
 from adapters.teams.connector import TeamsConfig, TeamsConnector
@@ -27,7 +27,7 @@ from bot.answer_worker import AnswerWorker
 from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
-from bot.moderation import Moderators
+from bot.moderation import ChannelModerators
 from bot.periodic import every
 from bot.settings import Settings
 
@@ -61,13 +61,13 @@ def slack_parts(services: Services) -> tuple[SlackBot, SlackSender] | None:
         commands=services.commands,
     )
     client = bot.client
-    services.moderation.use_directory(
-        SlackModeratorDirectory(
-            moderators=Moderators(ids=settings.moderator_ids),
-            client=client,
-            channel=settings.slack_moderators_channel,
+    if settings.slack_moderators_channel is not None:
+        members = channel_members(client, settings.slack_moderators_channel)
+        services.moderation.use_directory(
+            ChannelModerators(
+                fallback=services.moderation.moderators, platform="slack", members=members
+            )
         )
-    )
     return bot, SlackSender(client=client, moderation=services.moderation)
 
 
@@ -87,6 +87,19 @@ def teams_parts(services: Services) -> tuple[TeamsBot, TeamsSender] | None:
         )
     )
     moderation = TeamsModeration(moderation=services.moderation, connector=connector)
+    channel = next(
+        (r for r in services.moderation.moderators_conversations if r.platform == "teams"), None
+    )
+    if channel is not None:
+
+        async def members() -> list[str]:
+            return await connector.members(channel)
+
+        services.moderation.use_directory(
+            ChannelModerators(
+                fallback=services.moderation.moderators, platform="teams", members=members
+            )
+        )
     bot = TeamsBot(
         connector=connector,
         assistant=services.assistant,

@@ -6,7 +6,6 @@ for refusals, tells them politely (ephemeral) instead of failing silently.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import structlog
@@ -24,44 +23,23 @@ from adapters.slack.moderation_blocks import (
     link_modal,
     submitted,
 )
-from bot.moderation import Actor, AnswerDraft, Moderation, Moderators, NotAModeratorError
+from bot.moderation import Actor, AnswerDraft, MembersSource, Moderation, NotAModeratorError
 
 logger = structlog.get_logger(__name__)
 
 PLATFORM = "slack"
-MEMBERSHIP_TTL_SECONDS = 300
 
 
-class SlackModeratorDirectory:
-    """Moderators are the configured ids plus the members of the moderators' channel."""
+def channel_members(client: AsyncWebClient, channel: str) -> MembersSource:
+    """The members of a Slack channel (every page), for `ChannelModerators`."""
 
-    def __init__(
-        self, *, moderators: Moderators, client: AsyncWebClient, channel: str | None
-    ) -> None:
-        self._moderators = moderators
-        self._client = client
-        self._channel = channel
-        self._members: frozenset[str] = frozenset()
-        self._fetched_at = 0.0
+    async def fetch() -> list[str]:
+        members: list[str] = []
+        async for page in await client.conversations_members(channel=channel, limit=500):
+            members.extend(page.get("members", []))
+        return members
 
-    async def is_moderator(self, platform: str, user_id: str) -> bool:
-        """Configured, or (on Slack) a member of the moderators' channel."""
-        if self._moderators.allows(platform, user_id):
-            return True
-        return platform == PLATFORM and user_id in await self._channel_members()
-
-    async def _channel_members(self) -> frozenset[str]:
-        if self._channel is None:
-            return frozenset()
-        if time.monotonic() - self._fetched_at > MEMBERSHIP_TTL_SECONDS:
-            members: list[str] = []
-            async for page in await self._client.conversations_members(
-                channel=self._channel, limit=500
-            ):
-                members.extend(page.get("members", []))
-            self._members = frozenset(members)
-            self._fetched_at = time.monotonic()
-        return self._members
+    return fetch
 
 
 async def refresh_card(client: AsyncWebClient, moderation: Moderation, group_id: int) -> None:

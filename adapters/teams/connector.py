@@ -25,6 +25,7 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
     AgentAuthConfiguration,
     ClaimsIdentity,
+    ConnectorClientBase,
     OutboundHostValidator,
     TurnContext,
 )
@@ -91,6 +92,21 @@ class TeamsConnector:
 
         await self._proactively(ref, post)
         return sent[0] if sent else None
+
+    async def members(self, ref: ConversationRef) -> list[str]:
+        """The Entra object ids of a conversation's members (for a channel: its team's)."""
+        found: list[str] = []
+
+        async def ask(context: TurnContext) -> None:
+            # the SDK files the turn's connector client under its (abstract) protocol
+            client = context.services.get(ConnectorClientBase)  # type: ignore[type-abstract]
+            if client is None:
+                raise RuntimeError("the Agents SDK gave this turn no connector client")
+            accounts = await client.conversations.get_conversation_members(ref.conversation_id)
+            found.extend(a.aad_object_id for a in accounts if a.aad_object_id)
+
+        await self._proactively(ref, ask)
+        return found
 
     async def update(self, ref: ConversationRef, activity_id: str, activity: Activity) -> None:
         """Replace a message the bot posted earlier (a moderators' card, for instance)."""

@@ -14,7 +14,14 @@ from bot.db.engine import Database
 from bot.db.models import OutboxMessage, Question
 from bot.grouping import Similarity
 from bot.messages import ConversationRef, IncomingMessage, ReplyKind, reply_from_dict
-from bot.moderation import Actor, AnswerDraft, Moderation, Moderators, NotAModeratorError
+from bot.moderation import (
+    Actor,
+    AnswerDraft,
+    ChannelModerators,
+    Moderation,
+    Moderators,
+    NotAModeratorError,
+)
 from bot.questions import Feedback, QuestionLog
 from bot.router import Router
 from knowledge.records import SourceLink
@@ -204,3 +211,30 @@ async def test_untouched_groups_are_reminded_once_per_period(loop: Loop) -> None
     assert await loop.moderation.remind_stale(untouched_for=timedelta(days=3)) == reminded
     keys = [m.idempotency_key for m in await loop.outbox() if m.payload.get("reminder")]
     assert len(keys) == 2 and all(k.startswith("group-reminder:") for k in keys)
+
+
+async def test_channel_members_are_moderators_and_are_asked_for_once_per_period() -> None:
+    calls: list[str] = []
+    answers: list[list[str] | Exception] = [["U1", "U2"], RuntimeError("channel_not_found")]
+
+    async def members() -> list[str]:
+        calls.append("asked")
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    directory = ChannelModerators(
+        fallback=Moderators(ids=frozenset({"teams:T9"})), platform="slack", members=members
+    )
+    assert await directory.is_moderator("slack", "U1")
+    assert await directory.is_moderator("teams", "T9")
+    assert not await directory.is_moderator("teams", "U1")  # another platform's channel
+    assert not await directory.is_moderator("slack", "U3")
+    assert calls == ["asked"]
+
+    expired = ChannelModerators(
+        fallback=Moderators(), platform="slack", members=members, ttl_seconds=0.0
+    )
+    assert not await expired.is_moderator("slack", "U1")  # the platform failed: no one let in
+    assert calls == ["asked", "asked"]

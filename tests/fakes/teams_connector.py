@@ -64,6 +64,7 @@ class FakeConnector:
     _port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Condition | None = None
+    _members: dict[str, list[str]] = field(default_factory=dict)
 
     async def __aenter__(self) -> FakeConnector:
         app = web.Application()
@@ -71,6 +72,7 @@ class FakeConnector:
         app.router.add_post(conversation, self._record)
         app.router.add_post(conversation + "/{activity}", self._record)
         app.router.add_put(conversation + "/{activity}", self._record)
+        app.router.add_get("/v3/conversations/{conversation}/members", self._list_members)
         self._arrived = asyncio.Condition()
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -97,6 +99,10 @@ class FakeConnector:
         self.sent.clear()
         self._failures = 0
 
+    def members(self, conversation_id: str, aad_object_ids: list[str]) -> None:
+        """Who is in a conversation (for a channel: its team), by Entra object id."""
+        self._members[conversation_id] = list(aad_object_ids)
+
     def fail_next(self, times: int = 1) -> None:
         """Answer the next `times` requests with HTTP 503."""
         self._failures = times
@@ -120,6 +126,16 @@ class FakeConnector:
         return await self.wait_for(
             lambda sent: len(sent) >= count, expected=f"{count} request(s)", timeout=timeout
         )
+
+    async def _list_members(self, request: web.Request) -> web.Response:
+        found = self._members.get(request.match_info["conversation"])
+        if found is None:
+            return web.json_response({"error": {"code": "ConversationNotFound"}}, status=404)
+        accounts = [
+            {"id": f"29:{aad}", "name": f"Member {n}", "aadObjectId": aad}
+            for n, aad in enumerate(found)
+        ]
+        return web.json_response(accounts)
 
     async def _record(self, request: web.Request) -> web.Response:
         if self._failures > 0:

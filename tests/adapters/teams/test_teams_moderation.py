@@ -225,3 +225,17 @@ async def test_assign_and_dismiss_from_the_teams_card(
         assert view.group.status == "assigned"
         assert view.group.assigned_to == f"teams:{TEAMS_MODERATOR}"
         assert "assigned" in both.teams.fake.sent[-1].card_text()
+
+
+async def test_members_of_the_moderators_team_may_moderate_from_teams(
+    tmp_path: Path, sample_batch: IngestBatch
+) -> None:
+    colleague = "33333333-2222-4333-8444-555555555555"  # not in HURIBOT_MODERATORS
+    outsider = "44444444-2222-4333-8444-555555555555"
+    async with both_platforms(tmp_path, sample_batch) as both:
+        both.teams.fake.members(TEAMS_MODS, [TEAMS_MODERATOR, colleague])
+        moderators = both.teams.services.moderation.moderators
+        assert await moderators.is_moderator("teams", colleague)
+        assert not await moderators.is_moderator("teams", outsider)
+        assert not await moderators.is_moderator("slack", colleague)
+        assert await moderators.is_moderator("slack", SLACK_MODERATOR)
