@@ -26,6 +26,8 @@ from bot.moderation import Actor, Moderation, NotAModeratorError
 from bot.question_stats import question_stats
 from bot.router import HELP_TEXT
 
+MAX_LISTED = 15
+"""Subscriptions listed in one chat message."""
 HELP_WORDS = frozenset({"", "help", "aide", "ayuda", "?"})
 COMMAND_WORDS = frozenset({"stats", "calendar", "subscribe", "unsubscribe", "subscriptions"})
 COMMANDS_HELP = (
@@ -138,9 +140,11 @@ class ChatCommands:
             everything = await self._subscriptions.all()
             if not everything:
                 return "No conversation is subscribed to the calendar yet."
-            return "\n".join(
-                f"• {s.platform} {s.conversation_id}: {describe(s)}" for s in everything
-            )
+            lines = [f"• {s.platform} {s.conversation_id}: {describe(s)}" for s in everything]
+            if len(lines) > MAX_LISTED:  # chat messages are short; the CLI lists them all
+                more = len(lines) - MAX_LISTED
+                lines = [*lines[:MAX_LISTED], f"… and {more} more: `huribot subscription list`."]
+            return "\n".join(lines)
         subscription = await self._subscriptions.of_conversation(
             context.ref.platform, context.ref.conversation_id
         )
