@@ -159,6 +159,14 @@ def _upcoming(event: CalendarEvent, today: date) -> bool:
     return (event.end_date or event.start_date) >= today and event.start_date <= today + HORIZON
 
 
+def _moved_away(event: CalendarEvent, previous: Mapping[str, Any] | None, today: date) -> bool:
+    """An event the last digest showed that has since moved beyond the horizon: the team
+    must hear that it moved."""
+    if previous is None or event.event_id not in previous or event.start_date is None:
+        return False
+    return event.start_date > today and _marker(event, previous[event.event_id]) == "moved"
+
+
 def _marker(event: CalendarEvent, before: Mapping[str, Any] | None) -> str:
     if before is None:
         return "new"
@@ -199,7 +207,11 @@ class DigestBuilder:
     ) -> tuple[Digest, dict[str, Any]]:
         """The digest as of `today` and the snapshot to keep for the next one. With no
         previous digest nothing is marked (everything would be 'new')."""
-        upcoming = [event for event in events if _upcoming(event, today)]
+        upcoming = [
+            event
+            for event in events
+            if _upcoming(event, today) or _moved_away(event, previous, today)
+        ]
         items = [self._item(event, language, previous) for event in upcoming]
         # a withdrawn event is news once, in the digest after it was withdrawn
         shown = [(e, i) for e, i in items if e.status not in WITHDRAWN or i.marker == e.status]

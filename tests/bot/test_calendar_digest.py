@@ -1,0 +1,57 @@
+"""What a digest says about each event, and what it remembers for the next one."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from bot.calendar.digest import DigestBuilder
+from bot.db.models import CalendarEvent
+from tests.bot.calendar_helpers import event
+
+TODAY = date(2027, 1, 1)
+
+
+def stored(**changes: object) -> CalendarEvent:
+    row = dataclasses.replace(event("upr-50-KEN-unct", date(2027, 3, 15)), **changes)
+    return CalendarEvent(**dataclasses.asdict(row), sequence=0)
+
+
+def markers(events: list[CalendarEvent], previous: dict[str, object] | None) -> list[str]:
+    digest, _ = DigestBuilder().digest(
+        events, countries=["KEN"], language="en", today=TODAY, previous=previous
+    )
+    return [f"{item.marker}:{item.when}" for s in digest.sections for item in s.items]
+
+
+def test_the_first_digest_marks_nothing_and_remembers_what_it_showed() -> None:
+    digest, shown = DigestBuilder().digest(
+        [stored()], countries=["KEN"], language="en", today=TODAY, previous=None
+    )
+    assert [i.marker for s in digest.sections for i in s.items] == [""]
+    assert shown == {
+        "upr-50-KEN-unct": {
+            "start": "2027-03-15", "end": None, "precision": "day", "status": "confirmed"
+        }
+    }  # fmt: skip
+
+
+def test_new_and_moved_events_are_marked_against_the_last_digest() -> None:
+    _, shown = DigestBuilder().digest(
+        [stored()], countries=["KEN"], language="en", today=TODAY, previous=None
+    )
+    later = stored(event_id="upr-50-KEN-review", event_type="review", start_date=date(2027, 5, 3))
+    moved = stored(start_date=date(2027, 4, 1))
+    assert markers([moved, later], shown) == ["moved:1 April 2027, for UNCT", "new:3 May 2027"]
+
+
+def test_an_event_moved_beyond_the_horizon_is_still_reported_once() -> None:
+    _, shown = DigestBuilder().digest(
+        [stored()], countries=["KEN"], language="en", today=TODAY, previous=None
+    )
+    far = stored(start_date=date(2028, 6, 1))
+    assert markers([far], shown) == ["moved:1 June 2028, for UNCT"]
+    _, remembered = DigestBuilder().digest(
+        [far], countries=["KEN"], language="en", today=TODAY, previous=shown
+    )
+    assert markers([far], remembered) == []
