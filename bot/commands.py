@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.calendar.countries import UnknownCountryError
-from bot.calendar.schedule import Schedule, ScheduleError, zone
+from bot.calendar.schedule import Schedule, ScheduleError, describe_cadence, zone
 from bot.calendar.subscriptions import (
     SubscriptionError,
     Subscriptions,
@@ -187,8 +187,9 @@ def describe(subscription: Subscription) -> str:
     local_next = subscription.next_digest_at.astimezone(zone(subscription.timezone))
     leads = ", ".join(str(days) for days in subscription.lead_days)
     return (
-        f"#{subscription.id}: {names or 'no country'}{unct}; digest `{subscription.cadence}` "
-        f"(next {_when(local_next)} {subscription.timezone}); reminders {leads} days before "
+        f"#{subscription.id}: {names or 'no country'}{unct}; digest "
+        f"{describe_cadence(subscription.cadence)} (next {_when(local_next)} "
+        f"{subscription.timezone}); reminders {leads} days before "
         f"each deadline and review; language {subscription.language}."
     )
 

@@ -100,3 +100,28 @@ def reminder_due(event_date: date, lead_days: int, schedule: Schedule) -> dateti
 def local_date(moment: datetime, timezone: str) -> date:
     """The subscriber's calendar date at a moment."""
     return moment.astimezone(zone(timezone)).date()
+
+
+WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def describe_cadence(cadence: str) -> str:
+    """A cadence as people say it ("monthly on the 1st at 09:00"); unusual ones as cron."""
+    minute, hour, day, month, weekday = cadence.split()
+    if not (minute.isdigit() and hour.isdigit()) or month != "*":
+        return f"`{cadence}`"
+    at = f"at {int(hour):02d}:{int(minute):02d}"
+    if day == "*" and weekday == "*":
+        return f"daily {at}"
+    if day == "*" and weekday.isdigit() and int(weekday) <= 7:
+        return f"weekly on {WEEKDAYS[int(weekday) % 7]} {at}"
+    if weekday == "*" and day.isdigit():
+        return f"monthly on the {_ordinal(int(day))} {at}"
+    return f"`{cadence}`"
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
