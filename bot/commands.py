@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.calendar.countries import UnknownCountryError
+from bot.calendar.countries import UnknownCountryError, country_name
 from bot.calendar.schedule import Schedule, ScheduleError, describe_cadence, zone
 from bot.calendar.subscriptions import (
     SubscriptionError,
@@ -18,7 +18,6 @@ from bot.calendar.subscriptions import (
     covered_countries,
 )
 from bot.calendar.upcoming import CalendarLookup
-from bot.calendar.wording import local_country_name
 from bot.clock import Clock, system_clock
 from bot.db.models import Subscription
 from bot.messages import ConversationRef
@@ -182,7 +181,7 @@ class ChatCommands:
 
 def describe(subscription: Subscription) -> str:
     """One line about a subscription: countries, cadence, next digest, reminders, language."""
-    names = ", ".join(local_country_name(code, "en") for code in covered_countries(subscription))
+    names = ", ".join(country_name(code) for code in covered_countries(subscription))
     unct = f" ({subscription.unct.name})" if subscription.unct is not None else ""
     local_next = subscription.next_digest_at.astimezone(zone(subscription.timezone))
     leads = ", ".join(str(days) for days in subscription.lead_days)

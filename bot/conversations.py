@@ -7,6 +7,7 @@ the moderator setting up such a subscription is told so.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,20 +23,19 @@ class KnownConversations:
 
     def __init__(self, *, database: Database) -> None:
         self._database = database
+        self._stored: dict[tuple[str, str], dict[str, str]] = {}
+        """References this process stored: a conversation's every message need not write."""
 
     async def remember(self, ref: ConversationRef, *, now: datetime) -> None:
         """Store or refresh a conversation's reference (thread ids are not kept: a scheduled
-        message starts its own thread)."""
-        reference = ConversationRef(
-            platform=ref.platform,
-            conversation_id=ref.conversation_id,
-            service_url=ref.service_url,
-            tenant_id=ref.tenant_id,
-        ).to_dict()
-        try:
-            await self._store(ref.platform, ref.conversation_id, reference, now=now)
-        except IntegrityError:  # another process stored it first: theirs is as fresh
+        message starts its own thread); nothing is written when it has not changed."""
+        reference = ref.conversation_only().to_dict()
+        key = (ref.platform, ref.conversation_id)
+        if self._stored.get(key) == reference:
             return
+        with suppress(IntegrityError):  # another process stored it first: theirs is as fresh
+            await self._store(ref.platform, ref.conversation_id, reference, now=now)
+        self._stored[key] = reference
 
     async def _store(
         self, platform: str, conversation_id: str, reference: dict[str, str], *, now: datetime

@@ -28,6 +28,10 @@ class ConversationRef:
         """JSON-ready form, for storing with a question or subscription."""
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
 
+    def conversation_only(self) -> ConversationRef:
+        """The conversation itself, not a thread in it: where scheduled messages start."""
+        return dataclasses.replace(self, thread_id=None)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ConversationRef:
         """The reference stored by `to_dict`."""

@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.claims import won
 from bot.db.models import OutboxMessage
 from bot.messages import ConversationRef
 
@@ -83,7 +84,7 @@ async def claim_due(
     )
     claimed = []
     for message in (await session.scalars(query)).all():
-        won = await session.execute(
+        claim = (
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == message.id,
@@ -95,9 +96,8 @@ async def claim_due(
                 attempts=OutboxMessage.attempts + 1,
                 next_attempt_at=now + LEASE,
             )
-            .execution_options(synchronize_session=False)
         )
-        if won.rowcount == 1:  # type: ignore[attr-defined]
+        if await won(session, claim):
             await session.refresh(message)
             claimed.append(message)
     return claimed

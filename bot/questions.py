@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, system_clock
+from bot.db.claims import won
 from bot.db.engine import Database
 from bot.db.models import Question
 from bot.messages import IncomingMessage, Reply, ReplyKind
@@ -133,13 +134,12 @@ class QuestionLog:
             ).all()
             claimed = []
             for question in candidates:
-                won = await session.execute(
+                claim = (
                     update(Question)
                     .where(Question.id == question.id, Question.status == question.status)
                     .values(status=QuestionStatus.ANSWERING.value, answered_at=now)
-                    .execution_options(synchronize_session=False)
                 )
-                if won.rowcount == 1:  # type: ignore[attr-defined]
+                if await won(session, claim):
                     claimed.append(question)
             return claimed
 

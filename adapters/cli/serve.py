@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from datetime import timedelta
+from functools import partial
 from typing import Literal
 
 import structlog
@@ -91,10 +92,7 @@ def teams_parts(services: Services) -> tuple[TeamsBot, TeamsSender] | None:
         (r for r in services.moderation.moderators_conversations if r.platform == "teams"), None
     )
     if channel is not None:
-
-        async def members() -> list[str]:
-            return await connector.members(channel)
-
+        members = partial(connector.members, channel)
         services.moderation.use_directory(
             ChannelModerators(
                 fallback=services.moderation.moderators, platform="teams", members=members

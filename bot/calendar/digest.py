@@ -11,16 +11,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from bot.calendar.actions import MECHANISM_PAGES, RELATED_QUERIES, action_for
 from bot.calendar.dates import describe_dates
+from bot.calendar.upcoming import is_upcoming
 from bot.calendar.wording import EVENT_KINDS, MECHANISM_NAMES, local_country_name, named, phrase
 from bot.db.models import CalendarEvent
 from bot.messages import Suggestion
 
-HORIZON = timedelta(days=365)
 WITHDRAWN = frozenset({"postponed", "cancelled"})
 MECHANISM_ORDER = ("UPR", "TB", "SP", "HRC")
 RELATED_PER_MECHANISM = 2
@@ -127,7 +127,7 @@ class Digest:
 
 
 def local_title(event: CalendarEvent, language: str) -> str:
-    """ "Kenya — UPR review (session 48)" in the reader's language."""
+    """ "Kenya — UPR review (48)" in the reader's language."""
     kind = named(EVENT_KINDS, event.event_type, language)
     session = f" ({event.session})" if event.session else ""
     return f"{local_country_name(event.country, language)} — {event.mechanism} {kind}{session}"
@@ -151,12 +151,6 @@ def snapshot(events: Sequence[CalendarEvent]) -> dict[str, Any]:
 def _labels(language: str) -> dict[str, str]:
     keys = ("what_to_do", "related", "source", "new", "moved", "postponed", "cancelled")
     return {key: phrase(key, language) for key in keys}
-
-
-def _upcoming(event: CalendarEvent, today: date) -> bool:
-    if event.start_date is None:
-        return False
-    return (event.end_date or event.start_date) >= today and event.start_date <= today + HORIZON
 
 
 def _moved_away(event: CalendarEvent, previous: Mapping[str, Any] | None, today: date) -> bool:
@@ -210,7 +204,7 @@ class DigestBuilder:
         upcoming = [
             event
             for event in events
-            if _upcoming(event, today) or _moved_away(event, previous, today)
+            if is_upcoming(event, today) or _moved_away(event, previous, today)
         ]
         items = [self._item(event, language, previous) for event in upcoming]
         # a withdrawn event is news once, in the digest after it was withdrawn

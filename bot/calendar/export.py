@@ -11,22 +11,15 @@ from icalendar import Calendar, Event
 
 from bot.calendar.countries import country_name
 from bot.calendar.rows import COLUMNS
+from bot.calendar.wording import EVENT_KINDS, named
 from bot.db.models import CalendarEvent
 
 UID_DOMAIN = "huribot.calendar"
-EVENT_TITLES = {
-    "review": "review",
-    "submission_deadline": "submission deadline",
-    "list_of_issues": "list of issues",
-    "outcome_adoption": "outcome adoption",
-    "visit": "country visit",
-    "midterm_report": "mid-term report",
-}
 
 
 def title(event: CalendarEvent) -> str:
     """A short human title, e.g. "Kenya — UPR review (session 48)"."""
-    kind = EVENT_TITLES.get(event.event_type, event.event_type.replace("_", " "))
+    kind = named(EVENT_KINDS, event.event_type, "en")
     session = f" (session {event.session})" if event.session else ""
     return f"{country_name(event.country)} — {event.mechanism} {kind}{session}"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy import func, select, update
@@ -23,6 +24,7 @@ from bot.calendar.digest import Digest, DigestBuilder
 from bot.calendar.schedule import Schedule, local_date, next_run, reminder_due
 from bot.calendar.subscriptions import UnknownSubscriptionError, covered_countries, schedule_of
 from bot.clock import Clock, system_clock
+from bot.db.claims import won
 from bot.db.engine import Database
 from bot.db.models import CalendarEvent, CalendarReminder, Subscription
 from bot.messages import ConversationRef
@@ -90,6 +92,12 @@ async def events_in(session: AsyncSession, countries: Sequence[str]) -> Sequence
     ).all()
 
 
+async def events_by_id(session: AsyncSession, ids: set[str]) -> dict[str, CalendarEvent]:
+    """The events with these ids, in one query."""
+    found = await session.scalars(select(CalendarEvent).where(CalendarEvent.event_id.in_(ids)))
+    return {event.event_id: event for event in found}
+
+
 def reminder_key(reminder: CalendarReminder) -> str:
     """One reminder per subscription, event, lead time and event date: a moved event gets
     its reminders again for the new date; a restart or a second process never does."""
@@ -139,13 +147,7 @@ class CalendarScheduler:
                 raise UnknownSubscriptionError(f"No subscription has the id {subscription_id}.")
             events = await events_in(session, covered_countries(subscription))
         language = subscription.language
-        digest, _ = self._builder.digest(
-            events,
-            countries=covered_countries(subscription),
-            language=language,
-            today=as_of,
-            previous=subscription.digest_snapshot,
-        )
+        digest, _ = self._digest(subscription, events, today=as_of)
         by_id = {event.event_id: event for event in events}
         schedule = schedule_of(subscription)
         reminders = [
@@ -228,30 +230,34 @@ class CalendarScheduler:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
+            events = await events_by_id(session, {reminder.event_id for reminder in due})
             queued = 0
             for reminder in due:
                 late = now - reminder.due_at > LATE_AFTER
-                won = await session.execute(
+                claim = (
                     update(CalendarReminder)
                     .where(
                         CalendarReminder.id == reminder.id,
                         CalendarReminder.status == ReminderStatus.PENDING,
                     )
                     .values(status=ReminderStatus.QUEUED, queued_at=now, late=late)
-                    .execution_options(synchronize_session=False)
                 )
-                if won.rowcount != 1:  # type: ignore[attr-defined]
+                if not await won(session, claim):
                     continue
-                queued += await self._queue_reminder(session, reminder, late=late, now=now)
+                event = events.get(reminder.event_id)
+                queued += await self._queue_reminder(session, reminder, event, late=late, now=now)
         return len(due), queued
 
     async def _queue_reminder(
-        self, session: AsyncSession, reminder: CalendarReminder, *, late: bool, now: datetime
+        self,
+        session: AsyncSession,
+        reminder: CalendarReminder,
+        event: CalendarEvent | None,
+        *,
+        late: bool,
+        now: datetime,
     ) -> int:
         subscription = await session.get(Subscription, reminder.subscription_id)
-        event = await session.scalar(
-            select(CalendarEvent).where(CalendarEvent.event_id == reminder.event_id)
-        )
         if subscription is None or event is None or event.start_date is None:
             return 0
         days = (event.start_date - local_date(now, subscription.timezone)).days
@@ -291,16 +297,15 @@ class CalendarScheduler:
             for subscription in due:
                 scheduled_for = subscription.next_digest_at
                 following = next_run(subscription.cadence, subscription.timezone, after=now)
-                won = await session.execute(
+                claim = (
                     update(Subscription)
                     .where(
                         Subscription.id == subscription.id,
                         Subscription.next_digest_at == scheduled_for,
                     )
                     .values(next_digest_at=following)
-                    .execution_options(synchronize_session=False)
                 )
-                if won.rowcount != 1:  # type: ignore[attr-defined]
+                if not await won(session, claim):
                     continue
                 queued += await self._queue_digest(
                     session, subscription, scheduled_for=scheduled_for, now=now
@@ -315,13 +320,10 @@ class CalendarScheduler:
         scheduled_for: datetime,
         now: datetime,
     ) -> int:
-        countries = covered_countries(subscription)
-        digest, shown = self._builder.digest(
-            await events_in(session, countries),
-            countries=countries,
-            language=subscription.language,
+        digest, shown = self._digest(
+            subscription,
+            await events_in(session, covered_countries(subscription)),
             today=local_date(now, subscription.timezone),
-            previous=subscription.digest_snapshot,
             late=now - scheduled_for > LATE_AFTER,
         )
         subscription.digest_snapshot = shown
@@ -332,6 +334,24 @@ class CalendarScheduler:
         key = f"calendar:digest:{subscription.id}:{scheduled_for.isoformat()}"
         return await self._enqueue(
             session, subscription, key=key, kind="calendar_digest", digest=digest, now=now
+        )
+
+    def _digest(
+        self,
+        subscription: Subscription,
+        events: Sequence[CalendarEvent],
+        *,
+        today: date,
+        late: bool = False,
+    ) -> tuple[Digest, dict[str, Any]]:
+        """The subscription's digest as of `today`, marked against its last one."""
+        return self._builder.digest(
+            events,
+            countries=covered_countries(subscription),
+            language=subscription.language,
+            today=today,
+            previous=subscription.digest_snapshot,
+            late=late,
         )
 
     @staticmethod

@@ -218,12 +218,7 @@ class Subscriptions:
         subscription = Subscription(
             platform=ref.platform,
             conversation_id=ref.conversation_id,
-            conversation=ConversationRef(
-                platform=ref.platform,
-                conversation_id=ref.conversation_id,
-                service_url=ref.service_url,
-                tenant_id=ref.tenant_id,
-            ).to_dict(),
+            conversation=ref.conversation_only().to_dict(),
             countries=[],
             created_by=actor,
             created_at=now,

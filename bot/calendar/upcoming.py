@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.dates import describe_dates
@@ -10,8 +10,17 @@ from bot.calendar.export import title
 from bot.calendar.store import events_for
 from bot.clock import Clock, system_clock
 from bot.db.engine import Database
+from bot.db.models import CalendarEvent
 
 HORIZON = timedelta(days=365)
+"""How far ahead chat lists and digests look."""
+
+
+def is_upcoming(event: CalendarEvent, today: date) -> bool:
+    """Dated, not over yet, and starting within the horizon."""
+    if event.start_date is None:
+        return False
+    return (event.end_date or event.start_date) >= today and event.start_date <= today + HORIZON
 
 
 class CalendarLookup:
@@ -32,13 +41,7 @@ class CalendarLookup:
         today = self._clock().date()
         async with self._database.sessions() as session:
             events = await events_for(session, code)
-        coming = [
-            e
-            for e in events
-            if e.start_date is not None
-            and (e.end_date or e.start_date) >= today
-            and e.start_date <= today + HORIZON
-        ]
+        coming = [e for e in events if is_upcoming(e, today)]
         name = country_name(code)
         if not coming:
             return (

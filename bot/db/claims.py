@@ -1,0 +1,17 @@
+"""Taking a row for this process only: a conditional update that matches nothing once another
+process has taken the row, so of several bot processes exactly one wins it."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import Update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def won(session: AsyncSession, claim: Update) -> bool:
+    """Run `claim` (an UPDATE whose WHERE still holds only if nobody took the row first);
+    True when it changed the row."""
+    result = await session.execute(claim.execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount == 1
