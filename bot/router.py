@@ -6,11 +6,14 @@ Handlers take a message and return replies; they never touch the network, so eve
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import structlog
 
 from bot.answering import Answerer
 from bot.messages import IncomingMessage, Reply, ReplyKind
-from bot.smalltalk import REPLIES, classify
+from bot.smalltalk import SmallTalk, classify, small_talk_reply
+from knowledge.language import detect_language
 
 logger = structlog.get_logger(__name__)
 
@@ -26,6 +29,15 @@ HELP_TEXT = (
 HELP_WORDS = frozenset({"help", "aide", "ayuda", "?", "/help"})
 
 
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """A message answered without a search, and whether the bot took it up (a greeting, help)
+    or turned it away (office chit-chat, a message too long)."""
+
+    reply: Reply
+    handled: bool
+
+
 class Router:
     """The single entry point adapters call with a member's message."""
 
@@ -37,22 +49,33 @@ class Router:
         """Replies to send back in the conversation the message came from."""
         text = " ".join(message.text.split())
         log = logger.bind(platform=message.ref.platform, user=message.user_id)
-        if not text:
-            return [Reply(kind=ReplyKind.HELP, text="Please type a question. " + HELP_TEXT)]
-        if text.casefold() in HELP_WORDS:
-            return [Reply(kind=ReplyKind.HELP, text=HELP_TEXT)]
-        if len(text) > self._max_chars:
-            log.info("router.too_long", chars=len(text))
-            return [
-                Reply(
-                    kind=ReplyKind.ERROR,
-                    text=f"That message is {len(text)} characters long; please ask in under "
-                    f"{self._max_chars} characters, one question at a time.",
-                )
-            ]
-        small_talk = classify(text)
-        if small_talk is not None:
-            return [Reply(kind=ReplyKind.SMALLTALK, text=REPLIES[small_talk])]
+        early = self.triage(text, language=message.language)
+        if early is not None:
+            if early.reply.kind is ReplyKind.ERROR:
+                log.info("router.too_long", chars=len(text))
+            return [early.reply]
         reply = await self._answerer.answer(text, language=message.language)
         log.info("router.answered", kind=reply.kind.value, confidence=reply.confidence)
         return [reply]
+
+    def triage(self, text: str, *, language: str | None = None) -> Triage | None:
+        """The reply to a message that needs no search (help, small talk, too long), or None
+        for a question; `ask --json` uses it too, so both treat a message alike."""
+        text = " ".join(text.split())
+        if not text:
+            help_text = "Please type a question. " + HELP_TEXT
+            return Triage(Reply(kind=ReplyKind.HELP, text=help_text), handled=True)
+        if text.casefold() in HELP_WORDS:
+            return Triage(Reply(kind=ReplyKind.HELP, text=HELP_TEXT), handled=True)
+        if len(text) > self._max_chars:
+            too_long = (
+                f"That message is {len(text)} characters long; please ask in under "
+                f"{self._max_chars} characters, one question at a time."
+            )
+            return Triage(Reply(kind=ReplyKind.ERROR, text=too_long), handled=False)
+        small_talk = classify(text)
+        if small_talk is None:
+            return None
+        wording = small_talk_reply(small_talk, detect_language(text, hint=language))
+        reply = Reply(kind=ReplyKind.SMALLTALK, text=wording)
+        return Triage(reply, handled=small_talk is not SmallTalk.OFF_TOPIC)

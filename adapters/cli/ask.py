@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from adapters.cli.ask_json import verdict_json
+from adapters.cli.ask_json import triaged_json, verdict_json
 from adapters.cli.common import fail, out, with_services
 from adapters.composition import Services
 from adapters.console.adapter import ConsoleAdapter, render
@@ -50,8 +50,12 @@ def ask(
 
 
 def _print_json(services: Services, question: str, top: int) -> None:
-    verdict = services.answerer.assess(question, top_k=top)
-    sys.stdout.write(json.dumps(verdict_json(question, verdict), ensure_ascii=False) + "\n")
+    early = services.router.triage(question)
+    if early is not None:
+        result = triaged_json(question, early)
+    else:
+        result = verdict_json(question, services.answerer.assess(question, top_k=top))
+    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.messages import ReplyKind
 from bot.policy import Verdict
+from bot.router import Triage
 
 
 def verdict_json(query: str, verdict: Verdict) -> dict[str, Any]:
     """`{"query", "answered", "confidence", "hits": [{"id", "kind", "title", "text", "source",
-    "score"}]}` with hits best first."""
+    "score"}], "kind"}` with hits best first; `kind` (added later) is what the chat replies."""
     return {
         "query": query,
         "answered": verdict.answered,
+        "kind": (ReplyKind.ANSWER if verdict.answered else ReplyKind.ABSTAIN).value,
         "confidence": float(min(1.0, max(0.0, verdict.confidence))),
         "hits": [
             {
@@ -26,4 +29,17 @@ def verdict_json(query: str, verdict: Verdict) -> dict[str, Any]:
             }
             for hit in verdict.hits
         ],
+    }
+
+
+def triaged_json(query: str, triage: Triage) -> dict[str, Any]:
+    """The same shape for a message the chat answers without searching, so tools see what
+    members see: greetings and help are answered, office chit-chat and over-long messages are
+    not; none of them is logged for the Secretariat."""
+    return {
+        "query": query,
+        "answered": triage.handled,
+        "kind": triage.reply.kind.value,
+        "confidence": 1.0 if triage.handled else 0.0,
+        "hits": [],
     }

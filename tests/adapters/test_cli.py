@@ -32,7 +32,8 @@ def test_ask_json_follows_the_contract(sample_db: str) -> None:
     )
     assert code == 0, output
     payload = json.loads(output)
-    assert set(payload) == {"query", "answered", "confidence", "hits"}
+    assert {"query", "answered", "confidence", "hits"} <= set(payload)
+    assert payload["kind"] in {"answer", "abstain"}
     assert payload["query"] == "how does a UNCT contribute to the UPR?"
     assert isinstance(payload["answered"], bool)
     assert 0.0 <= payload["confidence"] <= 1.0
@@ -52,6 +53,21 @@ def test_ask_json_reads_questions_from_stdin_in_order(sample_db: str) -> None:
     lines = [json.loads(line) for line in output.splitlines()]
     assert [line["query"] for line in lines] == [q for q in questions if q]
     assert all(len(line["hits"]) <= 2 for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "answered"),
+    [("hi there, thanks!", True), ("merci beaucoup", True), ("where is the cafeteria?", False)],
+)
+def test_ask_json_treats_small_talk_as_the_chat_does(
+    sample_db: str, text: str, answered: bool
+) -> None:
+    code, output = invoke(sample_db, "ask", "--json", text)
+    assert code == 0, output
+    payload = json.loads(output)
+    assert payload["kind"] == "smalltalk"
+    assert payload["answered"] is answered
+    assert payload["hits"] == []
 
 
 def test_unanswerable_question_is_not_answered(sample_db: str) -> None:

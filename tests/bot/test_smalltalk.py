@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.evalset import load_questions
-from bot.smalltalk import REPLIES, SmallTalk, classify
+from bot.smalltalk import REPLIES, SmallTalk, classify, small_talk_reply
 
 
 @pytest.mark.parametrize(
@@ -42,10 +42,63 @@ from bot.smalltalk import REPLIES, SmallTalk, classify
         ("qui es-tu ?", SmallTalk.IDENTITY),
         ("¿Quién eres?", SmallTalk.IDENTITY),
         ("what can you do?", SmallTalk.IDENTITY),
+        ("coucou", SmallTalk.GREETING),
+        ("comment ça va ?", SmallTalk.GREETING),
+        ("¿Qué tal?", SmallTalk.GREETING),
+        ("how are you?", SmallTalk.GREETING),
+        ("merci pour votre aide", SmallTalk.THANKS),
+        ("gracias por tu ayuda", SmallTalk.THANKS),
+        ("thanks for the help", SmallTalk.THANKS),
+        ("much appreciated", SmallTalk.THANKS),
+        ("qui êtes-vous ?", SmallTalk.IDENTITY),
+        ("¿Qué puedes hacer?", SmallTalk.IDENTITY),
+        ("nos vemos", SmallTalk.FAREWELL),
+        ("bonne journée", SmallTalk.FAREWELL),
+        ("bye for now", SmallTalk.FAREWELL),
+        ("entendido", SmallTalk.ACKNOWLEDGEMENT),
+        ("très bien", SmallTalk.ACKNOWLEDGEMENT),
     ],
 )
 def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
     assert classify(text) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hi there, thanks!", SmallTalk.THANKS),
+        ("Hello! Who are you?", SmallTalk.IDENTITY),
+        ("ok, thanks, bye", SmallTalk.THANKS),
+        ("great thanks and have a nice day", SmallTalk.THANKS),
+        ("merci et bonne journée", SmallTalk.THANKS),
+        ("Bonjour, merci beaucoup !", SmallTalk.THANKS),
+        ("hola, ¿qué tal?", SmallTalk.GREETING),
+        ("¡Gracias! ¡Hasta luego!", SmallTalk.THANKS),
+        ("ok perfect - bye", SmallTalk.FAREWELL),
+    ],
+)
+def test_small_talk_in_combination_is_recognised(text: str, kind: SmallTalk) -> None:
+    assert classify(text) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("merci beaucoup", "fr", "Avec plaisir"),
+        ("muchas gracias", "es", "De nada"),
+        ("thanks", "en", "You're welcome"),
+    ],
+)
+def test_small_talk_is_answered_in_the_members_language(
+    text: str, language: str, expected: str
+) -> None:
+    kind = classify(text)
+    assert kind is not None
+    assert small_talk_reply(kind, language).startswith(expected)
+
+
+def test_an_unsupported_language_gets_the_english_reply() -> None:
+    assert small_talk_reply(SmallTalk.GREETING, "de") == REPLIES[SmallTalk.GREETING]["en"]
 
 
 @pytest.mark.parametrize(
@@ -86,6 +139,11 @@ def test_office_chat_is_off_topic(text: str) -> None:
         "gracias, ¿y cómo se prepara el informe al CEDAW?",
         "hola, ¿qué es el mecanismo nacional de seguimiento?",
         "bye the way, what is the nmirf?",
+        "hi there, what is the UPR?",
+        "thanks! and the deadline for the UPR submission?",
+        "merci ! et pour l'EPU ?",
+        "ok - what is a nmirf",
+        "how are you supposed to do a gender analysis?",
     ],
 )
 def test_real_questions_are_not_small_talk(text: str) -> None:
@@ -104,9 +162,11 @@ def test_domain_questions_with_office_words_are_not_off_topic(text: str) -> None
     assert classify(text) is None
 
 
-def test_every_kind_has_a_reply() -> None:
+def test_every_kind_has_a_reply_in_every_language() -> None:
     assert set(REPLIES) == set(SmallTalk)
-    assert all(reply.strip() for reply in REPLIES.values())
+    for replies in REPLIES.values():
+        assert set(replies) == {"en", "fr", "es"}
+        assert all(reply.strip() for reply in replies.values())
 
 
 def test_the_evaluation_set_agrees_with_the_classifier() -> None:
