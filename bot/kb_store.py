@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.models import ConsolidatedReply, GuidanceDocument, Passage
 from bot.kb_queries import passage_id
-from knowledge.records import DocumentRecord, IngestBatch, ReplyRecord
+from knowledge.ingest.loader import is_file_origin
+from knowledge.records import DocumentRecord, IngestBatch, ReplyRecord, ReplyStatus, origin_file
 
 logger = structlog.get_logger(__name__)
 
@@ -25,6 +26,9 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     superseded_ids: list[str] = field(default_factory=list)
     """Search ids that an update replaced (old passages), to drop from the index."""
+    withdrawn: list[str] = field(default_factory=list)
+    """Slugs no longer in their file (or whose file is gone, when pruning): replies are
+    retired, documents removed."""
 
     def changed(self) -> list[str]:
         """Slugs whose stored content is new or different."""
@@ -39,22 +43,76 @@ class StoreReport:
     documents: IngestReport = field(default_factory=IngestReport)
 
 
-async def store_batch(session: AsyncSession, batch: IngestBatch) -> StoreReport:
-    """Upsert every record of `batch` in the caller's transaction; unchanged ones are skipped."""
+async def store_batch(
+    session: AsyncSession, batch: IngestBatch, *, prune: bool = False
+) -> StoreReport:
+    """Upsert every record of `batch` in the caller's transaction; unchanged ones are skipped.
+
+    What a file read again no longer holds is withdrawn; with `prune`, so is everything that
+    came from a knowledge file not read at all (the files named are the whole file-based
+    knowledge base). Replies written by moderators never come from a file and are kept."""
     report = StoreReport()
     for reply in batch.replies:
         await _store_reply(session, reply, report.replies)
     for document in batch.documents:
         await _store_document(session, document, report.documents)
     await session.flush()
+    withdrawn = _Withdrawal(batch, prune=prune)
+    await _withdraw_replies(session, withdrawn, report.replies)
+    await _withdraw_documents(session, withdrawn, report.documents)
+    await session.flush()
     logger.info(
         "kb.stored",
         replies_added=len(report.replies.added),
         replies_updated=len(report.replies.updated),
+        replies_retired=len(report.replies.withdrawn),
         documents_added=len(report.documents.added),
         documents_updated=len(report.documents.updated),
+        documents_removed=len(report.documents.withdrawn),
     )
     return report
+
+
+class _Withdrawal:
+    """Decides whether a stored record's origin is no longer backed by the files read."""
+
+    def __init__(self, batch: IngestBatch, *, prune: bool) -> None:
+        self._files = frozenset(batch.files)
+        self._kept = {r.slug for r in batch.replies} | {d.slug for d in batch.documents}
+        self._prune = prune
+
+    def applies(self, slug: str, origin: str) -> bool:
+        """True when the record with this slug and origin is to be withdrawn."""
+        if slug in self._kept or not is_file_origin(origin):
+            return False
+        return self._prune or origin_file(origin) in self._files
+
+
+async def _withdraw_replies(
+    session: AsyncSession, withdrawal: _Withdrawal, report: IngestReport
+) -> None:
+    published = await session.scalars(
+        select(ConsolidatedReply).where(ConsolidatedReply.status == ReplyStatus.PUBLISHED.value)
+    )
+    for reply in published:
+        if withdrawal.applies(reply.slug, reply.origin):
+            reply.status = ReplyStatus.RETIRED.value
+            report.withdrawn.append(reply.slug)
+
+
+async def _withdraw_documents(
+    session: AsyncSession, withdrawal: _Withdrawal, report: IngestReport
+) -> None:
+    documents = await session.scalars(
+        select(GuidanceDocument).options(selectinload(GuidanceDocument.passages))
+    )
+    for document in documents:
+        if withdrawal.applies(document.slug, document.origin):
+            report.superseded_ids.extend(
+                passage_id(document.slug, p.position) for p in document.passages
+            )
+            report.withdrawn.append(document.slug)
+            await session.delete(document)
 
 
 def _reply_values(record: ReplyRecord, content_hash: str) -> dict[str, object]:

@@ -78,10 +78,11 @@ class KnowledgeService:
         async with self.database.sessions() as session:
             self._fingerprint = await knowledge_fingerprint(session)
 
-    async def ingest(self, batch: IngestBatch) -> StoreReport:
-        """Store a batch in one transaction, then update the index for what changed."""
+    async def ingest(self, batch: IngestBatch, *, prune: bool = False) -> StoreReport:
+        """Store a batch in one transaction, then update the index for what changed (see
+        `store_batch` for what is withdrawn, and what `prune` adds)."""
         async with self.database.transaction() as session:
-            report = await store_batch(session, batch)
+            report = await store_batch(session, batch, prune=prune)
             changed_replies = report.replies.changed()
             replies = (
                 await session.scalars(
@@ -89,7 +90,7 @@ class KnowledgeService:
                 )
             ).all()
             passages = await document_docs(session, report.documents.changed())
-        self.index.remove(report.documents.superseded_ids)
+        self.index.remove([*report.documents.superseded_ids, *report.replies.withdrawn])
         self._mirror_replies(replies)
         self.index.add(passages)
         await self._note_own_change()

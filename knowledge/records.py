@@ -95,3 +95,12 @@ class IngestBatch:
 
     replies: tuple[ReplyRecord, ...] = ()
     documents: tuple[DocumentRecord, ...] = ()
+    files: tuple[str, ...] = ()
+    """Every file read, named as in the records' `origin`: what a file held before and no
+    longer holds (a row deleted from a CSV file) is retired when the file is read again."""
+
+
+def origin_file(origin: str) -> str:
+    """The file a record came from: "replies.csv:14" -> "replies.csv" (a bulk file's line)."""
+    head, _, line = origin.rpartition(":")
+    return head if head and line.isdigit() else origin

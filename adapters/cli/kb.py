@@ -28,6 +28,14 @@ def ingest(
     sample: Annotated[
         bool, typer.Option("--sample", help="Import the shipped sample knowledge base.")
     ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="The files named are the whole file-based knowledge base: retire replies and "
+            "remove documents from files no longer there (moderators' replies are kept).",
+        ),
+    ] = False,
 ) -> None:
     """Import replies (.md, .csv, .yaml) and guidance (.md, .txt, .docx, .pdf): all or nothing."""
     settings()  # configures logging before files are read
@@ -37,11 +45,14 @@ def ingest(
     batch = _read(targets)
 
     async def _work(services: Services) -> None:
-        report = await services.knowledge.ingest(batch)
-        for label, part in (("replies", report.replies), ("documents", report.documents)):
+        report = await services.knowledge.ingest(batch, prune=prune)
+        for label, part, gone in (
+            ("replies", report.replies, "retired"),
+            ("documents", report.documents, "removed"),
+        ):
             out.print(
                 f"{label}: {len(part.added)} added, {len(part.updated)} updated, "
-                f"{len(part.unchanged)} unchanged"
+                f"{len(part.unchanged)} unchanged, {len(part.withdrawn)} {gone}"
             )
 
     with_services(_work, load_index=False)

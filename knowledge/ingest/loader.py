@@ -26,7 +26,7 @@ from knowledge.ingest.fields import slugify
 from knowledge.ingest.files import decode_text, read_file_bytes
 from knowledge.ingest.front_matter import split_front_matter
 from knowledge.ingest.replies import is_reply, reply_from_front_matter
-from knowledge.records import DocumentRecord, IngestBatch, ReplyRecord
+from knowledge.records import DocumentRecord, IngestBatch, ReplyRecord, origin_file
 
 logger = structlog.get_logger(__name__)
 
@@ -45,6 +45,11 @@ class _Source:
 class _FileResult:
     replies: Parsed[ReplyRecord] = field(default_factory=Parsed[ReplyRecord])
     documents: Parsed[DocumentRecord] = field(default_factory=Parsed[DocumentRecord])
+
+
+def is_file_origin(origin: str) -> bool:
+    """True for records imported from a knowledge file (not, say, a moderator's answer)."""
+    return Path(origin_file(origin)).suffix.lower() in SUPPORTED_SUFFIXES
 
 
 def sample_knowledge_path() -> Path:
@@ -176,4 +181,5 @@ def load_paths(
     return IngestBatch(
         replies=tuple(reply for reply, _ in replies),
         documents=tuple(document for document, _ in documents),
+        files=tuple(source.name for source in sources),
     )

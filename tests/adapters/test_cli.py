@@ -199,3 +199,69 @@ def test_calendar_ics_export_imports_into_another_database(tmp_path: Path) -> No
     assert invoke(first, "calendar", "export", "--output", str(exported))[0] == 0
     code, output = invoke(second, "calendar", "import", str(exported))
     assert code == 0 and "70 added" in output
+
+
+def _knowledge_folder(root: Path) -> Path:
+    """A small file-based knowledge base: a CSV of two replies, a reply file, a guide."""
+    folder = root / "kb"
+    folder.mkdir()
+    (folder / "bulk.csv").write_text(
+        "id,question,answer\n"
+        "cca-data,Where does the CCA find disaggregated data?,In national statistics offices.\n"
+        "upr-dates,When is our next UPR review?,See the UPR calendar of sessions.\n",
+        encoding="utf-8",
+    )
+    (folder / "nhri.md").write_text(
+        "---\nid: nhri-status\nquestion: What is an A-status NHRI?\n---\n"
+        "One fully compliant with the Paris Principles.\n",
+        encoding="utf-8",
+    )
+    (folder / "guide.md").write_text(
+        "---\nid: guide-visits\ntitle: Visits\n---\n# Visits\n\n"
+        "Special rapporteurs visit at the invitation of the State.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _status(url: str, reply_id: str) -> str:
+    code, shown = invoke(url, "kb", "show", reply_id)
+    assert code == 0, shown
+    return shown.splitlines()[1].split(" · ")[1]
+
+
+def test_a_row_removed_from_a_csv_file_retires_its_reply(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    folder = _knowledge_folder(tmp_path)
+    assert invoke(url, "ingest", str(folder))[0] == 0
+    csv = folder / "bulk.csv"
+    csv.write_text("\n".join(csv.read_text(encoding="utf-8").splitlines()[:2]) + "\n")
+    code, output = invoke(url, "ingest", str(folder))
+    assert code == 0, output
+    assert "replies: 0 added, 0 updated, 2 unchanged, 1 retired" in output
+    assert _status(url, "upr-dates") == "retired"
+    assert _status(url, "cca-data") == "published"
+    code, output = invoke(url, "ask", "--json", "--top", "10", "When is our next UPR review?")
+    assert "upr-dates" not in [hit["id"] for hit in json.loads(output)["hits"]]
+
+
+def test_prune_withdraws_what_deleted_files_brought_and_keeps_the_rest(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    folder = _knowledge_folder(tmp_path)
+    assert invoke(url, "ingest", str(folder))[0] == 0
+    (folder / "nhri.md").unlink()
+    (folder / "guide.md").unlink()
+    code, output = invoke(url, "ingest", str(folder))
+    assert code == 0 and "0 retired" in output and "0 removed" in output
+    assert _status(url, "nhri-status") == "published"
+    code, output = invoke(url, "ingest", str(folder), "--prune")
+    assert code == 0, output
+    assert (
+        "1 retired" in output and "documents: 0 added, 0 updated, 0 unchanged, 1 removed" in output
+    )
+    assert _status(url, "nhri-status") == "retired"
+    assert _status(url, "cca-data") == "published"
+    code, shown = invoke(url, "kb", "show", "guide-visits")
+    assert code == 1
+    code, output = invoke(url, "ask", "--json", "--top", "10", "special rapporteur invitation")
+    assert "guide-visits#0" not in [hit["id"] for hit in json.loads(output)["hits"]]

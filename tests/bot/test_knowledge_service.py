@@ -143,3 +143,17 @@ async def test_another_process_sees_changes_after_sync(database: Database) -> No
     await first.retire("hrba-programming", actor="cli:amina", now=WHEN)
     assert await second.sync()
     assert "hrba-programming" not in ids(second, "human rights-based approach")
+
+
+async def test_prune_keeps_replies_that_came_from_no_file(
+    service: KnowledgeService, database: Database
+) -> None:
+    from_file = dataclasses.replace(UPR_REPLY, origin="replies/upr.md")
+    moderated = dataclasses.replace(HRBA_REPLY, origin="moderation:group:7")
+    await service.ingest(IngestBatch(replies=(from_file, moderated)))
+    report = await service.ingest(IngestBatch(files=("replies/other.md",)), prune=True)
+    assert report.replies.withdrawn == ["upr-unct-submission"]
+    async with database.sessions() as session:
+        assert (await get_reply(session, "hrba-programming")).status == "published"
+        assert (await get_reply(session, "upr-unct-submission")).status == "retired"
+    assert "upr-unct-submission" not in ids(service, "UNCT submission universal periodic review")
