@@ -13,10 +13,11 @@ from bot.calendar.digest import DigestBuilder
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.subscriptions import Subscriptions
 from bot.calendar.upcoming import CalendarLookup
-from bot.calibration import load_calibration
+from bot.calibration import Calibration, load_calibration
 from bot.commands import ChatCommands
 from bot.conversations import KnownConversations
 from bot.db.engine import Database
+from bot.embeddings import EmbeddingStore
 from bot.grouping import Similarity
 from bot.knowledge_service import KnowledgeService
 from bot.messages import ConversationRef, Suggestion
@@ -25,6 +26,7 @@ from bot.policy import AnsweringPolicy
 from bot.questions import QuestionLog
 from bot.router import Router
 from bot.settings import Settings
+from knowledge.embedding import load_embedder
 from knowledge.glossary import load_glossary
 from knowledge.query import QueryPlanner
 from knowledge.tantivy_index import TantivyIndex
@@ -48,16 +50,24 @@ class Services:
 
 
 def build_answerer(
-    database: Database, *, glossary_path: Path | None = None
+    database: Database,
+    *,
+    glossary_path: Path | None = None,
+    embedder: str = "none",
+    calibration: Calibration | None = None,
 ) -> tuple[KnowledgeService, Answerer]:
-    """The search engine and answering policy over a database (also used by the benchmarks)."""
+    """The search engine and answering policy over a database (also used by the benchmarks);
+    `embedder` names the re-ranking model (HURIBOT_EMBEDDER; entry points pass the setting)."""
     planner = QueryPlanner(glossary=load_glossary(glossary_path))
+    model = load_embedder(embedder)
     knowledge = KnowledgeService(
         database=database,
         index=TantivyIndex(planner=planner),
         new_index=lambda: TantivyIndex(planner=planner),
+        embeddings=EmbeddingStore(database=database, embedder=model) if model else None,
     )
-    policy = AnsweringPolicy(planner=planner, model=load_calibration())
+    calibration = calibration or load_calibration()
+    policy = AnsweringPolicy(planner=planner, calibration=calibration)
     return knowledge, Answerer(knowledge=knowledge, policy=policy)
 
 
@@ -97,7 +107,9 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
     database = Database(url=settings.database_url)
     try:
         await database.upgrade()
-        knowledge, answerer = build_answerer(database, glossary_path=settings.glossary_path)
+        knowledge, answerer = build_answerer(
+            database, glossary_path=settings.glossary_path, embedder=settings.embedder
+        )
         if load_index:
             await knowledge.load_index()
         router = Router(answerer=answerer, max_question_chars=settings.max_question_chars)

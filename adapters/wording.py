@@ -12,6 +12,9 @@ FEEDBACK_LABELS = {
     Feedback.ASK_SECRETARIAT: "Ask the Secretariat",
 }
 
+WHOLE_PASSAGE_LABEL = "📖 Read the whole passage"
+"""Under an answer that quotes only the sentences of a passage that answer."""
+
 
 def confidence_line(confidence: float | None, *, alternatives: bool) -> str:
     """How sure the bot is, in words; empty when the reply carries no confidence."""

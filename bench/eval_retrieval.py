@@ -1,7 +1,10 @@
-"""Retrieval quality on the evaluation set: HuriBot's engine and policy against rank-bm25.
+"""Retrieval and answering quality, held out: HuriBot (re-ranked by meaning, and lexical only)
+against plain rank-bm25, on the sample corpus and on real UN documents, in one run.
 
-Prints hit@1, hit@3 and MRR by language, abstention precision and recall, and small-talk
-handling, for both systems in one run.
+Each question is decided by a confidence model fitted on the other folds only (k-fold by
+question, see `bench.calibrate`), so the abstention figures are what new questions can
+expect. Prints hit@1, hit@3 and MRR by language, how often the bot abstains when nothing
+answers and when something does, and small-talk handling, one table per corpus.
 
     python -m bench.eval_retrieval [--json]
 """
@@ -14,70 +17,99 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bench.evalset import Outcome, evaluation_systems, load_questions, run
+from bench.calibrate import Replay, held_out, model_names
+from bench.evalset import Outcome, collect_all
+from bot.policy import Decision
 
 LANGUAGES = ("en", "fr", "es")
 
 
-def ranking_metrics(outcomes: Sequence[Outcome]) -> dict[str, float]:
-    """hit@1, hit@3 and MRR over answerable questions."""
-    answerable = [o for o in outcomes if o.item.answerable]
+def ranking_metrics(replays: Sequence[Replay]) -> dict[str, float]:
+    """hit@1, hit@3 and MRR over answerable questions, in the order the bot presents hits."""
+    answerable = [r for r in replays if r.outcome.item.answerable]
     if not answerable:
         return {"n": 0, "hit@1": 0.0, "hit@3": 0.0, "mrr": 0.0}
     n = len(answerable)
+    ranks = [r.rank for r in answerable]
     return {
         "n": n,
-        "hit@1": round(sum(o.rank == 1 for o in answerable) / n, 3),
-        "hit@3": round(sum(o.rank is not None and o.rank <= 3 for o in answerable) / n, 3),
-        "mrr": round(sum(1 / o.rank for o in answerable if o.rank) / n, 3),
+        "hit@1": round(sum(rank == 1 for rank in ranks) / n, 3),
+        "hit@3": round(sum(rank is not None and rank <= 3 for rank in ranks) / n, 3),
+        "mrr": round(sum(1 / rank for rank in ranks if rank) / n, 3),
     }
 
 
-def abstention_metrics(outcomes: Sequence[Outcome]) -> dict[str, float]:
-    """How often the bot stays silent when it should, and only then."""
-    unanswerable = [o for o in outcomes if o.item.unanswerable]
-    answerable = [o for o in outcomes if o.item.answerable]
-    abstained = [o for o in outcomes if not o.item.smalltalk and not o.gave_kb_answer]
-    correct = [o for o in abstained if o.item.unanswerable]
-    smalltalk = [o for o in outcomes if o.item.smalltalk]
+def abstention_metrics(replays: Sequence[Replay], smalltalk: Sequence[Outcome]) -> dict[str, float]:
+    """How often the bot says it does not know when it should, and only then."""
+
+    def abstained(replayed: Replay) -> bool:
+        return replayed.decision is Decision.ABSTAIN
+
+    unanswerable = [r for r in replays if r.outcome.item.unanswerable]
+    answerable = [r for r in replays if r.outcome.item.answerable]
+    silent = [r for r in replays if abstained(r)]
     return {
-        "abstain_on_unanswerable": round(len(correct) / max(1, len(unanswerable)), 3),
-        "wrong_abstain_on_answerable": round(
-            sum(not o.gave_kb_answer for o in answerable) / max(1, len(answerable)), 3
+        "abstain_on_unanswerable": round(
+            sum(map(abstained, unanswerable)) / max(1, len(unanswerable)), 3
         ),
-        "abstention_precision": round(len(correct) / max(1, len(abstained)), 3),
+        "wrong_abstain_on_answerable": round(
+            sum(map(abstained, answerable)) / max(1, len(answerable)), 3
+        ),
+        "abstention_precision": round(
+            sum(r.outcome.item.unanswerable for r in silent) / max(1, len(silent)), 3
+        ),
         "smalltalk_handled": round(
             sum(o.kind.value == "smalltalk" for o in smalltalk) / max(1, len(smalltalk)), 3
         ),
     }
 
 
-def report(outcomes: Sequence[Outcome]) -> dict[str, Any]:
-    """All metrics for one system."""
-    by_language = {
-        lang: ranking_metrics([o for o in outcomes if o.item.language == lang])
-        for lang in LANGUAGES
-    }
-    by_language["fr+es"] = ranking_metrics([o for o in outcomes if o.item.language != "en"])
-    by_language["all"] = ranking_metrics(outcomes)
-    return {"ranking": by_language, "abstention": abstention_metrics(outcomes)}
+def report(system: str, outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
+    """Held-out metrics of one system, per corpus."""
+    names = model_names(system)
+    replays = held_out(outcomes, names=names)
+    results: dict[str, dict[str, Any]] = {}
+    for corpus in dict.fromkeys(o.corpus for o in outcomes):
+        mine = [r for r in replays if r.outcome.corpus == corpus]
+        by_language = {
+            lang: ranking_metrics([r for r in mine if r.outcome.item.language == lang])
+            for lang in LANGUAGES
+        }
+        by_language["fr+es"] = ranking_metrics([r for r in mine if r.outcome.item.language != "en"])
+        by_language["all"] = ranking_metrics(mine)
+        smalltalk = [o for o in outcomes if o.corpus == corpus and o.item.smalltalk]
+        results[corpus] = {
+            "ranking": by_language,
+            "abstention": abstention_metrics(mine, smalltalk),
+        }
+    return results
 
 
-def render(name: str, result: dict[str, Any]) -> str:
-    """A readable table for one system."""
-    lines = [f"== {name}", f"{'language':<8} {'n':>4} {'hit@1':>6} {'hit@3':>6} {'MRR':>6}"]
-    for lang, m in result["ranking"].items():
-        lines.append(f"{lang:<8} {m['n']:>4} {m['hit@1']:>6} {m['hit@3']:>6} {m['mrr']:>6}")
-    for key, value in result["abstention"].items():
-        lines.append(f"{key:<30} {value}")
+def render(corpus: str, results: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """One table for a corpus, a column per system."""
+    systems = list(results)
+    width = 16
+    lines = [f"== {corpus} (held-out, {', '.join(systems)})"]
+    lines.append(f"{'':<30}" + "".join(f"{name:>{width}}" for name in systems))
+    first = results[systems[0]][corpus]
+    for lang in first["ranking"]:
+        n = first["ranking"][lang]["n"]
+        for metric in ("hit@1", "hit@3", "mrr"):
+            label = f"{metric} {lang} ({n})"
+            row = "".join(
+                f"{results[s][corpus]['ranking'][lang][metric]:>{width}}" for s in systems
+            )
+            lines.append(f"{label:<30}{row}")
+    for key in first["abstention"]:
+        row = "".join(f"{results[s][corpus]['abstention'][key]:>{width}}" for s in systems)
+        lines.append(f"{key:<30}{row}")
     return "\n".join(lines)
 
 
-async def evaluate() -> dict[str, dict[str, Any]]:
-    """Run the set through both systems."""
-    questions = load_questions()
-    async with evaluation_systems() as systems:
-        return {system.name: report(await run(system, questions)) for system in systems}
+async def evaluate() -> dict[str, dict[str, dict[str, Any]]]:
+    """Results by system, then corpus."""
+    by_system = await collect_all()
+    return {system: report(system, outcomes) for system, outcomes in by_system.items()}
 
 
 def main() -> None:
@@ -89,8 +121,9 @@ def main() -> None:
     if args.json:
         print(json.dumps(results))
         return
-    for name, result in results.items():
-        print(render(name, result))
+    corpora = list(next(iter(results.values())))
+    for corpus in corpora:
+        print(render(corpus, results))
         print()
 
 

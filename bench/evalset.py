@@ -2,32 +2,64 @@
 
 from __future__ import annotations
 
-import tempfile
+import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import structlog
 import yaml
 
 from adapters.composition import build_answerer
 from bot.answering import Answerer
-from bot.calibration import load_calibration
+from bot.calibration import Calibration, load_calibration
 from bot.db.engine import Database
 from bot.knowledge_service import KnowledgeService
 from bot.messages import ConversationRef, IncomingMessage, ReplyKind
-from bot.policy import AnsweringPolicy, Verdict
+from bot.policy import CHOICE_DEPTH, AnsweringPolicy
 from bot.router import Router
 from knowledge.analysis import Analyzer
 from knowledge.bm25_reference import ReferenceBM25Index
+from knowledge.embedding import embedder_installed
+from knowledge.features import MatchFeatures
 from knowledge.glossary import Glossary
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.query import QueryPlanner
-from knowledge.search_types import Hit
+from knowledge.search_types import Hit, SearchDoc
 
-EVAL_FILE = Path(__file__).with_name("eval") / "questions.yaml"
+EVAL_FOLDER = Path(__file__).with_name("eval")
+EVAL_FILE = EVAL_FOLDER / "questions.yaml"
+REAL_DOCUMENTS_FILE = EVAL_FOLDER / "real_documents.yaml"
+REAL_DOCUMENTS = Path(__file__).resolve().parents[2] / "shared" / "eval-documents"
+"""Real UN documents the project did not write, kept beside the project (`../shared/`)."""
 DEPTH = 10
+CACHE = Path(__file__).with_name(".cache")
+"""Evaluation databases, kept between runs so embeddings are computed once (a re-import of
+unchanged files changes nothing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """A knowledge base to evaluate on: the sample, plus documents, with questions over it."""
+
+    name: str
+    questions_file: Path
+    extra_documents: tuple[Path, ...] = ()
+
+    def knowledge_paths(self) -> list[Path]:
+        """What is ingested: the sample knowledge base and the corpus's own documents."""
+        return [sample_knowledge_path(), *self.extra_documents]
+
+
+def corpora(real_documents: Path = REAL_DOCUMENTS) -> tuple[Corpus, ...]:
+    """The sample corpus, and the real documents next to the sample (their .txt files)."""
+    documents = tuple(sorted(real_documents.glob("*.txt")))
+    return (
+        Corpus("sample", EVAL_FILE),
+        Corpus("real-documents", REAL_DOCUMENTS_FILE, documents),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,20 +93,28 @@ def load_questions(path: Path = EVAL_FILE) -> list[EvalQuestion]:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """One of the hits the policy chooses the answer from, with what the model reads."""
+
+    doc: SearchDoc
+    features: MatchFeatures
+    correct: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
-    """How the system handled one question."""
+    """How a system handled one question, with everything needed to replay the policy under
+    another confidence model (so held-out figures need no second search)."""
 
     item: EvalQuestion
-    rank: int | None
-    """1-based rank of the first correct hit within the top DEPTH, None when absent."""
+    corpus: str
+    language: str
+    """The language the bot read the question in."""
+    correct: tuple[bool, ...]
+    """For each hit, best first (at most DEPTH), whether it answers the question."""
+    candidates: tuple[Candidate, ...]
     kind: ReplyKind
-    """What the router replied (answer, abstain, small talk...)."""
-    verdict: Verdict
-
-    @property
-    def gave_kb_answer(self) -> bool:
-        """True when the member got a knowledge-base answer rather than an abstention."""
-        return self.kind is ReplyKind.ANSWER
+    """What the router replied with the shipped model (answer, abstain, small talk...)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,48 +123,116 @@ class System:
 
     name: str
     answerer: Answerer
+    knowledge: KnowledgeService
     router: Router
+    policy: AnsweringPolicy
 
 
 @asynccontextmanager
-async def evaluation_systems() -> AsyncIterator[tuple[System, System]]:
-    """The production engine and the plain rank-bm25 baseline over one sample database."""
-    with tempfile.TemporaryDirectory() as folder:
-        database = Database(url=f"sqlite:///{folder}/eval.db")
-        try:
-            await database.upgrade()
-            knowledge, answerer = build_answerer(database)
-            await knowledge.ingest(load_paths([sample_knowledge_path()]))
-            baseline_knowledge = KnowledgeService(
-                database=database, index=ReferenceBM25Index(analyzer=Analyzer())
-            )
-            await baseline_knowledge.load_index()
-            plain = QueryPlanner(glossary=Glossary(()))
-            baseline = Answerer(
-                knowledge=baseline_knowledge,
-                policy=AnsweringPolicy(planner=plain, model=load_calibration()),
-            )
-            yield _system("huribot", answerer), _system("rank-bm25", baseline)
-        finally:
-            await database.dispose()
+async def evaluation_systems(
+    corpus: Corpus | None = None, *, calibration: Calibration | None = None
+) -> AsyncIterator[tuple[System, ...]]:
+    """Over one database of `corpus` (the sample when None): HuriBot as shipped (re-ranked by
+    meaning when the model is installed), HuriBot with lexical search only, and plain
+    rank-bm25 with no glossary."""
+    paths = corpus.knowledge_paths() if corpus is not None else [sample_knowledge_path()]
+    calibration = calibration or load_calibration()
+    CACHE.mkdir(exist_ok=True)
+    name = corpus.name if corpus is not None else "sample"
+    database = Database(url=f"sqlite:///{CACHE / f'eval-{name}.db'}")
+    try:
+        await database.upgrade()
+        knowledge, answerer = build_answerer(database, embedder="auto", calibration=calibration)
+        await knowledge.load_index()
+        await knowledge.ingest(load_paths(paths), prune=True)
+        lexical_knowledge, lexical = build_answerer(
+            database, embedder="none", calibration=calibration
+        )
+        await lexical_knowledge.load_index()
+        baseline_knowledge = KnowledgeService(
+            database=database, index=ReferenceBM25Index(analyzer=Analyzer())
+        )
+        await baseline_knowledge.load_index()
+        plain = QueryPlanner(glossary=Glossary(()))
+        baseline = Answerer(
+            knowledge=baseline_knowledge,
+            policy=AnsweringPolicy(planner=plain, calibration=calibration),
+        )
+        systems = [("huribot", answerer)] if embedder_installed() else []
+        systems.append(("huribot-lexical", lexical))
+        yield tuple(_system(label, a) for label, a in [*systems, ("rank-bm25", baseline)])
+    finally:
+        await database.dispose()
 
 
 def _system(name: str, answerer: Answerer) -> System:
-    return System(name=name, answerer=answerer, router=Router(answerer=answerer))
+    return System(
+        name=name,
+        answerer=answerer,
+        knowledge=answerer.knowledge,
+        router=Router(answerer=answerer),
+        policy=answerer.policy,
+    )
 
 
-async def run(system: System, questions: Sequence[EvalQuestion]) -> list[Outcome]:
-    """Every question through search (for ranks) and the router (for what the member sees)."""
+async def run(
+    system: System, questions: Sequence[EvalQuestion], *, corpus: str = ""
+) -> list[Outcome]:
+    """Every question through search and the policy's features (for ranks and held-out
+    decisions) and through the router (for what the member sees with the shipped model)."""
     outcomes = []
     ref = ConversationRef(platform="eval", conversation_id="eval")
+    index = system.knowledge.index
     for item in questions:
-        verdict = system.answerer.assess(item.question, top_k=DEPTH)
-        rank = next(
-            (i for i, hit in enumerate(verdict.hits, start=1) if item.is_answered_by(hit)), None
+        hits = system.knowledge.search(item.question, top_k=DEPTH)
+        plan = system.policy.planner.plan(item.question)
+        top = hits[:CHOICE_DEPTH]
+        candidates = tuple(
+            Candidate(
+                doc=hit.doc,
+                features=system.policy.extractor.features(
+                    plan,
+                    top,
+                    i,
+                    frequency=index.document_frequency,
+                    documents=index.stats().documents,
+                ),
+                correct=item.is_answered_by(hit),
+            )
+            for i, hit in enumerate(top)
         )
         message = IncomingMessage(
             ref=ref, user_id="eval", text=item.question, received_at=datetime.now(UTC)
         )
         kind = (await system.router.handle(message))[0].kind
-        outcomes.append(Outcome(item=item, rank=rank, kind=kind, verdict=verdict))
+        outcomes.append(
+            Outcome(
+                item=item,
+                corpus=corpus,
+                language=plan.language,
+                correct=tuple(item.is_answered_by(hit) for hit in hits),
+                candidates=candidates,
+                kind=kind,
+            )
+        )
     return outcomes
+
+
+async def collect_all(
+    corpus_list: Sequence[Corpus] | None = None, *, calibration: Calibration | None = None
+) -> dict[str, list[Outcome]]:
+    """Every corpus's questions through every system: outcomes by system name."""
+    quiet_logs()
+    by_system: dict[str, list[Outcome]] = {}
+    for corpus in corpus_list or corpora():
+        questions = load_questions(corpus.questions_file)
+        async with evaluation_systems(corpus, calibration=calibration) as systems:
+            for system in systems:
+                outcomes = await run(system, questions, corpus=corpus.name)
+                by_system.setdefault(system.name, []).extend(outcomes)
+    return by_system
+
+
+def quiet_logs() -> None:
+    """Benchmarks print tables; the product's info logs would drown them."""
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))

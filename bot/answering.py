@@ -5,10 +5,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from bot.answer_wording import other_language_notice
 from bot.clock import Clock, system_clock
+from bot.excerpts import answering_excerpt
 from bot.knowledge_service import KnowledgeService
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.policy import AnsweringPolicy, Decision, Verdict
+from knowledge.ingest.sentences import split_sentences
 from knowledge.query import QueryPlanner
 from knowledge.search_types import Hit, SearchDoc
 
@@ -32,6 +35,16 @@ class Answerer:
         self._knowledge = knowledge
         self._policy = policy
         self._clock = clock
+
+    @property
+    def knowledge(self) -> KnowledgeService:
+        """The knowledge base searched."""
+        return self._knowledge
+
+    @property
+    def policy(self) -> AnsweringPolicy:
+        """The policy that chooses and decides."""
+        return self._policy
 
     @property
     def planner(self) -> QueryPlanner:
@@ -59,13 +72,21 @@ class Answerer:
                 confidence=verdict.confidence,
             )
         best = verdict.hits[0]
-        alternatives = verdict.hits[1 : 1 + MAX_SUGGESTIONS]
         tentative = verdict.decision is Decision.ANSWER_WITH_ALTERNATIVES
-        if not tentative:
-            alternatives = [h for h in alternatives if h.doc.kind == "reply"][:MAX_SUGGESTIONS]
-        return await self._compose(
-            best.doc, confidence=verdict.confidence, alternatives=alternatives, tentative=tentative
+        others = (
+            verdict.hits[1:]
+            if tentative
+            else [h for h in verdict.hits[1:] if h.doc.kind == "reply"]
         )
+        reply = await self._compose(
+            best.doc,
+            confidence=verdict.confidence,
+            alternatives=_distinct(best.doc, others)[:MAX_SUGGESTIONS],
+            tentative=tentative,
+            excerpt=self._excerpt(question, best.doc),
+        )
+        notice = other_language_notice(best.doc.language, verdict.language)
+        return dataclasses.replace(reply, notice=notice, text=f"{notice}\n\n{reply.text}".strip())
 
     async def present(self, item_id: str) -> Reply | None:
         """One knowledge-base item as a reply (a member clicked a related suggestion)."""
@@ -74,6 +95,22 @@ class Answerer:
             return None
         return await self._compose(doc, confidence=None, alternatives=(), tentative=False)
 
+    def _excerpt(self, question: str, doc: SearchDoc) -> str | None:
+        """The sentences of a passage that answer the question (None: show it whole)."""
+        if doc.kind != "passage":
+            return None
+        scores = self._knowledge.sentence_similarities(question, doc)
+        if not scores:
+            plan = self.planner.plan(question)
+            extractor = self._policy.extractor
+            scores = {}
+            for sentence in split_sentences(doc.text):
+                terms = extractor.text_terms(sentence, doc.language)
+                scores[sentence] = sum(u.found_in(terms) for u in plan.units) / max(
+                    1, len(plan.units)
+                )
+        return answering_excerpt(doc.text, scores)
+
     async def _compose(
         self,
         doc: SearchDoc,
@@ -81,10 +118,12 @@ class Answerer:
         confidence: float | None,
         alternatives: Sequence[Hit],
         tentative: bool,
+        excerpt: str | None = None,
     ) -> Reply:
         sources, outdated = await self._citations(doc)
         heading = doc.title if doc.kind == "reply" else _passage_heading(doc)
-        text = f"{heading}\n\n{doc.text}\n\n" + _sources_text(sources)
+        shown = excerpt or doc.text
+        text = f"{heading}\n\n{shown}\n\n" + _sources_text(sources)
         if outdated:
             text = f"{OUTDATED_TEXT}\n\n{text}"
         if tentative:
@@ -92,13 +131,14 @@ class Answerer:
         return Reply(
             kind=ReplyKind.ANSWER,
             text=text.strip(),
-            answer_md=doc.text,
+            answer_md=shown,
             sources=sources,
             suggestions=_suggestions(alternatives),
             confidence=confidence,
             hit_id=doc.id,
             tentative=tentative,
             outdated=outdated,
+            whole_item_id=doc.id if excerpt else None,
         )
 
     async def _citations(self, doc: SearchDoc) -> tuple[tuple[SourceRef, ...], bool]:
@@ -123,6 +163,27 @@ def _sources_text(sources: Sequence[SourceRef]) -> str:
         section = f" ({source.section})" if source.section else ""
         lines.append(f"- {source.title}{section}: {source.location}")
     return "\n".join(lines) if sources else ""
+
+
+def _distinct(answer: SearchDoc, hits: Sequence[Hit]) -> list[Hit]:
+    """Hits that add something to the answer: not its own document, one per document, no
+    two with the same title."""
+    documents = {_document_of(answer)}
+    titles = {_suggestion_title(Hit(doc=answer, score=0.0))}
+    kept = []
+    for hit in hits:
+        document, title = _document_of(hit.doc), _suggestion_title(hit)
+        if document in documents or title in titles:
+            continue
+        documents.add(document)
+        titles.add(title)
+        kept.append(hit)
+    return kept
+
+
+def _document_of(doc: SearchDoc) -> str:
+    """A passage's document id (`guide-upr#4` -> `guide-upr`), a reply's own id."""
+    return doc.id.partition("#")[0]
 
 
 def _suggestions(hits: Sequence[Hit]) -> tuple[Suggestion, ...]:

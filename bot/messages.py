@@ -101,6 +101,10 @@ class Reply:
     """An answer given with 'you may also mean' because the bot is not fully sure."""
     outdated: bool = False
     """The reply is past its review date: shown with a warning until re-verified."""
+    notice: str = ""
+    """A line for the asker above the answer (the answer is in another language)."""
+    whole_item_id: str | None = None
+    """Set when `answer_md` is the answering part of a passage: the passage to show whole."""
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
@@ -121,4 +125,6 @@ def reply_from_dict(data: Mapping[str, Any]) -> Reply:
         question_id=data.get("question_id"),
         tentative=bool(data.get("tentative", False)),
         outdated=bool(data.get("outdated", False)),
+        notice=str(data.get("notice", "")),
+        whole_item_id=data.get("whole_item_id"),
     )

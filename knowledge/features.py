@@ -1,30 +1,51 @@
-"""Score-independent evidence that the best hit answers the query, for calibrated confidence.
+"""Score-independent evidence that a hit answers the query, for calibrated confidence.
 
 Raw BM25 scores grow with query length and corpus statistics, so the answering policy learns
-from features that mean the same thing for every query: how much of the (weighted, and
-IDF-weighted) query the best hit contains, how many query words the knowledge base has never
-seen, how far the best hit leads the runner-up, and how strong its score is per query term.
+from features that mean the same thing for every query and in every language. They count the
+question's *units* (its content words and glossary concepts, each with its forms in English
+and the question's language), so a French question over English guidance is judged as an
+English one would be: how much of the question, and of its rare words, the hit holds; whether
+a rare word the question turns on is missing from it (what tells "who is the special rapporteur
+on Kenya" from a question the visit guide answers); how many of its words the knowledge base
+has never seen; the hit's lead over the others; and, when an embedding model re-ranked the
+hits, how close in meaning the question and the hit are.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from knowledge.bm25_reference import indexed_text
-from knowledge.query import QueryPlan, QueryPlanner, WeightedTerm
-from knowledge.search_types import Hit
+from knowledge.ingest.sentences import split_sentences
+from knowledge.query import QueryPlan, QueryPlanner, QueryUnit
+from knowledge.search_types import Hit, SearchDoc
+from knowledge.semantic import rescaled_similarity
 
-FEATURE_NAMES = (
-    "primary_coverage",
-    "weighted_coverage",
+LEXICAL_FEATURES = (
+    "coverage",
     "idf_coverage",
+    "sentence_coverage",
+    "missing_rare",
     "unknown_share",
     "margin",
-    "score_per_term",
+    "score_per_unit",
     "is_reply",
 )
+SEMANTIC_FEATURES = ("similarity", "similarity_lead")
+FEATURE_NAMES = (*LEXICAL_FEATURES, *SEMANTIC_FEATURES)
+EVIDENCE_AGAINST = frozenset({"missing_rare", "unknown_share"})
+"""Features that can only lower confidence (the rest can only raise it, but `is_reply`):
+fitted weights keep these signs, so a quirk of the evaluation set cannot teach the model that
+words nobody wrote about make an answer likelier."""
+
+
+def weight_signs(names: Sequence[str]) -> tuple[int, ...]:
+    """+1, -1 or 0 (free) for each feature, in `names` order."""
+    return tuple(-1 if n in EVIDENCE_AGAINST else 0 if n == "is_reply" else 1 for n in names)
+
 
 DocumentFrequency = Callable[[str], int]
 
@@ -33,66 +54,175 @@ DocumentFrequency = Callable[[str], int]
 class MatchFeatures:
     """What the policy's model reads; all values are in [0, 1]."""
 
-    primary_coverage: float
-    """Share of the query's own-language terms found in the best hit."""
-    weighted_coverage: float
-    """Share of all query weight (including glossary and cross-language terms) found."""
+    coverage: float
+    """Share of the question's units the hit holds."""
     idf_coverage: float
-    """Share of the primary terms' IDF found: missing the one rare word weighs most."""
+    """The same, each unit weighted by its rarity: missing the one rare word weighs most."""
+    sentence_coverage: float
+    """The rarity-weighted share held by the best two consecutive sentences: an answer says
+    in one place what the question asks, a long passage may hold its words scattered."""
+    missing_rare: float
+    """Rarity of the rarest unit the knowledge base knows but the hit lacks (0: none lacks)."""
     unknown_share: float
-    """Share of primary terms that no document contains (out-of-scope vocabulary)."""
+    """Share of units no document holds (out-of-scope vocabulary)."""
     margin: float
-    """Lead of the best score over the second, relative to the best."""
-    score_per_term: float
-    """Best score per primary query term, squashed into [0, 1)."""
+    """Lead of the hit's lexical score over the best other one, relative to its own, times
+    its rarity-weighted coverage: leading on one stray word of the question is no evidence."""
+    score_per_unit: float
+    """Lexical score per unit, squashed into [0, 1)."""
     is_reply: float
+    similarity: float = 0.0
+    """Closeness in meaning of question and hit (embedding cosine, rescaled); 0 without one."""
+    similarity_lead: float = 0.0
+    """How much closer the hit is than the closest other hit (0 when it is not the closest)."""
 
-    def vector(self) -> tuple[float, ...]:
-        """Values in FEATURE_NAMES order."""
-        return tuple(getattr(self, name) for name in FEATURE_NAMES)
+    def vector(self, names: Sequence[str] = FEATURE_NAMES) -> tuple[float, ...]:
+        """Values in `names` order."""
+        return tuple(getattr(self, name) for name in names)
 
 
-NO_MATCH = MatchFeatures(0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+NO_MATCH = MatchFeatures(0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+
+
+class FeatureExtractor:
+    """Computes features of hits for an analysed query, remembering each doc's terms."""
+
+    def __init__(self, planner: QueryPlanner, *, cache_size: int = 4096) -> None:
+        self._planner = planner
+        self._terms: dict[str, frozenset[str]] = {}
+        self._sentence_terms: dict[str, list[frozenset[str]]] = {}
+        self._cache_size = cache_size
+
+    def features(
+        self,
+        plan: QueryPlan,
+        hits: Sequence[Hit],
+        position: int,
+        *,
+        frequency: DocumentFrequency,
+        documents: int,
+    ) -> MatchFeatures:
+        """Features of `hits[position]` among `hits` (NO_MATCH when the query has no units)."""
+        units = plan.units
+        if not hits or not units or documents <= 0:
+            return NO_MATCH
+        hit = hits[position]
+        terms = self.doc_terms(hit.doc)
+        counts = [_unit_frequency(unit, frequency, documents) for unit in units]
+        typos = [
+            n == 0 and _misspelt_in(unit, terms) for unit, n in zip(units, counts, strict=True)
+        ]
+        found = [unit.found_in(terms) or typo for unit, typo in zip(units, typos, strict=True)]
+        rarity = [_idf(n, documents) / _idf(1, documents) if n else 1.0 for n in counts]
+        total = sum(rarity)
+        idf_coverage = sum(r for r, f in zip(rarity, found, strict=True) if f) / total
+        window = max(
+            self._windows(hit.doc),
+            key=lambda terms: sum(
+                r for r, u in zip(rarity, units, strict=True) if u.found_in(terms)
+            ),
+            default=frozenset(),
+        )
+        in_window = [unit.found_in(window) for unit in units]
+        others = [h for i, h in enumerate(hits) if i != position]
+        best_other = max((h.lexical for h in others), default=0.0)
+        missing_known = [r for r, f, n in zip(rarity, found, counts, strict=True) if not f and n]
+        return MatchFeatures(
+            coverage=sum(found) / len(units),
+            idf_coverage=idf_coverage,
+            sentence_coverage=sum(r for r, f in zip(rarity, in_window, strict=True) if f) / total,
+            missing_rare=max(missing_known, default=0.0),
+            unknown_share=sum(
+                1 for n, typo in zip(counts, typos, strict=True) if n == 0 and not typo
+            )
+            / len(units),
+            margin=idf_coverage * _score_lead(hit.lexical, best_other),
+            score_per_unit=1 - math.exp(-hit.lexical / len(units) / 3),
+            is_reply=1.0 if hit.doc.kind == "reply" else 0.0,
+            similarity=rescaled_similarity(hit.similarity),
+            similarity_lead=_lead(hit, others),
+        )
+
+    def doc_terms(self, doc: SearchDoc) -> frozenset[str]:
+        """A doc's analysed terms in its language, and in English too for other languages."""
+        terms = self._terms.get(doc.id)
+        if terms is None:
+            if len(self._terms) >= self._cache_size:
+                self._terms.clear()
+            terms = self._terms[doc.id] = self.text_terms(indexed_text(doc), doc.language)
+        return terms
+
+    def _windows(self, doc: SearchDoc) -> list[frozenset[str]]:
+        """The terms of each pair of consecutive sentences (a reply's question counts as one)."""
+        windows = self._sentence_terms.get(doc.id)
+        if windows is None:
+            heads = [doc.title, *doc.alt_titles] if doc.kind == "reply" else []
+            sentences = [self.text_terms(s, doc.language) for s in split_sentences(doc.text)]
+            pairs = [a | b for a, b in itertools.pairwise(sentences)] or sentences
+            windows = [*(self.text_terms(h, doc.language) for h in heads), *pairs]
+            if len(self._sentence_terms) >= self._cache_size:
+                self._sentence_terms.clear()
+            self._sentence_terms[doc.id] = windows
+        return windows
+
+    def text_terms(self, text: str, language: str) -> frozenset[str]:
+        """A text's analysed terms in its language, and in English too for other languages."""
+        found = set(self._planner.analyzer_for(language).terms(text))
+        if language != "en":
+            found |= set(self._planner.analyzer_for("en").terms(text))
+        return frozenset(found)
+
+    def forget(self, doc_ids: Sequence[str]) -> None:
+        """Drop remembered terms of docs that changed."""
+        for doc_id in doc_ids:
+            self._terms.pop(doc_id, None)
+            self._sentence_terms.pop(doc_id, None)
+
+
+TYPO_MIN_LENGTH = 5
+
+
+def _misspelt_in(unit: QueryUnit, terms: frozenset[str]) -> bool:
+    """True when a word no document holds is one edit away from a term of the hit: a typo
+    ("submisison") is not vocabulary the knowledge base lacks."""
+    return any(
+        len(term) >= TYPO_MIN_LENGTH and any(_one_edit(term, other) for other in terms)
+        for form in unit.forms
+        for term in form
+    )
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when `b` is `a` with one letter changed, added, removed or two swapped."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _unit_frequency(unit: QueryUnit, frequency: DocumentFrequency, documents: int) -> int:
+    """Docs that may hold the unit: for each form, at most as many as hold its rarest term."""
+    return min(documents, max(min(frequency(term) for term in form) for form in unit.forms))
+
+
+def _score_lead(score: float, other: float) -> float:
+    return max(0.0, (score - other) / score) if score > 0 else 0.0
 
 
 def _idf(frequency: int, documents: int) -> float:
     return math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5))
 
 
-def match_features(
-    planner: QueryPlanner,
-    plan: QueryPlan,
-    hits: Sequence[Hit],
-    *,
-    frequency: DocumentFrequency,
-    documents: int,
-) -> MatchFeatures:
-    """Features of the best hit for an analysed query (NO_MATCH when there is none)."""
-    primary = [t for t in plan.terms if t.weight >= 1.0]
-    if not hits or not primary:
-        return NO_MATCH
-    best = hits[0]
-    doc_terms = set(planner.analyzer_for(best.doc.language).terms(indexed_text(best.doc)))
-    if best.doc.language != "en":
-        doc_terms |= set(planner.analyzer_for("en").terms(indexed_text(best.doc)))
-    frequencies = {t.text: min(frequency(t.text), documents) for t in primary}
-    idf = {text: _idf(n, documents) for text, n in frequencies.items()}
-    runner_up = hits[1].score if len(hits) > 1 else 0.0
-    return MatchFeatures(
-        primary_coverage=_share(primary, doc_terms),
-        weighted_coverage=_weighted_share(plan.terms, doc_terms),
-        idf_coverage=sum(idf[t.text] for t in primary if t.text in doc_terms) / sum(idf.values()),
-        unknown_share=sum(1 for n in frequencies.values() if n == 0) / len(primary),
-        margin=(best.score - runner_up) / best.score if best.score > 0 else 0.0,
-        score_per_term=1 - math.exp(-best.score / len(primary) / 3),
-        is_reply=1.0 if best.doc.kind == "reply" else 0.0,
-    )
-
-
-def _share(terms: Sequence[WeightedTerm], found: set[str]) -> float:
-    return sum(1 for t in terms if t.text in found) / len(terms)
-
-
-def _weighted_share(terms: Sequence[WeightedTerm], found: set[str]) -> float:
-    total = sum(t.weight for t in terms)
-    return sum(t.weight for t in terms if t.text in found) / total if total else 0.0
+def _lead(hit: Hit, others: Sequence[Hit]) -> float:
+    if hit.similarity is None:
+        return 0.0
+    closest_other = max((h.similarity or 0.0 for h in others), default=0.0)
+    return min(1.0, max(0.0, (hit.similarity - closest_other) / 0.05))

@@ -45,6 +45,15 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """A concept named in a text, at tokens [start, end)."""
+
+    entry: GlossaryEntry
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Phrase:
     tokens: tuple[str, ...]
     entry: GlossaryEntry
@@ -78,16 +87,23 @@ class Glossary:
 
     def find(self, text: str) -> list[GlossaryEntry]:
         """Entries mentioned in `text`, longest phrase first at each position, in order."""
-        tokens = tokenize(text)
         found: list[GlossaryEntry] = []
+        for mention in self.mentions(text):
+            if mention.entry not in found:
+                found.append(mention.entry)
+        return found
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Where `text` mentions each concept, by token position (as `tokenize` counts)."""
+        tokens = tokenize(text)
+        found: list[Mention] = []
         position = 0
         while position < len(tokens):
             match = self._match_at(tokens, position, text)
             if match is None:
                 position += 1
                 continue
-            if match.entry not in found:
-                found.append(match.entry)
+            found.append(Mention(match.entry, position, position + len(match.tokens)))
             position += len(match.tokens)
         return found
 

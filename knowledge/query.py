@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 
 from knowledge.analysis import SUPPORTED_LANGUAGES, Analyzer, stop_words, tokenize
-from knowledge.glossary import Glossary
+from knowledge.glossary import Glossary, GlossaryEntry, Mention
 from knowledge.language import detect_language
 
 CROSS_LANGUAGE_WEIGHT = 0.5
@@ -31,6 +31,21 @@ class WeightedTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class QueryUnit:
+    """One thing the question asks about (a content word, or a glossary concept), with the
+    ways a text in any language can contain it: it is found when every term of one of its
+    `forms` is there (the word as analysed in the question's language or in English, or a
+    concept's acronym or preferred phrase in English or the question's language)."""
+
+    label: str
+    forms: tuple[frozenset[str], ...]
+
+    def found_in(self, terms: frozenset[str] | set[str]) -> bool:
+        """True when `terms` (a text's analysed terms) hold one of the unit's forms."""
+        return any(form <= terms for form in self.forms)
+
+
+@dataclass(frozen=True, slots=True)
 class QueryPlan:
     """An analysed query."""
 
@@ -38,6 +53,9 @@ class QueryPlan:
     terms: tuple[WeightedTerm, ...]
     concepts: tuple[str, ...] = ()
     """Glossary entry ids the query mentions."""
+    units: tuple[QueryUnit, ...] = ()
+    """What the question asks about, language-independently: confidence features count
+    these, so a French question over English text is judged like an English one."""
 
 
 class QueryPlanner:
@@ -66,14 +84,50 @@ class QueryPlanner:
             content = " ".join(t for t in tokenize(query) if t not in own_stops)
             english = self._analyzers["en"].terms(content)
             self._merge(weights, english, CROSS_LANGUAGE_WEIGHT)
-        concepts = self.glossary.find(query)
+        mentions = self.glossary.mentions(query)
+        concepts = list({mention.entry.id: mention.entry for mention in mentions}.values())
         for entry in concepts:
             self._expand(weights, entry.preferred(), detected)
         return QueryPlan(
             language=detected,
             terms=tuple(weights.values()),
             concepts=tuple(entry.id for entry in concepts),
+            units=self._units(query, detected, mentions),
         )
+
+    def _units(self, query: str, language: str, mentions: list[Mention]) -> tuple[QueryUnit, ...]:
+        """The question's content words and concepts, each with its forms in every language."""
+        tokens = tokenize(query)
+        mentioned = {i: m for m in mentions for i in range(m.start, m.end)}
+        own, english = self.analyzer_for(language), self._analyzers["en"]
+        own_stops = stop_words(language)
+        units: dict[str, QueryUnit] = {}
+        for position, token in enumerate(tokens):
+            mention = mentioned.get(position)
+            if mention is not None:
+                if mention.start == position:
+                    label = f"concept:{mention.entry.id}"
+                    units.setdefault(
+                        label, QueryUnit(label, self._concept_forms(mention.entry, language))
+                    )
+                continue
+            forms = {frozenset(own.terms(token))}
+            if language != "en" and token not in own_stops:
+                forms.add(frozenset(english.terms(token)))
+            forms.discard(frozenset())
+            if forms:
+                label = min(next(iter(f)) for f in forms)
+                units.setdefault(label, QueryUnit(label, tuple(sorted(forms, key=sorted))))
+        return tuple(units.values())
+
+    def _concept_forms(self, entry: GlossaryEntry, language: str) -> tuple[frozenset[str], ...]:
+        forms: set[frozenset[str]] = set()
+        for lang, phrases in entry.preferred().items():
+            if lang in {"en", language}:
+                for phrase in phrases:
+                    forms.add(frozenset(self.analyzer_for(lang).terms(phrase)))
+        forms.discard(frozenset())
+        return tuple(sorted(forms, key=sorted))
 
     def _expand(
         self, weights: dict[str, WeightedTerm], phrases: dict[str, tuple[str, ...]], language: str

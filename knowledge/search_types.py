@@ -32,3 +32,12 @@ class Hit:
 
     doc: SearchDoc
     score: float
+    lexical_score: float | None = None
+    """The lexical engine's score when re-ranking changed `score` (0: found by meaning only)."""
+    similarity: float | None = None
+    """Cosine of question and doc embeddings, when an embedder re-ranked the hits."""
+
+    @property
+    def lexical(self) -> float:
+        """The lexical score, whether or not the hit was re-ranked."""
+        return self.score if self.lexical_score is None else self.lexical_score

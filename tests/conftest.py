@@ -14,6 +14,14 @@ from sqlalchemy.engine import make_url
 from bot.db.engine import Database
 
 POSTGRES_URL_VARIABLE = "HURIBOT_TEST_POSTGRES_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Commands run by the tests search lexically unless a test asks for the embedding model
+    (computing a passage's vectors takes a quarter of a second)."""
+    os.environ.setdefault("HURIBOT_EMBEDDER", "none")
+
+
 BACKENDS = ["sqlite", "postgresql"]
 
 

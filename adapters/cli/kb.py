@@ -45,7 +45,13 @@ def ingest(
     batch = _read(targets)
 
     async def _work(services: Services) -> None:
-        report = await services.knowledge.ingest(batch, prune=prune)
+        with Progress(transient=True, console=err) as progress:
+            task = progress.add_task("Computing embeddings for search by meaning", total=None)
+
+            def _advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = await services.knowledge.ingest(batch, prune=prune, progress=_advance)
         for label, part, gone in (
             ("replies", report.replies, "retired"),
             ("documents", report.documents, "removed"),
@@ -55,7 +61,7 @@ def ingest(
                 f"{len(part.unchanged)} unchanged, {len(part.withdrawn)} {gone}"
             )
 
-    with_services(_work, load_index=False)
+    with_services(_work)  # the index is loaded so that docs still lacking vectors get them
 
 
 def _read(targets: list[Path]) -> IngestBatch:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
@@ -19,7 +22,7 @@ from bot.audit import audit_trail
 from bot.clock import system_clock
 from bot.db.models import Question
 from bot.kb_queries import UnknownItemError
-from bot.moderation import ACTIVE, AnswerDraft, UnknownGroupError
+from bot.moderation import ACTIVE, AnswerDraft, GroupView, UnknownGroupError, UnknownWordingError
 from bot.privacy import forget_user, purge_before
 from bot.questions import QuestionStatus
 from knowledge.records import SourceLink
@@ -30,6 +33,14 @@ queue_app = typer.Typer(
 privacy_app = typer.Typer(help="Data protection: purge and forget.", no_args_is_help=True)
 
 ALL = "all"
+AltQuestions = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--alt-question",
+        help="An asker's wording to keep as an alternative question: its text, or its number "
+        "in `queue show` (repeatable; none by default).",
+    ),
+]
 
 
 @queue_app.command("list")
@@ -81,15 +92,17 @@ def show(group_id: Annotated[int, typer.Argument(help="The group id from `queue 
         out.print(
             f"[bold]Group {g.id}[/bold] · {g.status} · {len(view.questions)} asked · {g.language}"
         )
-        for wording in view.wordings:
-            out.print(f"  • {wording}")
+        for number, wording in enumerate(view.wordings, start=1):
+            out.print(f"  {number}. {escape(wording)}")
         if view.candidates:
             out.print("Bot's best candidates:")
             for hit in view.candidates:
                 out.print(f"  {hit.doc.id} ({hit.doc.kind}): {hit.doc.title}")
         async with services.database.sessions() as session:
             for event in await audit_trail(session, target=f"group:{g.id}"):
-                out.print(f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.action}")
+                kept = (event.after or {}).get("alt_questions")
+                also = f" (alternative questions kept: {escape('; '.join(kept))})" if kept else ""
+                out.print(f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.action}{also}")
 
     with_services(_work)
 
@@ -109,9 +122,11 @@ def answer(
         list[str] | None,
         typer.Option("--source", help='A source "Title <https://url>" (repeatable).'),
     ] = None,
+    alt_question: AltQuestions = None,
     as_user: AsUser = None,
 ) -> None:
-    """Answer a group: the answer becomes a consolidated reply and reaches every asker."""
+    """Answer a group: the answer becomes a consolidated reply and reaches every asker. Only
+    the wordings given with --alt-question become its alternative questions."""
     body = file.read_text(encoding="utf-8") if file is not None else text
     if not body or not body.strip():
         raise fail("Give the answer with --text or --file.", code=2)
@@ -124,14 +139,31 @@ def answer(
 
     async def _work(services: Services) -> None:
         try:
-            slug = await services.moderation.answer(group_id, draft, cli_actor(as_user))
+            view = await services.moderation.view(group_id, candidates=0)
+            chosen = replace(draft, alt_questions=_wordings(view, alt_question or ()))
+            slug = await services.moderation.answer(group_id, chosen, cli_actor(as_user))
         except UnknownGroupError as exc:
             raise fail(f"{exc} Run `huribot queue list` to see the ids.") from exc
+        except UnknownWordingError as exc:
+            raise fail(f"{exc} Run `huribot queue show {group_id}` to see them.", code=2) from exc
         out.print(
             f"Group {group_id} answered as reply {slug}; askers are notified by `huribot serve`."
         )
 
     with_services(_work)
+
+
+def _wordings(view: GroupView, values: Sequence[str]) -> tuple[str, ...]:
+    """The wordings given with --alt-question: a wording as asked, or N for the N-th that
+    `queue show` lists; anything else is left for the core to refuse by name."""
+    wordings = view.wordings
+    chosen = []
+    for value in (v.strip() for v in values):
+        if value not in wordings and value.isdecimal() and 1 <= int(value) <= len(wordings):
+            chosen.append(wordings[int(value) - 1])
+        else:
+            chosen.append(value)
+    return tuple(chosen)
 
 
 def _source(value: str) -> SourceLink:
@@ -146,15 +178,23 @@ def _source(value: str) -> SourceLink:
 def link(
     group_id: Annotated[int, typer.Argument(help="The group to answer.")],
     reply_id: Annotated[str, typer.Argument(help="An existing reply's id (`huribot kb list`).")],
+    alt_question: AltQuestions = None,
     as_user: AsUser = None,
 ) -> None:
-    """Answer a group with an existing reply (its wordings are added to that reply)."""
+    """Answer a group with an existing reply (the wordings given with --alt-question are
+    added to that reply's alternative questions)."""
 
     async def _work(services: Services) -> None:
         try:
-            await services.moderation.link(group_id, reply_id, cli_actor(as_user))
+            view = await services.moderation.view(group_id, candidates=0)
+            chosen = _wordings(view, alt_question or ())
+            await services.moderation.link(
+                group_id, reply_id, cli_actor(as_user), alt_questions=chosen
+            )
         except (UnknownGroupError, UnknownItemError) as exc:
             raise fail(str(exc)) from exc
+        except UnknownWordingError as exc:
+            raise fail(f"{exc} Run `huribot queue show {group_id}` to see them.", code=2) from exc
         out.print(f"Group {group_id} answered with {reply_id}.")
 
     with_services(_work)

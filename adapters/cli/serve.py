@@ -37,6 +37,9 @@ logger = structlog.get_logger(__name__)
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
 SYNC_INTERVAL_SECONDS = 10.0
+EMBED_INTERVAL_SECONDS = 30.0
+"""Vectors the database lacks (an embedder newly installed, another model) are computed in the
+background; the docs concerned rank lexically until then."""
 CALENDAR_INTERVAL_SECONDS = 30.0
 WORKER_POLL_SECONDS = 0.05
 
@@ -152,6 +155,7 @@ def worker() -> None:
             for name, interval, work in (
                 ("answers", WORKER_POLL_SECONDS, answer_worker.run_until_idle),
                 ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
+                ("embeddings", EMBED_INTERVAL_SECONDS, services.knowledge.embed_missing),
             )
         ]
         logger.info("worker.started", platforms=sorted(answerers))
@@ -219,6 +223,7 @@ def serve() -> None:
             for name, interval, work in (
                 ("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),
                 ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
+                ("embeddings", EMBED_INTERVAL_SECONDS, services.knowledge.embed_missing),
                 ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
                 ("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
             )

@@ -36,13 +36,21 @@ def render(reply: Reply) -> Panel:
     """A reply as a rich panel: answer in Markdown, sources, confidence, suggestions."""
     body = reply.answer_md if reply.kind is ReplyKind.ANSWER else reply.text
     parts: list[str] = [f"*⚠ {OUTDATED_TEXT}*", body] if reply.outdated else [body]
+    if reply.notice:
+        parts.insert(0, f"*🌐 {reply.notice}*")
+    if reply.whole_item_id is not None:
+        document = reply.whole_item_id.partition("#")[0]
+        parts.append(
+            f"_The sentences that answer; `huribot kb show {document}` shows the whole document._"
+        )
     if reply.kind is ReplyKind.ANSWER:
         parts.extend(
             f"- **{s.title}**{f' ({s.section})' if s.section else ''}: {s.location}"
             for s in reply.sources
         )
         if reply.suggestions:
-            parts.append("**You may also mean:** " + "; ".join(s.title for s in reply.suggestions))
+            label = "You may also mean" if reply.tentative else "Related"
+            parts.append(f"**{label}:** " + "; ".join(s.title for s in reply.suggestions))
     title = None
     if reply.confidence is not None:
         title = f"confidence {reply.confidence:.0%}"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.slack.mrkdwn import escape, markdown_to_mrkdwn, truncate
-from adapters.wording import FEEDBACK_LABELS, confidence_line
+from adapters.wording import FEEDBACK_LABELS, WHOLE_PASSAGE_LABEL, confidence_line
 from bot.answering import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.questions import Feedback
@@ -95,9 +95,14 @@ def answer_blocks(reply: Reply) -> list[Block]:
     blocks: list[Block] = []
     if reply.outdated:
         blocks.append(context(f"⚠️ {OUTDATED_TEXT}"))
+    if reply.notice:
+        blocks.append(context(f"🌐 {escape(reply.notice)}"))
     blocks.append(section(markdown_to_mrkdwn(reply.answer_md)))
     if reply.sources:
         blocks.append(context(*(_source_line(s) for s in reply.sources)))
+    if reply.whole_item_id is not None:
+        whole = button(WHOLE_PASSAGE_LABEL, f"{RELATED_ACTION}_whole", reply.whole_item_id)
+        blocks.append({"type": "actions", "elements": [whole]})
     line = confidence_line(reply.confidence, alternatives=alternatives)
     if line:
         blocks.append(context(line))

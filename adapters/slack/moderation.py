@@ -13,7 +13,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.answer_form import FIELDS, draft_from_form
+from adapters.answer_form import (
+    ALT_QUESTIONS,
+    FIELDS,
+    STALE_CHOICE,
+    chosen_wordings,
+    draft_from_form,
+)
 from adapters.slack.moderation_blocks import (
     ANSWER_MODAL,
     LINK_MODAL,
@@ -22,8 +28,16 @@ from adapters.slack.moderation_blocks import (
     group_card,
     link_modal,
     submitted,
+    ticked,
 )
-from bot.moderation import Actor, AnswerDraft, MembersSource, Moderation, NotAModeratorError
+from bot.moderation import (
+    Actor,
+    AnswerDraft,
+    MembersSource,
+    Moderation,
+    NotAModeratorError,
+    UnknownWordingError,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -133,15 +147,22 @@ class SlackModeration:
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         values = view["state"]["values"]
-        draft = draft_from_form({name: submitted(values, name) for name in FIELDS})
+        group_id = int(view["private_metadata"])
+        fields = {name: submitted(values, name) for name in FIELDS} | {
+            ALT_QUESTIONS: ticked(values)
+        }
+        wordings = (await self._moderation.view(group_id, candidates=0)).wordings
+        draft = draft_from_form(fields, wordings=wordings)
         if not isinstance(draft, AnswerDraft):
             await ack(response_action="errors", errors=draft)
             return
-        group_id = int(view["private_metadata"])
         try:
             await self._moderation.answer(group_id, draft, Actor(PLATFORM, body["user"]["id"]))
         except NotAModeratorError as exc:
             await ack(response_action="errors", errors={"answer": str(exc)})
+            return
+        except UnknownWordingError:  # an asker's question was deleted meanwhile
+            await ack(response_action="errors", errors={ALT_QUESTIONS: STALE_CHOICE})
             return
         await ack()
         await self.refresh_card(client, group_id)
@@ -149,12 +170,22 @@ class SlackModeration:
     async def _submit_link(
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
-        reply_id = submitted(view["state"]["values"], "reply_id")
+        values = view["state"]["values"]
+        reply_id = submitted(values, "reply_id")
         group_id = int(view["private_metadata"])
+        wordings = (await self._moderation.view(group_id, candidates=0)).wordings
+        kept = chosen_wordings(ticked(values), wordings)
+        if kept is None:
+            await ack(response_action="errors", errors={ALT_QUESTIONS: STALE_CHOICE})
+            return
+        actor = Actor(PLATFORM, body["user"]["id"])
         try:
-            await self._moderation.link(group_id, reply_id, Actor(PLATFORM, body["user"]["id"]))
+            await self._moderation.link(group_id, reply_id, actor, alt_questions=kept)
         except NotAModeratorError as exc:
             await ack(response_action="errors", errors={"reply_id": str(exc)})
+            return
+        except UnknownWordingError:
+            await ack(response_action="errors", errors={ALT_QUESTIONS: STALE_CHOICE})
             return
         except LookupError:
             await ack(

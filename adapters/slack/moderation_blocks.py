@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.answer_form import ALT_LABEL, ALT_QUESTIONS, WordingChoices, wording_choices
 from adapters.slack.blocks import Block, button, context, section
 from adapters.slack.mrkdwn import escape, truncate
 from adapters.wording import MAX_WORDINGS, group_heading, group_status
@@ -12,6 +13,8 @@ from bot.moderation import GroupView
 MOD_ACTION = "huribot_mod"
 ANSWER_MODAL = "huribot_answer_modal"
 LINK_MODAL = "huribot_link_modal"
+OPTION_TEXT_LIMIT = 75
+"""Block Kit's limit on an option's text (slack_sdk's `Option` checks the same)."""
 
 
 def group_card(view: GroupView, *, reminder: bool = False) -> list[Block]:
@@ -75,6 +78,32 @@ def _input(
     return block
 
 
+def _alt_questions(choices: WordingChoices) -> list[Block]:
+    """Checkboxes of the askers' wordings, none ticked; each option's value is the wording's
+    index (an option's value is limited to 150 characters, a wording is not)."""
+    if not choices.options:
+        return []
+    options = [
+        {"text": {"type": "plain_text", "text": _option_text(wording)}, "value": str(index)}
+        for index, wording in choices.options
+    ]
+    return [
+        {
+            "type": "input",
+            "block_id": ALT_QUESTIONS,
+            "optional": True,
+            "label": {"type": "plain_text", "text": ALT_LABEL},
+            "element": {"type": "checkboxes", "action_id": "value", "options": options},
+            "hint": {"type": "plain_text", "text": choices.hint},
+        }
+    ]
+
+
+def _option_text(wording: str) -> str:
+    text = " ".join(wording.split())
+    return text if len(text) <= OPTION_TEXT_LIMIT else text[: OPTION_TEXT_LIMIT - 1] + "…"
+
+
 def _modal(
     callback_id: str, title: str, submit: str, group_id: int, blocks: list[Block]
 ) -> dict[str, Any]:
@@ -104,6 +133,7 @@ def answer_modal(view: GroupView) -> dict[str, Any]:
         )
     blocks += [
         _input("question", "Question, as the reply should state it", initial=view.group.title),
+        *_alt_questions(wording_choices(view, besides=view.group.title)),
         _input("answer", "Answer (Markdown)", multiline=True),
         _input("tags", "Tags", optional=True, hint="Comma-separated, e.g. UPR, UNCT"),
         _input(
@@ -130,6 +160,7 @@ def link_modal(view: GroupView) -> dict[str, Any]:
             "Reply id",
             hint=f"Nearest replies: {hint}" if hint else "See `huribot kb list`",
         ),
+        *_alt_questions(wording_choices(view)),
     ]
     return _modal(LINK_MODAL, "Link to an answer", "Link", view.group.id, blocks)
 
@@ -137,3 +168,10 @@ def link_modal(view: GroupView) -> dict[str, Any]:
 def submitted(values: dict[str, Any], block_id: str) -> str:
     """The text a moderator typed in one input of a submitted modal."""
     return str((values.get(block_id, {}).get("value", {}) or {}).get("value") or "").strip()
+
+
+def ticked(values: dict[str, Any]) -> str:
+    """The indices of the wordings ticked in a submitted modal, comma-separated (as Teams
+    returns a multi-select), empty when none was or the modal had no checkboxes."""
+    element = values.get(ALT_QUESTIONS, {}).get("value", {}) or {}
+    return ",".join(str(option["value"]) for option in element.get("selected_options") or ())

@@ -12,7 +12,7 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
-from adapters.wording import FEEDBACK_LABELS, confidence_line
+from adapters.wording import FEEDBACK_LABELS, WHOLE_PASSAGE_LABEL, confidence_line
 from bot.answering import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 
@@ -107,6 +107,8 @@ def answer_card(reply: Reply) -> Card:
     body: list[Card] = []
     if reply.outdated:
         body.append(text_block(f"⚠️ {OUTDATED_TEXT}", color="Warning", size="Small"))
+    if reply.notice:
+        body.append(note(f"🌐 {reply.notice}"))
     body.append(text_block(markdown_for_teams(reply.answer_md)))
     body.extend(note(_source_line(s)) for s in reply.sources)
     line = confidence_line(reply.confidence, alternatives=reply.tentative)
@@ -115,6 +117,10 @@ def answer_card(reply: Reply) -> Card:
     if reply.suggestions:
         body.append(text_block("**Related**", size="Small", spacing="Medium"))
     actions = related_actions(reply.suggestions)
+    if reply.whole_item_id is not None:
+        actions.insert(
+            0, submit(WHOLE_PASSAGE_LABEL, {ACTION_KEY: RELATED, "reply_id": reply.whole_item_id})
+        )
     if reply.question_id is not None:
         actions += feedback_actions(reply.question_id)
     return adaptive_card(body, actions)

@@ -13,7 +13,13 @@ import structlog
 from microsoft_agents.activity import Activity, ActivityTypes, InvokeResponse
 from microsoft_agents.hosting.core import TurnContext
 
-from adapters.answer_form import FIELDS, draft_from_form
+from adapters.answer_form import (
+    ALT_QUESTIONS,
+    FIELDS,
+    STALE_CHOICE,
+    chosen_wordings,
+    draft_from_form,
+)
 from adapters.teams.cards import card_activity, text_activity
 from adapters.teams.connector import TeamsConnector
 from adapters.teams.moderation_cards import (
@@ -28,7 +34,13 @@ from adapters.teams.moderation_cards import (
 )
 from adapters.teams.translate import PLATFORM, user_id
 from bot.messages import ConversationRef
-from bot.moderation import Actor, AnswerDraft, Moderation, NotAModeratorError
+from bot.moderation import (
+    Actor,
+    AnswerDraft,
+    Moderation,
+    NotAModeratorError,
+    UnknownWordingError,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -119,22 +131,42 @@ class TeamsModeration:
 
     async def _submit(self, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         group_id = int(data["group_id"])
+        fields = {name: str(data.get(name) or "") for name in (*FIELDS, ALT_QUESTIONS)}
+        wordings = (await self._moderation.view(group_id, candidates=0)).wordings
         if data.get("huribot") == LINK:
-            return await self._link(group_id, str(data.get("reply_id") or "").strip(), actor)
-        draft = draft_from_form({name: str(data.get(name) or "") for name in FIELDS})
+            reply_id = str(data.get("reply_id") or "").strip()
+            kept = chosen_wordings(fields[ALT_QUESTIONS], wordings)
+            return await self._link(group_id, reply_id, actor, kept=kept)
+        draft = draft_from_form(fields, wordings=wordings)
         if not isinstance(draft, AnswerDraft):
-            view = await self._moderation.view(group_id)
-            return task_continue("Answer question", answer_form(view, errors=draft))
-        slug = await self._moderation.answer(group_id, draft, actor)
+            return await self._answer_again(group_id, draft)
+        try:
+            slug = await self._moderation.answer(group_id, draft, actor)
+        except UnknownWordingError:  # an asker's question was deleted meanwhile
+            return await self._answer_again(group_id, {ALT_QUESTIONS: STALE_CHOICE})
         await self.refresh_card(group_id)
         return task_message(f"Published as {slug}; every asker is being notified.")
 
-    async def _link(self, group_id: int, reply_id: str, actor: Actor) -> dict[str, Any]:
+    async def _answer_again(self, group_id: int, errors: dict[str, str]) -> dict[str, Any]:
+        view = await self._moderation.view(group_id)
+        return task_continue("Answer question", answer_form(view, errors=errors))
+
+    async def _link(
+        self, group_id: int, reply_id: str, actor: Actor, *, kept: tuple[str, ...] | None
+    ) -> dict[str, Any]:
+        if kept is None:
+            return await self._link_again(group_id, {ALT_QUESTIONS: STALE_CHOICE})
         try:
-            await self._moderation.link(group_id, reply_id, actor)
+            await self._moderation.link(group_id, reply_id, actor, alt_questions=kept)
+        except UnknownWordingError:
+            return await self._link_again(group_id, {ALT_QUESTIONS: STALE_CHOICE})
         except LookupError:
-            view = await self._moderation.view(group_id)
-            error = {"reply_id": f"No reply has the id “{reply_id}”."}
-            return task_continue("Link to an answer", link_form(view, errors=error))
+            return await self._link_again(
+                group_id, {"reply_id": f"No reply has the id “{reply_id}”."}
+            )
         await self.refresh_card(group_id)
         return task_message(f"Linked to {reply_id}; every asker is being notified.")
+
+    async def _link_again(self, group_id: int, errors: dict[str, str]) -> dict[str, Any]:
+        view = await self._moderation.view(group_id)
+        return task_continue("Link to an answer", link_form(view, errors=errors))

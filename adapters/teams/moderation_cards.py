@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.answer_form import ALT_LABEL, ALT_QUESTIONS, WordingChoices, wording_choices
 from adapters.teams.cards import (
     ACTION_KEY,
     CARD_CONTENT_TYPE,
@@ -64,6 +65,28 @@ def _input(name: str, label: str, *, multiline: bool = False, value: str = "") -
     return field
 
 
+def _alt_questions(choices: WordingChoices) -> list[Card]:
+    """A multi-select of the askers' wordings, none selected; each choice's value is the
+    wording's index (Teams returns the selected values comma-joined, and a wording may hold
+    a comma)."""
+    if not choices.options:
+        return []
+    return [
+        {
+            "type": "Input.ChoiceSet",
+            "id": ALT_QUESTIONS,
+            "label": ALT_LABEL,
+            "isMultiSelect": True,
+            "style": "expanded",
+            "wrap": True,
+            "choices": [
+                {"title": wording[:300], "value": str(index)} for index, wording in choices.options
+            ],
+        },
+        note(choices.hint),
+    ]
+
+
 def _errors(errors: dict[str, str]) -> list[Card]:
     return [text_block(f"⚠️ {message}", color="Attention") for message in errors.values()]
 
@@ -76,6 +99,7 @@ def answer_form(view: GroupView, *, errors: dict[str, str] | None = None) -> Car
     body += _errors(errors or {})
     body += [
         _input("question", "Question, as the reply should state it", value=view.group.title),
+        *_alt_questions(wording_choices(view, besides=view.group.title)),
         _input("answer", "Answer (Markdown)", multiline=True),
         _input("tags", "Tags (comma-separated, e.g. UPR, UNCT)"),
         _input(
@@ -98,6 +122,7 @@ def link_form(view: GroupView, *, errors: dict[str, str] | None = None) -> Card:
     ]
     if nearest:
         body.append(note(f"Nearest replies: {nearest}"))
+    body += _alt_questions(wording_choices(view))
     return adaptive_card(body, [submit("Link", {ACTION_KEY: LINK, "group_id": view.group.id})])
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -114,6 +115,21 @@ class Passage(Base):
     heading_path: Mapped[list[str]] = mapped_column(default=list)
     text: Mapped[str] = mapped_column(Text)
     document: Mapped[GuidanceDocument] = relationship(back_populates="passages")
+
+
+class ItemEmbedding(Base):
+    """The embedding of a reply or passage by one model, stored so it is computed only once
+    (a passage takes a tenth of a second); `text_hash` tells when the text changed since."""
+
+    __tablename__ = "item_embedding"
+    __table_args__ = (UniqueConstraint("item_id", "model"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(300))
+    model: Mapped[str] = mapped_column(String(120))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    """float32 values, little-endian."""
 
 
 class Question(Base):

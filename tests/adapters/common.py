@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from bot.db.engine import Database
-from bot.db.models import Question
+from bot.db.models import Question, QuestionGroup
+from bot.moderation import GroupView
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -44,3 +45,12 @@ async def forget_questions(database: Database) -> None:
     """Delete every question (between tests sharing one server)."""
     async with database.transaction() as session:
         await session.execute(delete(Question))
+
+
+def group_view(title: str, *asked: str, group_id: int = 7) -> GroupView:
+    """A group as moderators see it, built in memory: first asked as `title`, then as each of
+    `asked` in turn (a repeated wording is one more asker)."""
+    group = QuestionGroup(id=group_id, status="open", title=title, language="en")
+    texts = (title, *asked)
+    questions = [Question(id=n, text=t, group_id=group_id) for n, t in enumerate(texts, 1)]
+    return GroupView(group, questions)

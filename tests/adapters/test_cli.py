@@ -261,7 +261,7 @@ def test_prune_withdraws_what_deleted_files_brought_and_keeps_the_rest(tmp_path:
     )
     assert _status(url, "nhri-status") == "retired"
     assert _status(url, "cca-data") == "published"
-    code, shown = invoke(url, "kb", "show", "guide-visits")
+    code, _ = invoke(url, "kb", "show", "guide-visits")
     assert code == 1
     code, output = invoke(url, "ask", "--json", "--top", "10", "special rapporteur invitation")
     assert "guide-visits#0" not in [hit["id"] for hit in json.loads(output)["hits"]]

@@ -49,6 +49,14 @@ async def count(url: str, model: type, **where: object) -> int:
         return int(await session.scalar(query) or 0)
 
 
+async def alt_titles(url: str, reply_id: str) -> tuple[str, ...]:
+    settings = load_settings({"HURIBOT_DATABASE_URL": url})
+    async with open_services(settings, load_index=False) as services:
+        doc = await services.knowledge.lookup(reply_id)
+        assert doc is not None
+        return doc.alt_titles
+
+
 @pytest.fixture
 def url(tmp_path: Path) -> str:
     database = f"sqlite:///{tmp_path / 'queue.db'}"
@@ -67,8 +75,8 @@ def test_queue_lists_groups_and_shows_every_wording(url: str) -> None:
     assert "per diem" in listing and "Umoja travel" in listing
     code, shown = invoke(url, "queue", "show", "1")
     assert code == 0
-    assert "What is the per diem rate in Nairobi?" in shown
-    assert "per diem rates for Nairobi missions?" in shown
+    assert "1. What is the per diem rate in Nairobi?" in shown  # numbered for --alt-question
+    assert "2. per diem rates for Nairobi missions?" in shown
     assert "2 asked" in shown
 
 
@@ -96,6 +104,47 @@ def test_answering_from_the_command_line_queues_notifications(url: str) -> None:
     assert "per diem" not in listing
     code, answered = invoke(url, "ask", "--json", "per diem rate Nairobi")
     assert '"id": "q1-' in answered
+    slug = output.split("answered as reply ")[1].split(";")[0]
+    assert asyncio.run(alt_titles(url, slug)) == ()  # no asker's wording unless chosen
+
+
+def test_alternative_questions_are_chosen_by_text_or_number(url: str) -> None:
+    code, output = invoke(
+        url,
+        "queue",
+        "answer",
+        "1",
+        "--text",
+        "Rates are published by the ICSC.",
+        "--question",
+        "What are the per diem rates for Nairobi?",
+        "--alt-question",
+        "1",
+        "--alt-question",
+        "per diem rates for Nairobi missions?",
+    )
+    assert code == 0, output
+    slug = output.split("answered as reply ")[1].split(";")[0]
+    assert asyncio.run(alt_titles(url, slug)) == (
+        "What is the per diem rate in Nairobi?",
+        "per diem rates for Nairobi missions?",
+    )
+    code, shown = invoke(url, "queue", "show", "1")
+    assert "answer (alternative questions kept: What is the per diem rate in Nairobi?;" in shown
+
+
+def test_a_wording_not_asked_in_the_group_is_refused_by_name(url: str) -> None:
+    for command in (["answer", "1", "--text", "x"], ["link", "1", "hrba-overview"]):
+        code, output = invoke(
+            url, "queue", *command, "--alt-question", "what is the weather in Nairobi"
+        )
+        assert code == 2, output
+        assert "what is the weather in Nairobi" in output and "queue show 1" in output
+        assert len(output.strip().splitlines()) == 1
+        code, output = invoke(url, "queue", *command, "--alt-question", "3")
+        assert code == 2 and "“3”" in output
+    code, listing = invoke(url, "queue", "list")
+    assert "per diem" in listing  # nothing was answered
 
 
 def test_bad_queue_input_gets_an_actionable_error(url: str) -> None:
@@ -109,8 +158,12 @@ def test_bad_queue_input_gets_an_actionable_error(url: str) -> None:
 
 
 def test_dismiss_link_and_export(url: str, tmp_path: Path) -> None:
+    before = asyncio.run(alt_titles(url, "hrba-overview"))
     assert invoke(url, "queue", "dismiss", "2")[0] == 0
-    assert invoke(url, "queue", "link", "1", "hrba-overview")[0] == 0
+    code, output = invoke(url, "queue", "link", "1", "hrba-overview", "--alt-question", "2")
+    assert code == 0, output
+    added = asyncio.run(alt_titles(url, "hrba-overview"))
+    assert added == (*before, "per diem rates for Nairobi missions?")
     target = tmp_path / "questions.csv"
     code, _ = invoke(url, "queue", "export", "--output", str(target))
     assert code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,6 +22,7 @@ from bot.moderation import (
     Moderation,
     Moderators,
     NotAModeratorError,
+    UnknownWordingError,
 )
 from bot.questions import Feedback, QuestionLog
 from bot.router import Router
@@ -91,7 +93,7 @@ async def loop(database: Database) -> Loop:
 async def test_paraphrases_join_one_group_announced_once(loop: Loop) -> None:
     first = await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
     second = await loop.ask("per diem rates for Nairobi missions?", user="U2", thread="2.2")
-    other = await loop.ask("Who is the PSEA coordinator in Kenya?", user="U3", thread="3.3")
+    other = await loop.ask("Who is the PSEA focal point in Kenya?", user="U3", thread="3.3")
     groups = {q: (await loop.question(q)).group_id for q in (first, second, other)}
     assert groups[first] == groups[second] != groups[other]
     views = await loop.moderation.groups()
@@ -130,6 +132,65 @@ async def test_answering_a_group_creates_a_reply_and_notifies_every_asker(loop: 
     assert [(e.actor, e.action) for e in trail] == [("slack:UMOD", "answer")]
     assert trail[0].before == {"status": "open", "assigned_to": None, "reply": None}
     assert trail[0].after["reply"] == slug
+    assert trail[0].after["alt_questions"] == []
+    doc = await loop.knowledge.lookup(slug)
+    assert doc is not None and doc.title == "What is the per diem rate in Nairobi?"
+    assert doc.alt_titles == ()  # no asker's wording is kept unless the moderator chose it
+
+
+async def test_only_the_chosen_wordings_become_alternative_questions(loop: Loop) -> None:
+    kept = "per diem rates for Nairobi missions?"
+    stray = "nairobi???"
+    group_id = await _group_of(loop, "What is the per diem rate in Nairobi?", kept, stray)
+    assert (await loop.moderation.view(group_id, candidates=0)).wordings[1:] == [kept, stray]
+    draft = AnswerDraft(
+        answer_md="Per diem rates are set by the ICSC.",
+        question="What are the per diem rates for Nairobi?",
+        # the kept question itself and a repeat are dropped, not refused
+        alt_questions=(kept, "What are the per diem rates for Nairobi?", kept),
+    )
+    slug = await loop.moderation.answer(group_id, draft, MODERATOR)
+    doc = await loop.knowledge.lookup(slug)
+    assert doc is not None and doc.alt_titles == (kept,)
+    [event] = await _trail(loop, group_id)
+    assert event.after["alt_questions"] == [kept]
+
+
+async def test_a_wording_the_group_was_never_asked_as_is_refused(loop: Loop) -> None:
+    group_id = await _group_of(loop, "What is the per diem rate in Nairobi?")
+    draft = AnswerDraft(answer_md="Ask HR.", alt_questions=("what is the weather in Nairobi",))
+    with pytest.raises(UnknownWordingError, match="weather in Nairobi"):
+        await loop.moderation.answer(group_id, draft, MODERATOR)
+    with pytest.raises(UnknownWordingError, match="weather in Nairobi"):
+        await loop.moderation.link(
+            group_id, "hrba-programming", MODERATOR, alt_questions=draft.alt_questions
+        )
+    assert (await loop.moderation.view(group_id, candidates=0)).group.status == "open"
+    assert await _trail(loop, group_id) == []
+    doc = await loop.knowledge.lookup("hrba-programming")
+    assert doc is not None and "what is the weather in Nairobi" not in doc.alt_titles
+
+
+_ASKERS = itertools.count(100)
+
+
+async def _group_of(loop: Loop, *wordings: str) -> int:
+    """An open group asked in these wordings, one asker each (sent to the Secretariat and
+    put together whatever the bot made of them: answering and grouping are not under test)."""
+    first, *others = [
+        await loop.ask(text, user=f"U{n}", thread=f"{n}.{n}")
+        for n, text in zip(_ASKERS, wordings, strict=False)
+    ]
+    if (await loop.question(first)).group_id is None:  # the bot answered it
+        await loop.assistant.feedback(first, Feedback.ASK_SECRETARIAT, user_id="U")
+    group_id = (await loop.question(first)).group_id
+    assert group_id is not None
+    async with loop.database.transaction() as session:
+        for question_id in others:
+            question = await session.get(Question, question_id)
+            assert question is not None
+            question.group_id, question.status = group_id, "open"
+    return group_id
 
 
 async def test_only_moderators_may_act_and_refusals_change_nothing(loop: Loop) -> None:
@@ -160,9 +221,30 @@ async def test_link_assign_and_dismiss_are_audited(loop: Loop) -> None:
     await loop.moderation.link(linked_group, "hrba-programming", MODERATOR)
     await loop.moderation.dismiss(dismissed_group, MODERATOR)
     assert (await loop.question(dismissed)).status == "dismissed"
-    assert [e.action for e in await _trail(loop, linked_group)] == ["assign", "link"]
+    trail = await _trail(loop, linked_group)
+    assert [e.action for e in trail] == ["assign", "link"]
+    assert trail[1].after["alt_questions"] == []
     doc = await loop.knowledge.lookup("hrba-programming")
-    assert doc is not None and "How do I renew my UN driving permit?" in doc.alt_titles
+    assert doc is not None and "How do I renew my UN driving permit?" not in doc.alt_titles
+
+
+async def test_link_adds_only_the_chosen_wordings_not_already_known(loop: Loop) -> None:
+    before = await loop.knowledge.lookup("hrba-programming")
+    assert before is not None
+    chosen, stray = "What does HRBA mean for programmes?", "hrba??"
+    group_id = await _group_of(loop, "How do I renew my UN driving permit?", chosen, stray)
+    await loop.moderation.link(
+        group_id, "hrba-programming", MODERATOR, alt_questions=(chosen, chosen)
+    )
+    doc = await loop.knowledge.lookup("hrba-programming")
+    assert doc is not None and doc.alt_titles == (*before.alt_titles, chosen)
+    assert (await _trail(loop, group_id))[-1].after["alt_questions"] == [chosen]
+
+    again = await _group_of(loop, "Where do I renew a laissez-passer?", chosen)
+    await loop.moderation.link(again, "hrba-programming", MODERATOR, alt_questions=(chosen,))
+    doc = await loop.knowledge.lookup("hrba-programming")
+    assert doc is not None and doc.alt_titles.count(chosen) == 1  # already known: not repeated
+    assert (await _trail(loop, again))[-1].after["alt_questions"] == []
 
 
 async def test_negative_feedback_opens_an_answered_question(loop: Loop) -> None:

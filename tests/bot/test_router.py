@@ -90,7 +90,7 @@ async def test_a_reply_past_its_review_date_is_marked_outdated(database: Databas
     await knowledge.ingest(IngestBatch(replies=(overdue,)))
     answerer = Answerer(
         knowledge=knowledge,
-        policy=AnsweringPolicy(planner=QueryPlanner(), model=load_calibration()),
+        policy=AnsweringPolicy(planner=QueryPlanner(), calibration=load_calibration()),
         clock=lambda: datetime(2026, 11, 27, tzinfo=UTC),
     )
     reply = await Router(answerer=answerer).handle(

@@ -13,6 +13,12 @@ def test_defaults_use_a_local_sqlite_file() -> None:
     assert settings.log_level == "WARNING"
 
 
+def test_the_embedder_is_chosen_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HURIBOT_EMBEDDER", raising=False)
+    assert load_settings({}).embedder == "auto"
+    assert load_settings({"HURIBOT_EMBEDDER": " None "}).embedder == "none"
+
+
 def test_variables_are_read_with_their_prefix() -> None:
     settings = load_settings(
         {"HURIBOT_DATABASE_URL": "postgresql://u@h/db", "HURIBOT_LOG_LEVEL": "debug", "OTHER": "x"}
@@ -27,6 +33,7 @@ def test_variables_are_read_with_their_prefix() -> None:
         ("HURIBOT_DATABASE_URL", "mysql://root@localhost/db"),
         ("HURIBOT_LOG_LEVEL", "loud"),
         ("HURIBOT_LOG_FORMAT", "xml"),
+        ("HURIBOT_EMBEDDER", "hashing"),
         ("HURIBOT_MAX_QUESTION_CHARS", "many"),
     ],
 )

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from knowledge.features import FEATURE_NAMES, NO_MATCH, MatchFeatures, match_features
+from knowledge.features import FEATURE_NAMES, NO_MATCH, FeatureExtractor, MatchFeatures
 from knowledge.glossary import load_glossary
 from knowledge.query import QueryPlan, QueryPlanner
 from knowledge.search_types import DocKind, Hit, SearchDoc
@@ -26,6 +26,11 @@ DOCS = [
     ),
     doc("cedaw", "CEDAW", "The CEDAW committee reviews state reports on discrimination."),
     doc("hrba", "HRBA", "The human rights-based approach guides programming."),
+    doc(
+        "visits",
+        "Special procedures visits",
+        "How a UN country team prepares the visit of a special rapporteur to the country.",
+    ),
     *(
         doc(f"filler-{i}", "Admin", f"Notes on {word} for the office.")
         for i, word in enumerate(["budget", "travel", "security", "payroll", "leave", "badges"])
@@ -44,13 +49,13 @@ class Case:
     def hits(self, query: str) -> list[Hit]:
         return list(self.index.search(query))
 
-    def features(self, query: str) -> MatchFeatures:
+    def features(self, query: str, hits: list[Hit] | None = None) -> MatchFeatures:
         plan = self.planner.plan(query)
-        hits = self.index.search_plan(plan)
-        return match_features(
-            self.planner,
+        found = self.index.search_plan(plan) if hits is None else hits
+        return FeatureExtractor(self.planner).features(
             plan,
-            hits,
+            found,
+            0,
             frequency=self.index.document_frequency,
             documents=self.index.stats().documents,
         )
@@ -70,19 +75,19 @@ def test_a_fully_covered_query(case: Case) -> None:
     hits = case.hits("UNCT submission universal periodic review")
     assert hits[0].doc.id == "upr"
     features = case.features("UNCT submission universal periodic review")
-    assert features.primary_coverage == 1.0
-    assert features.weighted_coverage == 1.0
+    assert features.coverage == 1.0
+    assert features.missing_rare == 0.0
     assert features.idf_coverage == pytest.approx(1.0)
     assert features.unknown_share == 0.0
     assert features.is_reply == 1.0
-    assert 0 < features.score_per_term < 1
+    assert 0 < features.score_per_unit < 1
 
 
 def test_a_partly_covered_query(case: Case) -> None:
     hits = case.hits("UNCT submission committee discrimination")
     features = case.features("UNCT submission committee discrimination")
     assert hits[0].doc.id in {"upr", "cedaw"}
-    assert features.primary_coverage == 0.5
+    assert features.coverage == 0.5
     assert 0 < features.idf_coverage < 1
     assert features.unknown_share == 0.0
     assert features.margin < 0.5, "two docs match half the query each"
@@ -95,14 +100,28 @@ def test_missing_a_rare_word_costs_more_than_missing_a_common_one(case: Case) ->
         assert hits[0].doc.id == "upr", query
     misses_common = case.features("periodic review march office")
     misses_rare = case.features("periodic review march badges")
-    assert misses_common.primary_coverage == misses_rare.primary_coverage == 0.75
+    assert misses_common.coverage == misses_rare.coverage == 0.75
     assert misses_rare.idf_coverage < misses_common.idf_coverage < 1.0
+    assert misses_rare.missing_rare > misses_common.missing_rare > 0.0
+
+
+def test_a_question_turning_on_a_word_the_hit_lacks_shows_it(glossary_case: Case) -> None:
+    """The visits passage holds 'special rapporteur' but not 'Kenya', which a doc elsewhere
+    holds: the hit lacks the question's rarest known word."""
+    glossary_case.index.add([doc("kenya", "Kenya", "Kenya country office contacts.")])
+    try:
+        asked = glossary_case.features("who is the special rapporteur on Kenya")
+        covered = glossary_case.features("how do we prepare a special rapporteur visit")
+    finally:
+        glossary_case.index.remove(["kenya"])
+    assert asked.missing_rare > 0.5
+    assert covered.missing_rare == 0.0
 
 
 def test_unknown_share_counts_words_no_doc_has(case: Case) -> None:
     features = case.features("UNCT submission zorblat quixotrix")
     assert features.unknown_share == 0.5
-    assert features.primary_coverage == 0.5
+    assert features.coverage == 0.5
     assert case.features("zorblat UNCT").unknown_share == 0.5
     assert case.features("UNCT submission").unknown_share == 0.0
 
@@ -120,21 +139,30 @@ def test_a_passage_is_not_a_reply(case: Case) -> None:
 def test_no_hit_or_no_term_is_no_match(case: Case) -> None:
     assert case.features("zorblat quixotrix") == NO_MATCH
     assert case.features("the of and") == NO_MATCH
-    plan = case.planner.plan("UNCT submission")
     hits = case.hits("UNCT submission")
-    assert match_features(case.planner, plan, [], frequency=lambda _: 1, documents=9) == NO_MATCH
+    extractor = FeatureExtractor(case.planner)
     empty = QueryPlan(language="en", terms=())
-    assert match_features(case.planner, empty, hits, frequency=lambda _: 1, documents=9) == (
-        NO_MATCH
-    )
+    assert extractor.features(empty, hits, 0, frequency=lambda _: 1, documents=9) == NO_MATCH
     assert NO_MATCH.unknown_share == 1.0
-    assert NO_MATCH.vector() == (0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+    assert NO_MATCH.vector() == (0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def test_the_vector_follows_the_feature_names() -> None:
-    features = MatchFeatures(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0)
-    assert features.vector() == (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 1.0)
+    features = MatchFeatures(0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 1.0, 0.7, 0.8)
+    assert features.vector() == (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 1.0, 0.7, 0.8)
+    assert features.vector(("similarity", "coverage")) == (0.7, 0.1)
     assert tuple(f.name for f in dataclasses.fields(MatchFeatures)) == FEATURE_NAMES
+
+
+def test_similarity_features_read_the_re_ranked_hits(case: Case) -> None:
+    hits = case.hits("UNCT submission committee discrimination")
+    close = [dataclasses.replace(hits[0], similarity=0.92)]
+    close += [dataclasses.replace(h, similarity=0.80) for h in hits[1:]]
+    features = case.features("UNCT submission committee discrimination", close)
+    assert features.similarity == pytest.approx(0.88)
+    assert features.similarity_lead == 1.0
+    lexical = case.features("UNCT submission committee discrimination", hits)
+    assert lexical.similarity == lexical.similarity_lead == 0.0
 
 
 QUERIES = [
@@ -165,10 +193,12 @@ def test_every_value_is_between_zero_and_one(case: Case, glossary_case: Case, qu
 def test_a_french_question_is_covered_by_english_guidance_through_the_glossary(
     glossary_case: Case,
 ) -> None:
-    hits = glossary_case.hits("comment l'équipe de pays contribue à l'EPU ?")
-    assert hits[0].doc.id == "upr"
-    features = glossary_case.features("comment l'équipe de pays contribue à l'EPU ?")
-    assert features.weighted_coverage > features.primary_coverage
+    french = "comment l'équipe de pays contribue à la soumission pour l'EPU ?"
+    english = "how does the country team contribute to the submission for the UPR?"
+    assert glossary_case.hits(french)[0].doc.id == "upr"
+    in_french, in_english = glossary_case.features(french), glossary_case.features(english)
+    assert in_french.coverage == in_english.coverage
+    assert in_french.coverage >= 2 / 3
 
 
 def test_values_stay_between_zero_and_one_after_docs_are_replaced() -> None:
@@ -183,5 +213,7 @@ def test_values_stay_between_zero_and_one_after_docs_are_replaced() -> None:
     assert index.stats().documents == 9
     plan = planner.plan("human rights per diem")
     hits = index.search_plan(plan)
-    features = match_features(planner, plan, hits, frequency=index.document_frequency, documents=9)
+    features = FeatureExtractor(planner).features(
+        plan, hits, 0, frequency=index.document_frequency, documents=9
+    )
     assert all(0.0 <= value <= 1.0 for value in features.vector()), features

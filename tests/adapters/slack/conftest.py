@@ -51,11 +51,24 @@ def load_payload(name: str) -> dict[str, Any]:
     return load_recorded("slack", name)
 
 
-def modal_submission(view: dict[str, Any], *, user: str, values: dict[str, str]) -> dict[str, Any]:
-    """A view_submission of `view` by `user`, with text typed in its inputs."""
-    state = {
+def modal_submission(
+    view: dict[str, Any], *, user: str, values: dict[str, str], ticked: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A view_submission of `view` by `user`, with text typed in its inputs and, in its
+    checkboxes, the options of the `ticked` values (Slack sends the whole option back)."""
+    state: dict[str, Any] = {
         key: {"value": {"type": "plain_text_input", "value": text}} for key, text in values.items()
     }
+    options = {}
+    for block in view["blocks"]:
+        element = block.get("element", {})
+        if element.get("type") == "checkboxes":
+            selected = [o for o in element["options"] if o["value"] in ticked]
+            options |= {o["value"]: o for o in selected}
+            state[block["block_id"]] = {
+                element["action_id"]: {"type": "checkboxes", "selected_options": selected}
+            }
+    assert set(ticked) <= set(options), f"the modal has no checkbox for some of {ticked}"
     return {
         "type": "view_submission",
         "team": {"id": "T1"},

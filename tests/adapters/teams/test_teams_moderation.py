@@ -13,14 +13,18 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.answer_form import ALT_QUESTIONS
 from adapters.cli.serve import slack_parts, teams_parts
 from adapters.composition import open_services
 from adapters.server import build_web_app
 from adapters.slack.moderation_blocks import answer_modal
+from adapters.teams.moderation_cards import answer_form, group_card, link_form
 from bot.dispatcher import Dispatcher
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
+from tests.adapters.common import group_view
 from tests.adapters.slack.conftest import SECRET, SlackHarness, modal_submission
+from tests.adapters.teams.card_schema import schema_errors
 from tests.adapters.teams.conftest import TeamsHarness
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.teams_connector import Delivered, FakeConnector
@@ -123,12 +127,13 @@ async def test_teams_question_answered_by_a_teams_moderator(
         dialog = opened.json()["task"]
         assert dialog["type"] == "continue"
         form = dialog["value"]["card"]["content"]
+        assert schema_errors(form) == []
         assert {i["id"] for i in form["body"] if "id" in i} == {
             "question",
             "answer",
             "tags",
             "sources",
-        }
+        }  # one wording only: nothing to choose as an alternative question
 
         fields = {"question": "What are the per diem rates for Nairobi?", "tags": "travel"}
         incomplete = await both.teams.post(
@@ -239,3 +244,112 @@ async def test_members_of_the_moderators_team_may_moderate_from_teams(
         assert not await moderators.is_moderator("teams", outsider)
         assert not await moderators.is_moderator("slack", colleague)
         assert await moderators.is_moderator("slack", SLACK_MODERATOR)
+
+
+def _choice_set(card: dict[str, Any]) -> dict[str, Any] | None:
+    found = [e for e in card["body"] if e.get("id") == ALT_QUESTIONS]
+    return found[0] if found else None
+
+
+def test_the_dialogs_offer_the_askers_wordings_as_a_valid_multi_select() -> None:
+    view = group_view(
+        "per diem Nairobi?", "per diem, Nairobi", *(f"wording {n}" for n in range(11))
+    )
+    for form in (answer_form(view), link_form(view), answer_form(view, errors={"x": "Fix."})):
+        assert schema_errors(form) == []
+        choice_set = _choice_set(form)
+        assert choice_set is not None
+        assert choice_set["isMultiSelect"] is True and choice_set["style"] == "expanded"
+        assert "value" not in choice_set  # nothing selected
+        assert len(choice_set["choices"]) == 10
+        assert all(c["value"].isdecimal() for c in choice_set["choices"])
+    assert schema_errors(group_card(view)) == []
+    lonely = group_view("per diem Nairobi?")
+    assert _choice_set(answer_form(lonely)) is None
+    assert [c["value"] for c in _choice_set(link_form(lonely))["choices"]] == ["0"]  # type: ignore[index]
+
+
+def test_the_schema_checks_refuse_what_the_schema_refuses() -> None:
+    form = answer_form(group_view("per diem Nairobi?", "Nairobi DSA"))
+    _choice_set(form)["style"] = "checkboxes"  # type: ignore[index]
+    _choice_set(form)["choices"][0]["value"] = "1,2"  # type: ignore[index]
+    _choice_set(form)["multiSelect"] = True  # type: ignore[index]
+    errors = schema_errors(form)
+    assert len(errors) == 3, errors
+
+
+NAIROBI = (
+    QUESTION,
+    "What is the per diem rate in Nairobi?",
+    "nairobi per diem??",
+    "What per diem rate applies for a mission to Nairobi?",
+)
+
+
+async def _asked_in_teams(both: Both) -> tuple[int, dict[str, Any]]:
+    """The four Nairobi wordings asked in Teams; the group's id and its card's Answer data."""
+    for text in NAIROBI:
+        await both.teams.ask("personal_message", text)
+    await both.deliver()
+    [group] = await both.teams.services.moderation.groups()
+    assert group.wordings == list(NAIROBI)
+    [card] = [s for s in both.teams.fake.sent if s.conversation_id == TEAMS_MODS]
+    return group.group.id, card.actions()[0]["data"]
+
+
+async def _alt_titles(both: Both, reply_id: str) -> tuple[str, ...]:
+    doc = await both.teams.services.knowledge.lookup(reply_id)
+    assert doc is not None
+    return doc.alt_titles
+
+
+async def test_the_selected_wordings_and_only_those_are_kept_from_teams(
+    tmp_path: Path, sample_batch: IngestBatch
+) -> None:
+    async with both_platforms(tmp_path, sample_batch) as both:
+        group_id, answer = await _asked_in_teams(both)
+        opened = await both.teams.post(
+            _invoke(both, "task/fetch", user=TEAMS_MODERATOR, data=answer)
+        )
+        form = opened.json()["task"]["value"]["card"]["content"]
+        assert schema_errors(form) == []
+        choices = _choice_set(form)["choices"]  # type: ignore[index]
+        assert [(c["value"], c["title"]) for c in choices] == [
+            (str(n), text) for n, text in enumerate(NAIROBI) if n
+        ]
+        fields = {"answer": "The **ICSC** sets them.", ALT_QUESTIONS: "1,3"}
+        done = await both.teams.post(
+            _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=answer | fields)
+        )
+        assert done.json()["task"]["type"] == "message"
+        view = await both.teams.services.moderation.view(group_id, candidates=0)
+        assert view.group.reply_slug is not None
+        assert await _alt_titles(both, view.group.reply_slug) == (NAIROBI[1], NAIROBI[3])
+
+
+async def test_linking_from_teams_adds_only_the_selected_wordings(
+    tmp_path: Path, sample_batch: IngestBatch
+) -> None:
+    async with both_platforms(tmp_path, sample_batch) as both:
+        before = await _alt_titles(both, "hrba-overview")
+        group_id, answer = await _asked_in_teams(both)
+        link = answer | {"huribot": "mod_link"}
+        opened = await both.teams.post(_invoke(both, "task/fetch", user=TEAMS_MODERATOR, data=link))
+        form = opened.json()["task"]["value"]["card"]["content"]
+        assert schema_errors(form) == [] and _choice_set(form) is not None
+
+        stale = link | {"reply_id": "hrba-overview", ALT_QUESTIONS: "0,7"}
+        refused = await both.teams.post(
+            _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=stale)
+        )
+        assert "wordings changed" in str(refused.json()["task"]["value"]["card"])
+        assert await _alt_titles(both, "hrba-overview") == before
+
+        chosen = link | {"reply_id": "hrba-overview", ALT_QUESTIONS: "0,2"}
+        done = await both.teams.post(
+            _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=chosen)
+        )
+        assert done.json()["task"]["type"] == "message"
+        assert await _alt_titles(both, "hrba-overview") == (*before, NAIROBI[0], NAIROBI[2])
+        view = await both.teams.services.moderation.view(group_id, candidates=0)
+        assert view.group.reply_slug == "hrba-overview"

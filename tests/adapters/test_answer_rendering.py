@@ -1,0 +1,59 @@
+"""An answer that quotes part of a passage, in another language than the asker's, as each
+platform shows it: the notice above the answer and a way to the whole passage."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from slack_sdk.models.blocks import Block
+
+from adapters.console.adapter import render
+from adapters.slack.blocks import RELATED_ACTION, answer_blocks
+from adapters.teams.cards import ACTION_KEY, RELATED, answer_card
+from adapters.wording import WHOLE_PASSAGE_LABEL
+from bot.messages import Reply, ReplyKind, SourceRef
+from tests.adapters.teams.card_schema import schema_errors
+
+REPLY = Reply(
+    kind=ReplyKind.ANSWER,
+    text="…",
+    answer_md="… The UNCT submission is due six months before the session. …",
+    sources=(SourceRef(title="Engaging with the UPR", location="https://e.org/upr", section="X"),),
+    confidence=0.82,
+    hit_id="guide-upr#3",
+    question_id=7,
+    notice="Todavía no hay respuesta en español; esta está en inglés.",
+    whole_item_id="guide-upr#3",
+)
+
+
+def test_slack_shows_the_notice_and_a_button_to_the_whole_passage() -> None:
+    blocks = answer_blocks(REPLY)
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.validate_json()
+    assert "Todavía no hay respuesta" in blocks[0]["elements"][0]["text"]
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    whole = [b for b in buttons if b["text"]["text"] == WHOLE_PASSAGE_LABEL]
+    assert len(whole) == 1
+    assert (
+        whole[0]["action_id"].startswith(f"{RELATED_ACTION}_")
+        and whole[0]["value"] == "guide-upr#3"
+    )
+
+
+def test_teams_shows_the_notice_and_an_action_to_the_whole_passage() -> None:
+    card = answer_card(REPLY)
+    assert schema_errors(card) == []
+    assert "Todavía no hay respuesta" in card["body"][0]["text"]
+    whole = [a for a in card["actions"] if a["title"] == WHOLE_PASSAGE_LABEL]
+    assert len(whole) == 1 and whole[0]["data"]["reply_id"] == "guide-upr#3"
+    assert whole[0]["data"][ACTION_KEY] == RELATED
+
+
+def test_the_console_names_the_notice_and_the_whole_document() -> None:
+    console = Console(record=True, width=120)
+    console.print(render(REPLY))
+    shown = console.export_text()
+    assert "Todavía no hay respuesta" in shown
+    assert "huribot kb show guide-upr" in shown
