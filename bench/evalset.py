@@ -83,8 +83,13 @@ class EvalQuestion:
         if self.reply is not None:
             return hit.doc.id == self.reply
         if self.phrase is not None:
-            return hit.doc.kind == "passage" and self.phrase.casefold() in hit.doc.text.casefold()
+            return hit.doc.kind == "passage" and _plain(self.phrase) in _plain(hit.doc.text)
         return False
+
+
+def _plain(text: str) -> str:
+    """Case and runs of white space ignored (a phrase may cross a line break)."""
+    return " ".join(text.casefold().split())
 
 
 def load_questions(path: Path = EVAL_FILE) -> list[EvalQuestion]:

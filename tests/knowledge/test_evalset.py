@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bench.evalset import EVAL_FILE, EvalQuestion, load_questions
+from bench.evalset import EVAL_FILE, REAL_DOCUMENTS, EvalQuestion, corpora, load_questions
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch, ReplyStatus
 
@@ -91,3 +91,36 @@ def test_every_phrase_is_in_exactly_one_guidance_passage(
 def test_every_phrase_is_three_to_eight_words(questions: list[EvalQuestion]) -> None:
     lengths = {q.phrase: len(q.phrase.split()) for q in questions if q.phrase is not None}
     assert {phrase: n for phrase, n in lengths.items() if not 3 <= n <= 8} == {}
+
+
+@pytest.fixture(scope="module")
+def real_corpus() -> tuple[list[EvalQuestion], IngestBatch]:
+    real = corpora()[1]
+    if not real.extra_documents:
+        pytest.skip(f"the real documents are not beside the project ({REAL_DOCUMENTS})")
+    return load_questions(real.questions_file), load_paths(real.knowledge_paths())
+
+
+def test_the_real_documents_set_is_big_and_balanced_enough(
+    real_corpus: tuple[list[EvalQuestion], IngestBatch],
+) -> None:
+    questions, _ = real_corpus
+    assert len(questions) >= 80
+    assert sum(q.unanswerable for q in questions) >= 20
+    foreign = [q for q in questions if q.language in {"fr", "es"}]
+    assert len(foreign) / len(questions) >= 0.25
+    assert all(q.answerable or q.unanswerable for q in questions)
+
+
+def test_every_real_documents_phrase_is_in_exactly_one_passage(
+    real_corpus: tuple[list[EvalQuestion], IngestBatch],
+) -> None:
+    questions, batch = real_corpus
+    passages = [" ".join(p.text.casefold().split()) for d in batch.documents for p in d.passages]
+    counts = {
+        q.phrase: sum(" ".join(q.phrase.casefold().split()) in text for text in passages)
+        for q in questions
+        if q.phrase is not None
+    }
+    assert counts
+    assert {phrase: n for phrase, n in counts.items() if n != 1} == {}
