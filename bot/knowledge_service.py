@@ -180,7 +180,7 @@ class KnowledgeService:
         if reranker is None or not len(reranker.table):
             return self.index.search(query, top_k=top_k, language=language)
         lexical = self.index.search(query, top_k=max(top_k, LEXICAL_DEPTH), language=language)
-        return reranker.rerank(query, lexical, top_k=top_k)
+        return reranker.rerank(query, lexical, top_k=top_k, language=language)
 
     def sentence_similarities(self, query: str, doc: SearchDoc) -> dict[str, float]:
         """How close in meaning each of a doc's sentences is to the query, by sentence text
