@@ -48,7 +48,7 @@ def abstention_metrics(replays: Sequence[Replay], smalltalk: Sequence[Outcome]) 
     unanswerable = [r for r in replays if r.outcome.item.unanswerable]
     answerable = [r for r in replays if r.outcome.item.answerable]
     silent = [r for r in replays if abstained(r)]
-    return {
+    metrics = {
         "abstain_on_unanswerable": round(
             sum(map(abstained, unanswerable)) / max(1, len(unanswerable)), 3
         ),
@@ -58,10 +58,11 @@ def abstention_metrics(replays: Sequence[Replay], smalltalk: Sequence[Outcome]) 
         "abstention_precision": round(
             sum(r.outcome.item.unanswerable for r in silent) / max(1, len(silent)), 3
         ),
-        "smalltalk_handled": round(
-            sum(o.kind.value == "smalltalk" for o in smalltalk) / max(1, len(smalltalk)), 3
-        ),
     }
+    if smalltalk:
+        handled = sum(o.kind.value == "smalltalk" for o in smalltalk)
+        metrics["smalltalk_handled"] = round(handled / len(smalltalk), 3)
+    return metrics
 
 
 def report(system: str, outcomes: Sequence[Outcome]) -> dict[str, dict[str, Any]]:
