@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import structlog
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from bot.db.engine import Database
 from bot.db.models import ItemEmbedding
@@ -81,6 +82,14 @@ class EmbeddingStore:
             logger.info("embeddings.computed", docs=len(docs), model=self.embedder.name)
 
     async def _save(self, docs: Sequence[SearchDoc], vectors: Sequence[DocVectors]) -> None:
+        """Replace the stored vectors of `docs`. Another process may be storing the same ones
+        (serve computes what an import just added): then its rows stand, as good as ours."""
+        try:
+            await self._replace(docs, vectors)
+        except IntegrityError:
+            logger.info("embeddings.stored_elsewhere", docs=len(docs))
+
+    async def _replace(self, docs: Sequence[SearchDoc], vectors: Sequence[DocVectors]) -> None:
         ids = [doc.id for doc in docs]
         async with self._database.transaction() as session:
             await session.execute(

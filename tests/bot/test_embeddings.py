@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from knowledge.embedding import E5Embedder, HashingEmbedder, Vectors
 from knowledge.glossary import Glossary
 from knowledge.query import QueryPlanner
 from knowledge.records import IngestBatch
+from knowledge.semantic import VectorTable
 from knowledge.tantivy_index import TantivyIndex
 from tests.corpus import GUIDE, SMALL_BATCH, UPR_REPLY
 
@@ -118,3 +120,17 @@ async def test_the_real_model_finds_english_guidance_for_a_foreign_question(
         "es": "¿quién ayuda a redactar los términos de referencia de la visita del relator?",
     }[language]
     assert knowledge.search(question, top_k=1)[0].doc.id == "guide-visits#0"
+
+
+async def test_vectors_another_process_stored_meanwhile_are_kept(database: Database) -> None:
+    embedder = CountingEmbedder()
+    mine, theirs = service(database, embedder), service(database, embedder)
+    await mine.load_index()
+    await theirs.load_index()
+    await mine.ingest(IngestBatch(replies=(UPR_REPLY,)))
+    store = EmbeddingStore(database=database, embedder=embedder)
+    doc = mine.search("UNCT submission universal periodic review", top_k=1)[0].doc
+    table = VectorTable(embedder.dimensions)
+    await asyncio.gather(store.compute(table, [doc]), store.compute(table, [doc]))
+    assert await stored(database) == 1
+    assert table.has(doc.id)
