@@ -13,12 +13,12 @@ import structlog
 import yaml
 
 from adapters.composition import build_answerer
-from bot.answering import Answerer
+from bot.answering import CANDIDATES, Answerer
 from bot.calibration import Calibration, load_calibration
 from bot.db.engine import Database
 from bot.knowledge_service import KnowledgeService
 from bot.messages import ConversationRef, IncomingMessage, ReplyKind
-from bot.policy import CHOICE_DEPTH, AnsweringPolicy
+from bot.policy import AnsweringPolicy
 from bot.router import Router
 from knowledge.analysis import Analyzer
 from knowledge.bm25_reference import ReferenceBM25Index
@@ -191,20 +191,10 @@ async def run(
     for item in questions:
         hits = system.knowledge.search(item.question, top_k=DEPTH)
         plan = system.policy.planner.plan(item.question)
-        top = hits[:CHOICE_DEPTH]
+        features = system.policy.candidate_features(plan, hits[:CANDIDATES], index=index)
         candidates = tuple(
-            Candidate(
-                doc=hit.doc,
-                features=system.policy.extractor.features(
-                    plan,
-                    top,
-                    i,
-                    frequency=index.document_frequency,
-                    documents=index.stats().documents,
-                ),
-                correct=item.is_answered_by(hit),
-            )
-            for i, hit in enumerate(top)
+            Candidate(doc=hit.doc, features=found, correct=item.is_answered_by(hit))
+            for hit, found in zip(hits, features, strict=False)
         )
         message = IncomingMessage(
             ref=ref, user_id="eval", text=item.question, received_at=datetime.now(UTC)

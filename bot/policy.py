@@ -10,7 +10,7 @@ from enum import StrEnum
 from bot.calibration import Calibration, CalibrationModel
 from knowledge.features import NO_MATCH, FeatureExtractor, MatchFeatures
 from knowledge.index import SearchIndex
-from knowledge.query import QueryPlanner
+from knowledge.query import QueryPlan, QueryPlanner
 from knowledge.search_types import Hit, SearchDoc
 
 CHOICE_DEPTH = 3
@@ -91,6 +91,19 @@ class AnsweringPolicy:
         self.calibration = calibration
         self.extractor = FeatureExtractor(planner)
 
+    def candidate_features(
+        self, plan: QueryPlan, hits: Sequence[Hit], *, index: SearchIndex
+    ) -> list[MatchFeatures]:
+        """Features of each of the best CHOICE_DEPTH hits, each among the others of them."""
+        documents = index.stats().documents
+        candidates = hits[:CHOICE_DEPTH]
+        return [
+            self.extractor.features(
+                plan, candidates, i, frequency=index.document_frequency, documents=documents
+            )
+            for i in range(len(candidates))
+        ]
+
     def decide(
         self,
         query: str,
@@ -105,14 +118,8 @@ class AnsweringPolicy:
         if not hits:
             return Verdict(Decision.ABSTAIN, 0.0, hits, NO_MATCH, language=plan.language)
         model = self.calibration.model_for(semantic=hits[0].similarity is not None)
-        documents = index.stats().documents
         candidates = hits[:CHOICE_DEPTH]
-        features = [
-            self.extractor.features(
-                plan, candidates, i, frequency=index.document_frequency, documents=documents
-            )
-            for i in range(len(candidates))
-        ]
+        features = self.candidate_features(plan, hits, index=index)
         confidences = [model.confidence(f) for f in features]
         chosen = choose(
             [h.doc for h in candidates],
