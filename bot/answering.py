@@ -63,6 +63,7 @@ class Answerer:
 
     async def answer(self, question: str, *, language: str | None = None) -> Reply:
         """A complete reply: the answer with its sources, or an honest abstention."""
+        await self._knowledge.prepare(question)
         verdict = self.assess(question, language=language)
         if not verdict.answered:
             return Reply(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -172,6 +173,12 @@ class KnowledgeService:
         """A reply or passage by its search id, from the database."""
         async with self.database.sessions() as session:
             return await find_doc(session, item_id)
+
+    async def prepare(self, query: str) -> None:
+        """Embed the query off the event loop (a CPU-bound hundredth of a second), so that the
+        search that follows finds its vector ready and the bot keeps acknowledging meanwhile."""
+        if self._reranker is not None and len(self._reranker.table):
+            await asyncio.to_thread(self._reranker.query_vector, query)
 
     def search(self, query: str, *, top_k: int, language: str | None = None) -> Sequence[Hit]:
         """Best hits for a query, re-ranked by meaning when an embedder is configured;

@@ -12,6 +12,7 @@ passage is best recognised by. Docs without vectors yet rank lexically.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -204,15 +205,19 @@ class SemanticReranker:
         self.table = table
         self._fusion = fusion or Fusion()
         self._recent: dict[str, Vectors] = {}
+        self._recent_lock = threading.Lock()
 
     def query_vector(self, query: str) -> Vectors:
-        """The query's embedding; the last few are remembered (the answer's excerpt asks again)."""
-        vector = self._recent.get(query)
+        """The query's embedding; the last few are remembered, so the bot can compute it off
+        the event loop first and the excerpt can ask again (thread-safe)."""
+        with self._recent_lock:
+            vector = self._recent.get(query)
         if vector is None:
             vector = self.embedder.embed_queries([query])[0]
-            if len(self._recent) >= RECENT_QUERIES:
-                self._recent.pop(next(iter(self._recent)))
-            self._recent[query] = vector
+            with self._recent_lock:
+                if len(self._recent) >= RECENT_QUERIES:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[query] = vector
         return vector
 
     def sentence_similarities(self, query: str, doc: SearchDoc) -> dict[str, float]:

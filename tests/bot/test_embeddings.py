@@ -31,10 +31,15 @@ class CountingEmbedder(HashingEmbedder):
     def __init__(self, dimensions: int = 64) -> None:
         super().__init__(dimensions)
         self.passages = 0
+        self.queries = 0
 
     def embed_passages(self, texts: Sequence[str]) -> Vectors:
         self.passages += len(texts)
         return super().embed_passages(texts)
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        self.queries += len(texts)
+        return super().embed_queries(texts)
 
 
 def service(database: Database, embedder: HashingEmbedder) -> KnowledgeService:
@@ -134,3 +139,16 @@ async def test_vectors_another_process_stored_meanwhile_are_kept(database: Datab
     await asyncio.gather(store.compute(table, [doc]), store.compute(table, [doc]))
     assert await stored(database) == 1
     assert table.has(doc.id)
+
+
+async def test_a_question_is_embedded_once_off_the_event_loop(database: Database) -> None:
+    embedder = CountingEmbedder()
+    knowledge = service(database, embedder)
+    await knowledge.load_index()
+    await knowledge.ingest(SMALL_BATCH)
+    await knowledge.prepare("who drafts the terms of reference")
+    assert embedder.queries == 1
+    knowledge.search("who drafts the terms of reference", top_k=3)
+    assert embedder.queries == 1
+    knowledge.search("another question", top_k=3)
+    assert embedder.queries == 2
