@@ -80,14 +80,16 @@ def test_queue_lists_groups_and_shows_every_wording(url: str) -> None:
     assert "2 asked" in shown
 
 
+def answer_group_one(url: str, *options: str) -> tuple[int, str]:
+    """`huribot queue answer 1` with the ICSC answer and the given options."""
+    return invoke(
+        url, "queue", "answer", "1", "--text", "Rates are published by the ICSC.", *options
+    )
+
+
 def test_answering_from_the_command_line_queues_notifications(url: str) -> None:
-    code, output = invoke(
+    code, output = answer_group_one(
         url,
-        "queue",
-        "answer",
-        "1",
-        "--text",
-        "Rates are published by the ICSC.",
         "--source",
         "ICSC <https://icsc.un.org/>",
         "--tag",
@@ -109,13 +111,8 @@ def test_answering_from_the_command_line_queues_notifications(url: str) -> None:
 
 
 def test_alternative_questions_are_chosen_by_text_or_number(url: str) -> None:
-    code, output = invoke(
+    code, output = answer_group_one(
         url,
-        "queue",
-        "answer",
-        "1",
-        "--text",
-        "Rates are published by the ICSC.",
         "--question",
         "What are the per diem rates for Nairobi?",
         "--alt-question",
