@@ -33,6 +33,7 @@ from adapters.slack.app import SlackBot, SlackConfig
 from bot.clock import Clock, system_clock
 from bot.db.models import Question
 from bot.dispatcher import Dispatcher
+from bot.questions import QuestionStatus
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
 from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
@@ -252,6 +253,18 @@ class SlackHarness:
     async def questions(self) -> list[Question]:
         """Every stored question, oldest first."""
         return await stored_questions(self.services.database)
+
+    async def answered_questions(self, timeout: float = 10.0) -> list[Question]:
+        """Every stored question once none is still being answered: the bot records the
+        outcome after the answer is posted, so a test that saw the post waits for it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        in_flight = {QuestionStatus.RECEIVED, QuestionStatus.ANSWERING}
+        while True:
+            questions = await self.questions()
+            if all(q.status not in in_flight for q in questions) or loop.time() > deadline:
+                return questions
+            await asyncio.sleep(0.02)
 
     async def reset(self) -> None:
         """Forget the questions and the calls of earlier tests."""

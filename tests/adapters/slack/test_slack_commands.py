@@ -37,7 +37,7 @@ async def test_command_is_echoed_and_answered_in_the_echo_thread(slack: SlackHar
     assert "Universal Periodic Review" in answer.params["text"]
     assert any(block["type"] == "actions" for block in slack.blocks(answer))
 
-    [question] = await slack.questions()
+    [question] = await slack.answered_questions()
     assert question.text == QUESTION
     assert question.conversation["thread_id"] == echo_ts
     assert question.conversation["conversation_id"] == "C0LAN2Q65"
