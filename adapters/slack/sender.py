@@ -11,7 +11,7 @@ from adapters.slack.blocks import section
 from adapters.slack.digest_blocks import digest_blocks
 from adapters.slack.moderation import refresh_card
 from adapters.slack.moderation_blocks import group_card
-from adapters.slack.mrkdwn import escape
+from adapters.slack.mrkdwn import escape, truncate
 from bot.calendar.digest import Digest
 from bot.curation import digest_text
 from bot.messages import ConversationRef, reply_from_dict
@@ -45,7 +45,7 @@ class SlackSender:
             posted = await self._client.chat_postMessage(
                 channel=ref.conversation_id,
                 blocks=blocks,
-                text=f"Question for the Secretariat: {view.group.title}"[:300],
+                text=truncate(f"Question for the Secretariat: {escape(view.group.title)}", 300),
             )
             await self._moderation.set_card(
                 group_id, {"channel": str(posted["channel"]), "ts": str(posted["ts"])}

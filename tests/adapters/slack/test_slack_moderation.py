@@ -263,3 +263,16 @@ async def test_linking_from_slack_adds_only_the_ticked_wordings(database_url: st
         assert done.status == 200 and done.text in {"", "{}"}
         doc = await knowledge.lookup("hrba-overview")
         assert doc is not None and doc.alt_titles == (*before.alt_titles, NAIROBI[0], NAIROBI[2])
+
+
+async def test_a_hostile_question_reaches_the_moderators_card_inert(database_url: str) -> None:
+    hostile = "<!channel> per diem in Nairobi? see <https://evil.example|the rates> <!subteam^S1>"
+    async with FakeSlackAPI() as fake, running_bot(database_url, fake) as bot:
+        await bot.harness.ask(hostile, user="UASK1")
+        assert await bot.deliver() == 1
+        (card,) = [c for c in bot.harness.posts() if c.params.get("channel") == MODS_CHANNEL]
+        fallback = card.params["text"]
+        assert "<!channel>" not in fallback and "<!subteam" not in fallback
+        assert "<https://evil" not in fallback
+        assert "&lt;" in fallback
+        assert "<!channel>" not in json.dumps(card.params["blocks"])
