@@ -103,7 +103,7 @@ class TeamsConnector:
             if client is None:
                 raise RuntimeError("the Agents SDK gave this turn no connector client")
             accounts = await client.conversations.get_conversation_members(ref.conversation_id)
-            found.extend(a.aad_object_id for a in accounts if a.aad_object_id)
+            found.extend(filter(None, map(_object_id, accounts)))
 
         await self._proactively(ref, ask)
         return found
@@ -164,3 +164,11 @@ async def _log_turn_error(context: TurnContext, error: Exception) -> None:
         activity_type=activity.type,
         conversation=activity.conversation.id if activity.conversation else None,
     )
+
+
+def _object_id(account: ChannelAccount) -> str | None:
+    """A roster member's Entra object id: Teams' roster calls it `objectId` (the model knows
+    only the `aadObjectId` of activities, so it arrives as an extra field)."""
+    extra = account.model_extra or {}
+    found = account.aad_object_id or extra.get("objectId")
+    return str(found) if found else None

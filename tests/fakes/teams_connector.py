@@ -131,8 +131,19 @@ class FakeConnector:
         found = self._members.get(request.match_info["conversation"])
         if found is None:
             return web.json_response({"error": {"code": "ConversationNotFound"}}, status=404)
+        # the shape of Teams' roster (GET /v3/conversations/{id}/members, Teams REST reference):
+        # the Entra id is `objectId` there, unlike the `aadObjectId` of activities
         accounts = [
-            {"id": f"29:{aad}", "name": f"Member {n}", "aadObjectId": aad}
+            {
+                "id": f"29:{aad}",
+                "name": f"Member {n}",
+                "objectId": aad,
+                "givenName": "Member",
+                "surname": str(n),
+                "userPrincipalName": f"member{n}@example.org",
+                "tenantId": "tenant-1",
+                "userRole": "user",
+            }
             for n, aad in enumerate(found)
         ]
         return web.json_response(accounts)
