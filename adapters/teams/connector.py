@@ -31,6 +31,7 @@ from microsoft_agents.hosting.core import (
 )
 from microsoft_agents.hosting.core.authorization import AuthenticationConstants, AuthTypes
 
+from adapters.teams.nulls import NoNulls
 from bot.messages import ConversationRef
 
 logger = structlog.get_logger(__name__)
@@ -80,6 +81,7 @@ class TeamsConnector:
             host_validator=self.host_validator,
         )
         self.adapter.on_turn_error = _log_turn_error
+        self.adapter.use(NoNulls())
 
     async def send(self, ref: ConversationRef, activity: Activity) -> str | None:
         """Post `activity` to the conversation of `ref` (in its reply chain when it has a

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -153,13 +153,20 @@ class FakeConnector:
             self._failures -= 1
             return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
         reply_to = request.match_info.get("activity")
+        body = await request.json()
+        nulls = list(_null_paths(body))
+        if nulls:
+            # the Bot Connector (and the Agents Playground) refuse explicit nulls
+            message = f"Invalid activity: null value at {', '.join(nulls)}"
+            error = {"error": {"code": "BadArgument", "message": message}}
+            return web.json_response(error, status=400)
         new_id = reply_to if request.method == "PUT" and reply_to else f"sent-{next(self._ids)}"
         self.sent.append(
             Delivered(
                 method=request.method,
                 conversation_id=request.match_info["conversation"],
                 reply_to=reply_to,
-                activity=await request.json(),
+                activity=body,
                 authorization=request.headers.get("Authorization"),
                 response_id=new_id,
             )
@@ -168,3 +175,15 @@ class FakeConnector:
         async with self._arrived:
             self._arrived.notify_all()
         return web.json_response({"id": new_id})
+
+
+def _null_paths(value: object, path: str = "") -> Iterator[str]:
+    """Where a JSON document holds null, as dotted paths."""
+    if value is None:
+        yield path or "(root)"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _null_paths(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _null_paths(item, f"{path}[{index}]")
