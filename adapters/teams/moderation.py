@@ -139,17 +139,20 @@ class TeamsModeration:
             return await self._link(group_id, reply_id, actor, kept=kept)
         draft = draft_from_form(fields, wordings=wordings)
         if not isinstance(draft, AnswerDraft):
-            return await self._answer_again(group_id, draft)
+            return await self._answer_again(group_id, draft, typed=fields)
         try:
             slug = await self._moderation.answer(group_id, draft, actor)
         except UnknownWordingError:  # an asker's question was deleted meanwhile
-            return await self._answer_again(group_id, {ALT_QUESTIONS: STALE_CHOICE})
+            typed = {**fields, ALT_QUESTIONS: ""}
+            return await self._answer_again(group_id, {ALT_QUESTIONS: STALE_CHOICE}, typed=typed)
         await self.refresh_card(group_id)
         return task_message(f"Published as {slug}; every asker is being notified.")
 
-    async def _answer_again(self, group_id: int, errors: dict[str, str]) -> dict[str, Any]:
+    async def _answer_again(
+        self, group_id: int, errors: dict[str, str], *, typed: Mapping[str, str]
+    ) -> dict[str, Any]:
         view = await self._moderation.view(group_id)
-        return task_continue("Answer question", answer_form(view, errors=errors))
+        return task_continue("Answer question", answer_form(view, errors=errors, typed=typed))
 
     async def _link(
         self, group_id: int, reply_id: str, actor: Actor, *, kept: tuple[str, ...] | None

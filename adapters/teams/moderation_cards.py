@@ -3,6 +3,7 @@ forms opened as task modules (Teams dialogs) from its buttons."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from adapters.answer_form import ALT_LABEL, ALT_QUESTIONS, WordingChoices, wording_choices
@@ -65,45 +66,57 @@ def _input(name: str, label: str, *, multiline: bool = False, value: str = "") -
     return field
 
 
-def _alt_questions(choices: WordingChoices) -> list[Card]:
-    """A multi-select of the askers' wordings, none selected; each choice's value is the
-    wording's index (Teams returns the selected values comma-joined, and a wording may hold
-    a comma)."""
+def _alt_questions(choices: WordingChoices, *, chosen: str = "") -> list[Card]:
+    """A multi-select of the askers' wordings, none selected unless `chosen` (comma-joined
+    indices, as Teams returns them); each choice's value is the wording's index (a wording may
+    hold a comma)."""
     if not choices.options:
         return []
-    return [
-        {
-            "type": "Input.ChoiceSet",
-            "id": ALT_QUESTIONS,
-            "label": ALT_LABEL,
-            "isMultiSelect": True,
-            "style": "expanded",
-            "wrap": True,
-            "choices": [
-                {"title": wording[:300], "value": str(index)} for index, wording in choices.options
-            ],
-        },
-        note(choices.hint),
-    ]
+    choice_set: Card = {
+        "type": "Input.ChoiceSet",
+        "id": ALT_QUESTIONS,
+        "label": ALT_LABEL,
+        "isMultiSelect": True,
+        "style": "expanded",
+        "wrap": True,
+        "choices": [
+            {"title": wording[:300], "value": str(index)} for index, wording in choices.options
+        ],
+    }
+    if chosen:
+        choice_set["value"] = chosen
+    return [choice_set, note(choices.hint)]
 
 
 def _errors(errors: dict[str, str]) -> list[Card]:
     return [text_block(f"⚠️ {message}", color="Attention") for message in errors.values()]
 
 
-def answer_form(view: GroupView, *, errors: dict[str, str] | None = None) -> Card:
+def answer_form(
+    view: GroupView,
+    *,
+    errors: dict[str, str] | None = None,
+    typed: Mapping[str, str] | None = None,
+) -> Card:
     """The form a moderator answers a group with: it becomes a consolidated reply (the same
-    fields as Slack's modal)."""
+    fields as Slack's modal). Shown again after a mistake, it keeps what they `typed`."""
+    typed = typed or {}
     body = [text_block(f"**Asked {len(view.questions)}×:**\n\n{_wordings(view)}")]
     body += [note(f"Candidate {h.doc.id}: {h.doc.title[:120]}") for h in view.candidates]
     body += _errors(errors or {})
+    question = typed.get("question") or view.group.title
     body += [
-        _input("question", "Question, as the reply should state it", value=view.group.title),
-        *_alt_questions(wording_choices(view, besides=view.group.title)),
-        _input("answer", "Answer (Markdown)", multiline=True),
-        _input("tags", "Tags (comma-separated, e.g. UPR, UNCT)"),
+        _input("question", "Question, as the reply should state it", value=question),
+        *_alt_questions(
+            wording_choices(view, besides=view.group.title), chosen=typed.get(ALT_QUESTIONS, "")
+        ),
+        _input("answer", "Answer (Markdown)", multiline=True, value=typed.get("answer", "")),
+        _input("tags", "Tags (comma-separated, e.g. UPR, UNCT)", value=typed.get("tags", "")),
         _input(
-            "sources", "Sources, one per line: Title <https://example.org/page>", multiline=True
+            "sources",
+            "Sources, one per line: Title <https://example.org/page>",
+            multiline=True,
+            value=typed.get("sources", ""),
         ),
     ]
     data = {ACTION_KEY: ANSWER, "group_id": view.group.id}

@@ -139,7 +139,11 @@ async def test_teams_question_answered_by_a_teams_moderator(
         incomplete = await both.teams.post(
             _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=answer | fields)
         )
-        assert "Write the answer." in str(incomplete.json()["task"]["value"]["card"])
+        again = incomplete.json()["task"]["value"]["card"]["content"]
+        assert "Write the answer." in str(again)
+        kept = {i["id"]: i.get("value") for i in again["body"] if "id" in i}
+        assert kept["question"] == fields["question"] and kept["tags"] == "travel"
+        assert schema_errors(again) == []
 
         fields |= {
             "answer": "Daily subsistence allowance rates are set by the **ICSC**.",
