@@ -63,6 +63,8 @@ def chat() -> None:
     """Chat with HuriBot in the terminal."""
 
     async def _work(services: Services) -> None:
-        await ConsoleAdapter(router=services.router, console=out, commands=services.commands).run()
+        await ConsoleAdapter(
+            assistant=services.assistant, console=out, commands=services.commands
+        ).run()
 
     with_services(_work)

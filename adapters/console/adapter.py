@@ -11,10 +11,10 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 
 from bot.answering import OUTDATED_TEXT
+from bot.assistant import Assistant
 from bot.commands import ChatCommands, CommandContext, is_command
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
 from bot.moderation import Actor
-from bot.router import Router
 
 PLATFORM = "console"
 QUIT_WORDS = frozenset({"quit", "exit", "bye", ":q", "/quit", "/exit"})
@@ -63,7 +63,7 @@ class ConsoleAdapter:
     def __init__(
         self,
         *,
-        router: Router,
+        assistant: Assistant,
         console: Console,
         read_line: Callable[[str], str] = input,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -71,7 +71,7 @@ class ConsoleAdapter:
         commands: ChatCommands | None = None,
     ) -> None:
         """With `commands`, chat commands such as `calendar KEN` work here too."""
-        self._router = router
+        self._assistant = assistant
         self._commands = commands
         self._console = console
         self._read_line = read_line
@@ -101,7 +101,14 @@ class ConsoleAdapter:
         message = IncomingMessage(
             ref=self._ref, user_id=self._user, text=line, received_at=self._clock()
         )
-        return await self._router.handle(message)
+        # logged like a question in Slack or Teams: one the bot cannot answer reaches the
+        # Secretariat's queue, as the abstention says
+        received = await self._assistant.receive(message, event_key=None)
+        if received is None:
+            return []
+        replies = await self._assistant.respond(received)
+        await self._assistant.delivered(received, replies)
+        return replies
 
     async def _command(self, commands: ChatCommands, line: str) -> str:
         if line.split(maxsplit=1)[0].casefold() in NOT_HERE:

@@ -35,7 +35,7 @@ async def test_chat_loop_answers_until_quit(tmp_path: object) -> None:
     async with open_services(settings) as services:
         await services.knowledge.ingest(SMALL_BATCH)
         adapter = ConsoleAdapter(
-            router=services.router,
+            assistant=services.assistant,
             console=Console(file=screen, width=100, color_system=None),
             read_line=scripted(["hello", "what is the human rights-based approach?", "quit", "x"]),
             clock=lambda: datetime(2026, 11, 27, tzinfo=UTC),
@@ -44,6 +44,7 @@ async def test_chat_loop_answers_until_quit(tmp_path: object) -> None:
         await adapter.run()
     shown = screen.getvalue()
     assert "Ask me anything" in shown
+    assert "Secretariat" not in shown
     assert "rights-holders and duty-bearers" in shown
     assert "UNSDG HRBA portal" in shown
     assert "confidence" in shown
@@ -58,7 +59,7 @@ async def test_chat_commands_work_in_the_console(tmp_path: object) -> None:
             await store_calendar(session, parse_calendar_csv(sample_calendar_text()))
         lines = ["calendar Narnia", "subscribe KEN", "subscriptions", "/quit", "never read"]
         adapter = ConsoleAdapter(
-            router=services.router,
+            assistant=services.assistant,
             console=Console(file=screen, width=200, color_system=None),
             read_line=scripted(lines),
             user_id="tester",
@@ -71,3 +72,22 @@ async def test_chat_commands_work_in_the_console(tmp_path: object) -> None:
     assert "Calendar digests are posted in Slack or Teams" in shown
     assert "This conversation has no calendar subscription" in shown
     assert shown.endswith("Goodbye.")
+
+
+async def test_a_question_the_bot_cannot_answer_reaches_the_queue(tmp_path: object) -> None:
+    settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path}/queue.db"})
+    screen = io.StringIO()
+    async with open_services(settings) as services:
+        await services.knowledge.ingest(SMALL_BATCH)
+        adapter = ConsoleAdapter(
+            assistant=services.assistant,
+            console=Console(file=screen, width=100, color_system=None),
+            read_line=scripted(["what is the per diem rate in Nairobi for consultants?"]),
+            user_id="tester",
+        )
+        await adapter.run()
+        groups = await services.moderation.groups()
+    assert "Secretariat" in screen.getvalue()
+    assert [g.group.title for g in groups] == [
+        "what is the per diem rate in Nairobi for consultants?"
+    ]
