@@ -39,11 +39,16 @@ from bot.moderation import (
     AnswerDraft,
     Moderation,
     NotAModeratorError,
+    UnknownGroupError,
     UnknownWordingError,
 )
 
 logger = structlog.get_logger(__name__)
 
+GONE_GROUP = (
+    "This question group no longer exists (its questions were deleted, for instance at a "
+    "member's request). Nothing was changed."
+)
 CARD_CONVERSATION = "teams_conversation"
 CARD_ACTIVITY = "teams_activity"
 CARD_SERVICE_URL = "teams_service_url"
@@ -111,12 +116,15 @@ class TeamsModeration:
         if activity.name not in {"task/fetch", "task/submit"} or "group_id" not in data:
             return
         actor = Actor(PLATFORM, user_id(activity))
-        if not await self._moderation.moderators.is_moderator(actor.platform, actor.user_id):
-            body = task_message(str(NotAModeratorError()))
-        elif activity.name == "task/fetch":
-            body = await self._open(data)
-        else:
-            body = await self._submit(data, actor)
+        try:
+            if not await self._moderation.moderators.is_moderator(actor.platform, actor.user_id):
+                body = task_message(str(NotAModeratorError()))
+            elif activity.name == "task/fetch":
+                body = await self._open(data)
+            else:
+                body = await self._submit(data, actor)
+        except UnknownGroupError:  # deleted since the card was posted (privacy, retention)
+            body = task_message(GONE_GROUP)
         await context.send_activity(
             Activity(
                 type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=body)

@@ -357,3 +357,15 @@ async def test_linking_from_teams_adds_only_the_selected_wordings(
         assert await _alt_titles(both, "hrba-overview") == (*before, NAIROBI[0], NAIROBI[2])
         view = await both.teams.services.moderation.view(group_id, candidates=0)
         assert view.group.reply_slug == "hrba-overview"
+
+
+async def test_a_dialog_for_a_group_that_no_longer_exists_says_so(
+    tmp_path: Path, sample_batch: IngestBatch
+) -> None:
+    async with both_platforms(tmp_path, sample_batch) as both:
+        for name in ("task/fetch", "task/submit"):
+            data = {"huribot": "answer", "group_id": 424242, "answer": "x"}
+            sent = await both.teams.post(_invoke(both, name, user=TEAMS_MODERATOR, data=data))
+            assert sent.status == 200
+            task = sent.json()["task"]
+            assert task["type"] == "message" and "no longer exists" in task["value"]
