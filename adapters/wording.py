@@ -3,6 +3,7 @@ a question group's status (so Slack and Teams members and moderators read the sa
 
 from __future__ import annotations
 
+from bot.messages import Reply
 from bot.moderation import GroupView
 from bot.questions import Feedback
 
@@ -11,6 +12,17 @@ FEEDBACK_LABELS = {
     Feedback.NOT_HELPFUL: "👎 Not helpful",
     Feedback.ASK_SECRETARIAT: "Ask the Secretariat",
 }
+
+
+def feedback_choices(reply: Reply) -> dict[Feedback, str]:
+    """The rating buttons under an answer; the Secretariat's own answer is not offered back to
+    the Secretariat."""
+    if reply.by_secretariat:
+        return {
+            f: label for f, label in FEEDBACK_LABELS.items() if f is not Feedback.ASK_SECRETARIAT
+        }
+    return dict(FEEDBACK_LABELS)
+
 
 WHOLE_PASSAGE_LABEL = "📖 Read the whole passage"
 """Under an answer that quotes only the sentences of a passage that answer."""

@@ -105,6 +105,8 @@ class Reply:
     """A line for the asker above the answer (the answer is in another language)."""
     whole_item_id: str | None = None
     """Set when `answer_md` is the answering part of a passage: the passage to show whole."""
+    by_secretariat: bool = False
+    """The Secretariat's own answer to the asker: rated, but not sent to the Secretariat again."""
 
 
 def reply_to_dict(reply: Reply) -> dict[str, Any]:
@@ -127,4 +129,5 @@ def reply_from_dict(data: Mapping[str, Any]) -> Reply:
         outdated=bool(data.get("outdated", False)),
         notice=str(data.get("notice", "")),
         whole_item_id=data.get("whole_item_id"),
+        by_secretariat=bool(data.get("by_secretariat", False)),
     )

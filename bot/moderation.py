@@ -526,4 +526,5 @@ def _notification(question: Question, answer: Reply) -> Reply:
         sources=answer.sources,
         hit_id=answer.hit_id,
         question_id=question.id,
+        by_secretariat=True,
     )

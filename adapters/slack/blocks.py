@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.slack.mrkdwn import escape, markdown_to_mrkdwn, truncate
-from adapters.wording import FEEDBACK_LABELS, WHOLE_PASSAGE_LABEL, confidence_line
+from adapters.wording import WHOLE_PASSAGE_LABEL, confidence_line, feedback_choices
 from bot.answering import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.questions import Feedback
@@ -63,7 +63,7 @@ def related_buttons(suggestions: Sequence[Suggestion]) -> list[Block]:
     return [context("*Related*"), {"type": "actions", "elements": buttons}]
 
 
-def feedback_buttons(question_id: int) -> Block:
+def feedback_buttons(question_id: int, choices: dict[Feedback, str]) -> Block:
     """Helpful / Not helpful / Ask the Secretariat, tied to the logged question."""
     return {
         "type": "actions",
@@ -75,7 +75,7 @@ def feedback_buttons(question_id: int) -> Block:
                 str(question_id),
                 style="primary" if feedback is Feedback.ASK_SECRETARIAT else None,
             )
-            for feedback, label in FEEDBACK_LABELS.items()
+            for feedback, label in choices.items()
         ],
     }
 
@@ -108,7 +108,7 @@ def answer_blocks(reply: Reply) -> list[Block]:
         blocks.append(context(line))
     blocks.extend(related_buttons(reply.suggestions))
     if reply.question_id is not None:
-        blocks.append(feedback_buttons(reply.question_id))
+        blocks.append(feedback_buttons(reply.question_id, feedback_choices(reply)))
     return blocks
 
 

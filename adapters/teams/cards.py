@@ -12,9 +12,10 @@ from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
-from adapters.wording import FEEDBACK_LABELS, WHOLE_PASSAGE_LABEL, confidence_line
+from adapters.wording import WHOLE_PASSAGE_LABEL, confidence_line, feedback_choices
 from bot.answering import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
+from bot.questions import Feedback
 
 Card = dict[str, Any]
 
@@ -92,13 +93,13 @@ def related_actions(suggestions: Sequence[Suggestion]) -> list[Card]:
     return [submit(s.title, {ACTION_KEY: RELATED, "reply_id": s.id}) for s in suggestions[:3]]
 
 
-def feedback_actions(question_id: int) -> list[Card]:
+def feedback_actions(question_id: int, choices: dict[Feedback, str]) -> list[Card]:
     """Helpful / Not helpful / Ask the Secretariat, tied to the logged question."""
     return [
         submit(
             label, {ACTION_KEY: FEEDBACK, "feedback": feedback.value, "question_id": question_id}
         )
-        for feedback, label in FEEDBACK_LABELS.items()
+        for feedback, label in choices.items()
     ]
 
 
@@ -122,7 +123,7 @@ def answer_card(reply: Reply) -> Card:
             0, submit(WHOLE_PASSAGE_LABEL, {ACTION_KEY: RELATED, "reply_id": reply.whole_item_id})
         )
     if reply.question_id is not None:
-        actions += feedback_actions(reply.question_id)
+        actions += feedback_actions(reply.question_id, feedback_choices(reply))
     return adaptive_card(body, actions)
 
 

@@ -123,6 +123,9 @@ async def test_question_to_moderator_answer_to_every_asker(database_url: str) ->
                 [first["event"]["ts"], second["event"]["ts"]]
             )
             assert "icsc.un.org" in json.dumps([SlackHarness.blocks(c) for c in notices])
+            for notice in notices:
+                offered = json.dumps(SlackHarness.blocks(notice))
+                assert "Helpful" in offered and "Ask the Secretariat" not in offered
 
             _, answered = await bot.harness.ask("per diem Nairobi rates?", user="UASK3")
             assert "ICSC" in json.dumps(SlackHarness.blocks(answered))

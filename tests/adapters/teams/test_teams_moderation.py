@@ -160,6 +160,8 @@ async def test_teams_question_answered_by_a_teams_moderator(
         notice = _notice(both)
         assert notice.conversation_id == asked["conversation"]["id"]
         assert "ICSC" in notice.card_text()
+        titles = [a["title"] for a in notice.actions()]
+        assert "👍 Helpful" in titles and "Ask the Secretariat" not in titles
         [slack_card] = both.slack.fake.calls_to("chat.update")
         assert "answered" in json.dumps(slack_card.params["blocks"])
         assert (await both.teams.services.moderation.view(group_id)).group.status == "answered"
