@@ -45,10 +45,18 @@ def note(text: str) -> Card:
 
 def submit(title: str, data: dict[str, Any], *, style: str | None = None) -> Card:
     """A button that posts `data` back to the bot."""
-    action: Card = {"type": "Action.Submit", "title": title[:TITLE_LIMIT], "data": data}
+    action: Card = {"type": "Action.Submit", "title": shorten(title, TITLE_LIMIT), "data": data}
     if style:
         action["style"] = style
     return action
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut at a word before `limit` characters, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:–-") + "…"
 
 
 def adaptive_card(body: list[Card], actions: Sequence[Card] = ()) -> Card:
@@ -93,6 +101,12 @@ def related_actions(suggestions: Sequence[Suggestion]) -> list[Card]:
     return [submit(s.title, {ACTION_KEY: RELATED, "reply_id": s.id}) for s in suggestions[:3]]
 
 
+def action_row(actions: Sequence[Card]) -> list[Card]:
+    """Buttons in a row of their own inside the card's body: Teams lays a card's own actions
+    in one row and drops those that do not fit, so only the rating buttons stay there."""
+    return [{"type": "ActionSet", "actions": list(actions)}] if actions else []
+
+
 def feedback_actions(question_id: int, choices: dict[Feedback, str]) -> list[Card]:
     """Helpful / Not helpful / Ask the Secretariat, tied to the logged question."""
     return [
@@ -115,15 +129,15 @@ def answer_card(reply: Reply) -> Card:
     line = confidence_line(reply.confidence, alternatives=reply.tentative)
     if line:
         body.append(note(line))
+    if reply.whole_item_id is not None:
+        whole = {ACTION_KEY: RELATED, "reply_id": reply.whole_item_id}
+        body += action_row([submit(WHOLE_PASSAGE_LABEL, whole)])
     if reply.suggestions:
         body.append(text_block("**Related**", size="Small", spacing="Medium"))
-    actions = related_actions(reply.suggestions)
-    if reply.whole_item_id is not None:
-        actions.insert(
-            0, submit(WHOLE_PASSAGE_LABEL, {ACTION_KEY: RELATED, "reply_id": reply.whole_item_id})
-        )
+        body += action_row(related_actions(reply.suggestions))
+    actions: list[Card] = []
     if reply.question_id is not None:
-        actions += feedback_actions(reply.question_id, feedback_choices(reply))
+        actions = feedback_actions(reply.question_id, feedback_choices(reply))
     return adaptive_card(body, actions)
 
 

@@ -3,7 +3,7 @@ the team's part in each engagement, and buttons that open the related consolidat
 
 from __future__ import annotations
 
-from adapters.teams.cards import Card, adaptive_card, note, related_actions, text_block
+from adapters.teams.cards import Card, action_row, adaptive_card, note, related_actions, text_block
 from bot.calendar.digest import Digest, DigestItem, DigestSection
 
 
@@ -26,7 +26,7 @@ def _section(digest: Digest, part: DigestSection) -> Card:
         items += _item(digest, item)
     if part.related:
         items.append(note(f"{digest.labels.get('related', '')}:"))
-        items.append({"type": "ActionSet", "actions": related_actions(part.related)})
+        items.extend(action_row(related_actions(part.related)))
     return {"type": "Container", "separator": True, "spacing": "Large", "items": items}
 
 

@@ -3,14 +3,16 @@ platform shows it: the notice above the answer and a way to the whole passage.""
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.console import Console
 from slack_sdk.models.blocks import Block
 
 from adapters.console.adapter import render
 from adapters.slack.blocks import RELATED_ACTION, answer_blocks
-from adapters.teams.cards import ACTION_KEY, RELATED, answer_card
+from adapters.teams.cards import ACTION_KEY, RELATED, answer_card, shorten
 from adapters.wording import WHOLE_PASSAGE_LABEL
-from bot.messages import Reply, ReplyKind, SourceRef
+from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from tests.adapters.teams.card_schema import schema_errors
 
 REPLY = Reply(
@@ -46,7 +48,13 @@ def test_teams_shows_the_notice_and_an_action_to_the_whole_passage() -> None:
     card = answer_card(REPLY)
     assert schema_errors(card) == []
     assert "Todavía no hay respuesta" in card["body"][0]["text"]
-    whole = [a for a in card["actions"] if a["title"] == WHOLE_PASSAGE_LABEL]
+    rows = [e["actions"] for e in card["body"] if e["type"] == "ActionSet"]
+    whole = [a for row in rows for a in row if a["title"] == WHOLE_PASSAGE_LABEL]
+    assert [a["title"] for a in card["actions"]] == [
+        "👍 Helpful",
+        "👎 Not helpful",
+        "Ask the Secretariat",
+    ]
     assert len(whole) == 1 and whole[0]["data"]["reply_id"] == "guide-upr#3"
     assert whole[0]["data"][ACTION_KEY] == RELATED
 
@@ -57,3 +65,17 @@ def test_the_console_names_the_notice_and_the_whole_document() -> None:
     shown = console.export_text()
     assert "Todavía no hay respuesta" in shown
     assert "huribot kb show guide-upr" in shown
+
+
+def test_teams_keeps_the_rating_buttons_in_their_own_row_and_titles_whole_words() -> None:
+    title = "How can the UN Country Team use UPR and treaty-body recommendations in the CCA today?"
+    reply = dataclasses.replace(REPLY, suggestions=(Suggestion(id="r1", title=title),))
+    card = answer_card(reply)
+    assert schema_errors(card) == []
+    rows = [e["actions"] for e in card["body"] if e["type"] == "ActionSet"]
+    related = [a["title"] for row in rows for a in row if a["data"].get("reply_id") == "r1"]
+    assert related == [shorten(title, 80)]
+    assert related[0].endswith("…") and len(related[0]) <= 80
+    kept = related[0][:-1]
+    assert title.startswith(kept) and title[len(kept)] == " ", "cut between words"
+    assert len(card["actions"]) == 3

@@ -49,8 +49,9 @@ class Delivered:
         return "\n".join(b.get("text", "") for b in card.get("body", ()) if "text" in b)
 
     def actions(self) -> list[dict[str, Any]]:
-        """The card's buttons."""
-        return list((self.card or {}).get("actions", ()))
+        """The card's buttons, in its body's action sets first, then its own actions."""
+        card = self.card or {}
+        return [*_body_actions(card.get("body", [])), *card.get("actions", ())]
 
 
 @dataclass
@@ -187,3 +188,12 @@ def _null_paths(value: object, path: str = "") -> Iterator[str]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _null_paths(item, f"{path}[{index}]")
+
+
+def _body_actions(elements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for element in elements:
+        if element.get("type") == "ActionSet":
+            found.extend(element.get("actions", []))
+        found.extend(_body_actions(element.get("items", [])))
+    return found

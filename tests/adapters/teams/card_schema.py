@@ -75,6 +75,7 @@ ELEMENTS: dict[str, tuple[dict[str, Spec], frozenset[str]]] = {
         frozenset({"id", "choices"}),
     ),
     "Input.Choice": ({"title": str, "value": str}, frozenset({"title", "value"})),
+    "ActionSet": (_ELEMENT | {"actions": list}, frozenset({"actions"})),
     "Action.Submit": (
         _ACTION | {"data": (str, dict), "associatedInputs": frozenset({"auto", "none"})},
         frozenset(),
@@ -105,6 +106,8 @@ def schema_errors(card: dict[str, Any]) -> list[str]:
             errors += _check({"type": "Input.Choice", **choice}, "Input.Choice", where)
             if "," in str(choice.get("value", "")):  # a multi-select returns values comma-joined
                 errors.append(f"{where}: a choice's value must not contain a comma")
+        for k, action in enumerate(element.get("actions", []) if isinstance(element, dict) else []):
+            errors += _check(action, action.get("type", "?"), f"body[{n}].actions[{k}]")
     for n, action in enumerate(card.get("actions", [])):
         errors += _check(action, action.get("type", "?"), f"actions[{n}]")
     ids = [e["id"] for e in card.get("body", []) if isinstance(e, dict) and "id" in e]
