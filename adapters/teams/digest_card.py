@@ -3,6 +3,10 @@ the team's part in each engagement, and buttons that open the related consolidat
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from collections.abc import Sequence
+
 from adapters.teams.cards import Card, action_row, adaptive_card, note, related_actions, text_block
 from bot.calendar.digest import Digest, DigestItem, DigestSection
 
@@ -30,12 +34,42 @@ def _section(digest: Digest, part: DigestSection) -> Card:
     return {"type": "Container", "separator": True, "spacing": "Large", "items": items}
 
 
+CARD_BYTES = 24_000
+"""Teams refuses a message over 28 KB (413); the card, the activity around it and Teams' own
+additions must fit, so a digest's card stays under this many bytes of JSON."""
+
+
 def digest_card(digest: Digest) -> Card:
-    """The whole digest as one card."""
+    """The digest as one card; when it would be too big for Teams, the last engagements give
+    way to a line saying how many more there are and where to see them."""
+    total = sum(len(part.items) for part in digest.sections)
+    shown = total
+    card = _card(digest, digest.sections, 0)
+    while shown > 0 and len(json.dumps(card).encode()) > CARD_BYTES:
+        shown -= 1
+        card = _card(digest, _first(digest.sections, shown), total - shown)
+    return card
+
+
+def _first(sections: Sequence[DigestSection], count: int) -> list[DigestSection]:
+    """The sections holding only the first `count` engagements, in order."""
+    kept = []
+    for part in sections:
+        items = part.items[: max(0, count)]
+        count -= len(items)
+        if items:
+            kept.append(dataclasses.replace(part, items=items))
+    return kept
+
+
+def _card(digest: Digest, sections: Sequence[DigestSection], left_out: int) -> Card:
     body: list[Card] = [text_block(digest.title, size="Large", weight="Bolder")]
     if digest.late_note:
         body.append(note(f"⏳ {digest.late_note}"))
     if digest.empty_note:
         body.append(text_block(digest.empty_note))
-    body += [_section(digest, part) for part in digest.sections]
+    body += [_section(digest, part) for part in sections if part.items]
+    if left_out:
+        more = digest.labels.get("more_not_shown", "{count} more engagements are not shown.")
+        body.append(text_block(f"**{more.format(count=left_out)}**", spacing="Large"))
     return adaptive_card(body)

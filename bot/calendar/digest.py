@@ -149,7 +149,16 @@ def snapshot(events: Sequence[CalendarEvent]) -> dict[str, Any]:
 
 
 def _labels(language: str) -> dict[str, str]:
-    keys = ("what_to_do", "related", "source", "new", "moved", "postponed", "cancelled")
+    keys = (
+        "what_to_do",
+        "related",
+        "source",
+        "new",
+        "moved",
+        "postponed",
+        "cancelled",
+        "more_not_shown",
+    )
     return {key: phrase(key, language) for key in keys}
 
 

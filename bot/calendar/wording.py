@@ -44,6 +44,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "Respuestas relacionadas",
     },
     "source": {"en": "Source", "fr": "Source", "es": "Fuente"},
+    "more_not_shown": {  # a template: the count is filled in where the digest is cut
+        "en": "{{count}} more engagements do not fit in this message: run `calendar` with the "
+        "country, or subscribe to its calendar feed.",
+        "fr": "{{count}} autres échéances ne tiennent pas dans ce message : lancez `calendar` "
+        "avec le pays, ou abonnez-vous à son calendrier.",
+        "es": "{{count}} compromisos más no caben en este mensaje: use `calendar` con el país, o "
+        "suscríbase a su calendario.",
+    },
     "new": {"en": "NEW", "fr": "NOUVEAU", "es": "NUEVO"},
     "moved": {"en": "MOVED", "fr": "DÉPLACÉ", "es": "CAMBIO DE FECHA"},
     "cancelled": {"en": "CANCELLED", "fr": "ANNULÉ", "es": "CANCELADO"},

@@ -76,6 +76,20 @@ ELEMENTS: dict[str, tuple[dict[str, Spec], frozenset[str]]] = {
     ),
     "Input.Choice": ({"title": str, "value": str}, frozenset({"title", "value"})),
     "ActionSet": (_ELEMENT | {"actions": list}, frozenset({"actions"})),
+    "Container": (
+        _ELEMENT
+        | {
+            "items": list,
+            "style": frozenset({"default", "emphasis", "good", "attention", "warning", "accent"}),
+            "verticalContentAlignment": frozenset({"top", "center", "bottom"}),
+            "bleed": bool,
+            "minHeight": str,
+            "rtl": bool,
+            "selectAction": dict,
+            "backgroundImage": (str, dict),
+        },
+        frozenset({"items"}),
+    ),
     "Action.Submit": (
         _ACTION | {"data": (str, dict), "associatedInputs": frozenset({"auto", "none"})},
         frozenset(),
@@ -99,20 +113,30 @@ ELEMENTS: dict[str, tuple[dict[str, Spec], frozenset[str]]] = {
 def schema_errors(card: dict[str, Any]) -> list[str]:
     """What the Adaptive Cards 1.4 schema would refuse in a top-level card."""
     errors = _check(card, "AdaptiveCard", "card")
-    for n, element in enumerate(card.get("body", [])):
-        errors += _check(element, element.get("type", "?"), f"body[{n}]")
-        for k, choice in enumerate(element.get("choices", []) if isinstance(element, dict) else []):
-            where = f"body[{n}].choices[{k}]"
-            errors += _check({"type": "Input.Choice", **choice}, "Input.Choice", where)
-            if "," in str(choice.get("value", "")):  # a multi-select returns values comma-joined
-                errors.append(f"{where}: a choice's value must not contain a comma")
-        for k, action in enumerate(element.get("actions", []) if isinstance(element, dict) else []):
-            errors += _check(action, action.get("type", "?"), f"body[{n}].actions[{k}]")
+    errors += _elements(card.get("body", []), "body")
     for n, action in enumerate(card.get("actions", [])):
         errors += _check(action, action.get("type", "?"), f"actions[{n}]")
     ids = [e["id"] for e in card.get("body", []) if isinstance(e, dict) and "id" in e]
     if len(ids) != len(set(ids)):
         errors.append(f"card: input ids repeat: {ids}")
+    return errors
+
+
+def _elements(elements: list[Any], where: str) -> list[str]:
+    """The checks of a body's elements, and of what containers and action sets hold."""
+    errors: list[str] = []
+    for n, element in enumerate(elements):
+        here = f"{where}[{n}]"
+        errors += _check(element, element.get("type", "?"), here)
+        for k, choice in enumerate(element.get("choices", [])):
+            errors += _check(
+                {"type": "Input.Choice", **choice}, "Input.Choice", f"{here}.choices[{k}]"
+            )
+            if "," in str(choice.get("value", "")):  # a multi-select returns values comma-joined
+                errors.append(f"{here}.choices[{k}]: a choice's value must not contain a comma")
+        for k, action in enumerate(element.get("actions", [])):
+            errors += _check(action, action.get("type", "?"), f"{here}.actions[{k}]")
+        errors += _elements(element.get("items", []), f"{here}.items")
     return errors
 
 

@@ -3,16 +3,19 @@ its reference is remembered, and a digest reaches it proactively after a restart
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from adapters.teams.cards import CARD_CONTENT_TYPE
-from adapters.teams.digest_card import digest_card
+from adapters.teams.digest_card import CARD_BYTES, digest_card
 from bot.calendar.digest import Digest, DigestBuilder, DigestItem, DigestSection
 from bot.calendar.scheduler import CalendarScheduler
+from bot.calendar.wording import phrase
 from bot.dispatcher import Dispatcher
 from bot.messages import Suggestion
+from tests.adapters.teams.card_schema import schema_errors
 from tests.adapters.teams.conftest import running_teams
 from tests.fakes.teams_connector import FakeConnector
 
@@ -109,3 +112,35 @@ def test_a_digest_card_shows_markers_actions_and_related_replies() -> None:
     [actions] = [block for block in container["items"] if block["type"] == "ActionSet"]
     related = {"huribot": "related", "reply_id": "upr-unct-submission"}
     assert actions["actions"][0]["data"] == related
+
+
+def test_a_digest_too_big_for_teams_says_how_many_more_there_are() -> None:
+    items = tuple(
+        DigestItem(
+            event_id=f"tb-{n}",
+            when=f"{n % 28 + 1} March 2027",
+            title=f"Kenya — Committee review number {n} of the State party report " * 2,
+            status="confirmed",
+            action="Send the UN country team's confidential report to the committee. " * 3,
+            link=f"https://example.org/event/{n}",
+        )
+        for n in range(56)
+    )
+    part = DigestSection(mechanism="TB", heading="Treaty bodies", link="", items=items)
+    digest = Digest(
+        title="Human rights mechanisms: what is coming up for Kenya",
+        language="en",
+        sections=(part,),
+        labels={"more_not_shown": phrase("more_not_shown", "en")},
+    )
+    card = digest_card(digest)
+    assert len(json.dumps(card).encode()) <= CARD_BYTES
+    assert schema_errors(card) == []
+    [container] = [block for block in card["body"] if block["type"] == "Container"]
+    shown = sum("Committee review number" in b.get("text", "") for b in container["items"])
+    assert 0 < shown < 56
+    assert card["body"][-1]["text"].startswith(f"**{56 - shown} more engagements")
+    small = digest_card(
+        dataclasses.replace(digest, sections=(dataclasses.replace(part, items=items[:2]),))
+    )
+    assert "more engagements" not in json.dumps(small)
