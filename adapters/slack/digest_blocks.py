@@ -3,16 +3,24 @@ part in each engagement, and buttons that open the related consolidated replies.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from adapters.slack.blocks import context, related_buttons, section
 from adapters.slack.mrkdwn import escape, truncate
-from bot.calendar.digest import Digest, DigestItem, DigestSection
+from bot.calendar.digest import (
+    Digest,
+    DigestItem,
+    DigestSection,
+    first_engagements,
+    more_not_shown,
+)
 
 Block = dict[str, Any]
 HEADER_LIMIT = 150
 MAX_BLOCKS = 50
-"""Slack's limit per message; a very long digest keeps its first parts and the text fallback."""
+"""Slack's limit per message: a longer digest shows its first engagements and says how many
+more there are (the text fallback still lists them all)."""
 
 
 def _item(digest: Digest, item: DigestItem) -> Block:
@@ -39,6 +47,16 @@ def _section(digest: Digest, part: DigestSection) -> list[Block]:
 
 def digest_blocks(digest: Digest) -> list[Block]:
     """The digest's blocks, within Slack's per-message limit."""
+    total = sum(len(part.items) for part in digest.sections)
+    shown = total
+    blocks = _blocks(digest, digest.sections, 0)
+    while shown > 0 and len(blocks) > MAX_BLOCKS:
+        shown -= 1
+        blocks = _blocks(digest, first_engagements(digest.sections, shown), total - shown)
+    return blocks
+
+
+def _blocks(digest: Digest, sections: Sequence[DigestSection], left_out: int) -> list[Block]:
     blocks: list[Block] = [
         {
             "type": "header",
@@ -49,6 +67,8 @@ def digest_blocks(digest: Digest) -> list[Block]:
         blocks.append(context(f":hourglass: {escape(digest.late_note)}"))
     if digest.empty_note:
         blocks.append(section(escape(digest.empty_note)))
-    for part in digest.sections:
+    for part in sections:
         blocks += _section(digest, part)
-    return blocks[:MAX_BLOCKS]
+    if left_out:
+        blocks.append(section(f"*{escape(more_not_shown(digest, left_out))}*"))
+    return blocks

@@ -3,12 +3,17 @@ the team's part in each engagement, and buttons that open the related consolidat
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Sequence
 
 from adapters.teams.cards import Card, action_row, adaptive_card, note, related_actions, text_block
-from bot.calendar.digest import Digest, DigestItem, DigestSection
+from bot.calendar.digest import (
+    Digest,
+    DigestItem,
+    DigestSection,
+    first_engagements,
+    more_not_shown,
+)
 
 
 def _item(digest: Digest, item: DigestItem) -> list[Card]:
@@ -47,19 +52,8 @@ def digest_card(digest: Digest) -> Card:
     card = _card(digest, digest.sections, 0)
     while shown > 0 and len(json.dumps(card).encode()) > CARD_BYTES:
         shown -= 1
-        card = _card(digest, _first(digest.sections, shown), total - shown)
+        card = _card(digest, first_engagements(digest.sections, shown), total - shown)
     return card
-
-
-def _first(sections: Sequence[DigestSection], count: int) -> list[DigestSection]:
-    """The sections holding only the first `count` engagements, in order."""
-    kept = []
-    for part in sections:
-        items = part.items[: max(0, count)]
-        count -= len(items)
-        if items:
-            kept.append(dataclasses.replace(part, items=items))
-    return kept
 
 
 def _card(digest: Digest, sections: Sequence[DigestSection], left_out: int) -> Card:
@@ -70,6 +64,5 @@ def _card(digest: Digest, sections: Sequence[DigestSection], left_out: int) -> C
         body.append(text_block(digest.empty_note))
     body += [_section(digest, part) for part in sections if part.items]
     if left_out:
-        more = digest.labels.get("more_not_shown", "{count} more engagements are not shown.")
-        body.append(text_block(f"**{more.format(count=left_out)}**", spacing="Large"))
+        body.append(text_block(f"**{more_not_shown(digest, left_out)}**", spacing="Large"))
     return adaptive_card(body)

@@ -148,6 +148,24 @@ def snapshot(events: Sequence[CalendarEvent]) -> dict[str, Any]:
     return {event.event_id: event_state(event) for event in events}
 
 
+def first_engagements(sections: Sequence[DigestSection], count: int) -> list[DigestSection]:
+    """The sections holding only the first `count` engagements, in order: what a message too
+    small for the whole digest shows."""
+    kept = []
+    for part in sections:
+        items = part.items[: max(0, count)]
+        count -= len(items)
+        if items:
+            kept.append(dataclasses.replace(part, items=items))
+    return kept
+
+
+def more_not_shown(digest: Digest, left_out: int) -> str:
+    """The line saying how many engagements a cut message leaves out, in its language."""
+    template = digest.labels.get("more_not_shown", "{count} more engagements are not shown.")
+    return template.format(count=left_out)
+
+
 def _labels(language: str) -> dict[str, str]:
     keys = (
         "what_to_do",

@@ -3,12 +3,17 @@ slash commands into the real server, digests posted through the outbox to the fa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
+from slack_sdk.models.blocks import Block
+
 from adapters.composition import related_replies
-from bot.calendar.digest import DigestBuilder
+from adapters.slack.digest_blocks import MAX_BLOCKS, digest_blocks
+from bot.calendar.digest import Digest, DigestBuilder, DigestItem, DigestSection
 from bot.calendar.scheduler import CalendarScheduler
+from bot.calendar.wording import phrase
 from tests.adapters.slack.conftest import MODERATOR, MODS_CHANNEL, running_bot
 from tests.bot.calendar_helpers import FakeClock, event, store, utc
 from tests.fakes.slack_api import FakeSlackAPI
@@ -84,3 +89,37 @@ async def test_unsubscribing_in_the_channel_or_by_a_moderator(database_url: str)
         removed = await command(f"unsubscribe {number}", MODERATOR)
         assert removed == f"Subscription {number} removed."
         assert "No conversation is subscribed" in await command("subscriptions all", MODERATOR)
+
+
+def test_a_digest_over_slacks_block_limit_says_how_many_more_there_are() -> None:
+    items = tuple(
+        DigestItem(
+            event_id=f"tb-{n}",
+            when=f"{n % 28 + 1} March 2027",
+            title=f"Kenya — committee review {n}",
+            status="confirmed",
+            action="Send the UN country team's report.",
+            link="https://example.org/event",
+        )
+        for n in range(60)
+    )
+    parts = tuple(
+        DigestSection(mechanism=m, heading=m, link="", items=items[k * 30 : (k + 1) * 30])
+        for k, m in enumerate(("Treaty bodies", "Special procedures"))
+    )
+    digest = Digest(
+        title="Human rights mechanisms: what is coming up for Kenya",
+        language="fr",
+        sections=parts,
+        labels={"more_not_shown": phrase("more_not_shown", "fr")},
+    )
+    blocks = digest_blocks(digest)
+    assert len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.validate_json()
+    shown = sum("committee review" in json.dumps(b) for b in blocks)
+    assert 0 < shown < 60
+    assert blocks[-1]["text"]["text"].startswith(f"*{60 - shown} autres échéances")
+    assert len(digest_blocks(dataclasses.replace(digest, sections=parts[:1]))) <= MAX_BLOCKS
