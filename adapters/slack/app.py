@@ -56,6 +56,10 @@ logger = structlog.get_logger(__name__)
 RECEIVED_KEY = "huribot_received"
 RATE_LIMIT_RETRIES = 5
 ANSWER_CONCURRENCY = 4
+NOT_IN_CHANNEL = (
+    "I'm not in this channel yet, so its digests could not be posted here. Invite me with "
+    "`/invite @HuriBot`, then type the subscribe command again."
+)
 """Questions answered at once. Answering is CPU work on the event loop; capping it keeps
 acknowledgements (which Slack wants within 3 s) from queueing behind a burst of answers. The
 questions are already stored, so the rest simply wait their turn."""
@@ -215,11 +219,30 @@ class SlackBot:
     ) -> None:
         received: Received | None = context.get(RECEIVED_KEY)
         if received is None:
+            if await self._subscribing_where_absent(command, client):
+                await ack(text=NOT_IN_CHANNEL)
+                return
             await ack(text=await self._command_text(command))
             return
         await ack()
         async with self._answering:
             await self._answer_privately_or_in_thread(received, client, respond)
+
+    async def _subscribing_where_absent(
+        self, command: dict[str, Any], client: AsyncWebClient
+    ) -> bool:
+        """True for `subscribe` in a channel the bot is not in: every digest there would fail
+        with `not_in_channel`, so the member is told to invite it first."""
+        words = plain_text(str(command.get("text", ""))).split()
+        channel = str(command.get("channel_id", ""))
+        if not words or words[0].casefold() != "subscribe" or not channel.startswith(("C", "G")):
+            return False
+        try:
+            info = await client.conversations_info(channel=channel)
+        except SlackApiError as exc:  # cannot tell (e.g. a private channel it cannot see)
+            logger.info("slack.membership_unknown", error=exc.response.get("error"))
+            return bool(exc.response.get("error") == "channel_not_found")
+        return not bool(info["channel"].get("is_member"))
 
     async def _answer_privately_or_in_thread(
         self, received: Received, client: AsyncWebClient, respond: AsyncRespond

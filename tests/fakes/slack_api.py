@@ -70,6 +70,7 @@ class FakeSlackAPI:
     _port: int = 0
     _next_ts: int = 100
     _members: dict[str, list[str]] = field(default_factory=dict)
+    _outside: set[str] = field(default_factory=set)
     _arrived: asyncio.Condition | None = None
 
     async def start(self) -> None:
@@ -122,6 +123,11 @@ class FakeSlackAPI:
         self.calls.clear()
         self._failures.clear()
         self._next_ts = 100
+
+    def bot_not_in(self, channel: str) -> None:
+        """The bot is not a member of `channel`: posting there fails with `not_in_channel`
+        and `conversations.info` says `is_member: false`, as Slack does."""
+        self._outside.add(channel)
 
     def members(self, channel: str, user_ids: list[str]) -> None:
         """Who `conversations.members` says is in `channel` (other channels: not found)."""
@@ -211,6 +217,8 @@ class FakeSlackAPI:
         return await self._record(request, RESPONSE_URL, lambda _params: web.Response(text="ok"))
 
     def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        if str(params.get("channel")) in self._outside:
+            return {"ok": False, "error": "not_in_channel"}
         ts = f"1700000000.{self._next_ts:06d}"
         self._next_ts += 1
         message = {"type": "message", "text": params.get("text", ""), "ts": ts}
@@ -262,6 +270,14 @@ _ANSWERS: dict[str, Callable[[FakeSlackAPI, dict[str, Any]], dict[str, Any]]] = 
         "text": params.get("text", ""),
     },
     "conversations.members": _conversation_members,
+    "conversations.info": lambda fake, params: {
+        "ok": True,
+        "channel": {
+            "id": params.get("channel"),
+            "is_channel": True,
+            "is_member": str(params.get("channel")) not in fake._outside,
+        },
+    },
     "views.update": lambda fake, params: {"ok": True, "view": params.get("view", {})},
     "views.publish": lambda fake, params: {"ok": True, "view": params.get("view", {})},
     "views.open": lambda fake, params: {"ok": True, "view": params.get("view", {})},

@@ -123,3 +123,16 @@ def test_a_digest_over_slacks_block_limit_says_how_many_more_there_are() -> None
     assert 0 < shown < 60
     assert blocks[-1]["text"]["text"].startswith(f"*{60 - shown} autres échéances")
     assert len(digest_blocks(dataclasses.replace(digest, sections=parts[:1]))) <= MAX_BLOCKS
+
+
+async def test_subscribing_a_channel_the_bot_is_not_in_asks_to_invite_it(
+    database_url: str,
+) -> None:
+    async with FakeSlackAPI() as fake, running_bot(database_url, fake) as bot:
+        fake.bot_not_in(CHANNEL)
+        sent = await bot.harness.send_command(bot.harness.command("subscribe KEN"))
+        assert sent.status == 200
+        assert "/invite @HuriBot" in sent.text
+        assert await bot.harness.services.subscriptions.all() == []
+        info = fake.calls_to("conversations.info")
+        assert [c.params["channel"] for c in info] == [CHANNEL]

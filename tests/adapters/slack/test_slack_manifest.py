@@ -17,6 +17,7 @@ SCOPES_NEEDED = {
     "views_open": set(),
     "views_publish": set(),
     "conversations_members": {"channels:read", "groups:read"},
+    "conversations_info": {"channels:read", "groups:read"},
 }
 """Scopes each method needs (Slack's method reference); a method missing here fails the test,
 so a new call cannot ship without its scope."""
