@@ -30,6 +30,23 @@ def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, SECTION_LIMIT)}}
 
 
+def sections(text: str) -> list[Block]:
+    """A long text as consecutive sections, split between paragraphs (or lines, or words)
+    rather than cut: a section holds at most 3,000 characters, an answer may hold more."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > SECTION_LIMIT:
+        window = rest[:SECTION_LIMIT]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut < SECTION_LIMIT // 2:
+            cut = window.rfind(" ")
+        cut = cut if cut > 0 else SECTION_LIMIT
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n ")
+    parts.append(rest)
+    return [section(part) for part in parts if part.strip()]
+
+
 def context(*texts: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": t} for t in texts[:10]]}
 
@@ -97,7 +114,7 @@ def answer_blocks(reply: Reply) -> list[Block]:
         blocks.append(context(f"⚠️ {OUTDATED_TEXT}"))
     if reply.notice:
         blocks.append(context(f"🌐 {escape(reply.notice)}"))
-    blocks.append(section(markdown_to_mrkdwn(reply.answer_md)))
+    blocks.extend(sections(markdown_to_mrkdwn(reply.answer_md)))
     if reply.sources:
         blocks.append(context(*(_source_line(s) for s in reply.sources)))
     if reply.whole_item_id is not None:

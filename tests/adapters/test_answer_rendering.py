@@ -79,3 +79,19 @@ def test_teams_keeps_the_rating_buttons_in_their_own_row_and_titles_whole_words(
     kept = related[0][:-1]
     assert title.startswith(kept) and title[len(kept)] == " ", "cut between words"
     assert len(card["actions"]) == 3
+
+
+def test_slack_shows_a_long_answer_whole_in_several_sections() -> None:
+    paragraphs = [f"Paragraph {n}: " + "the UNCT prepares its submission. " * 20 for n in range(12)]
+    long = dataclasses.replace(REPLY, answer_md="\n\n".join(paragraphs), whole_item_id=None)
+    blocks = answer_blocks(long)
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert len(texts) >= 3
+    assert all(len(t) <= 3000 for t in texts)
+    assert "…" not in "".join(texts)
+    shown = " ".join(" ".join(texts).split())
+    assert all(" ".join(p.split()) in shown for p in paragraphs)
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.validate_json()
