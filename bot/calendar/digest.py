@@ -148,6 +148,18 @@ def snapshot(events: Sequence[CalendarEvent]) -> dict[str, Any]:
     return {event.event_id: event_state(event) for event in events}
 
 
+TITLE_CHARS = 150
+"""The shortest title the chat platforms show whole (a Slack header holds 150 characters)."""
+
+
+def reminder_title(what: str, *, days: int, language: str) -> str:
+    """ "Reminder: {what} in {days} days", the event shortened rather than the countdown cut."""
+    room = TITLE_CHARS - len(phrase("reminder_title", language, what="", days=days))
+    if len(what) > room:
+        what = what[: room - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
+    return phrase("reminder_title", language, what=what, days=days)
+
+
 def first_engagements(sections: Sequence[DigestSection], count: int) -> list[DigestSection]:
     """The sections holding only the first `count` engagements, in order: what a message too
     small for the whole digest shows."""
@@ -253,7 +265,7 @@ class DigestBuilder:
         """A reminder `days` before an event."""
         _, item = self._item(event, language, None)
         return Digest(
-            title=phrase("reminder_title", language, what=item.title, days=days),
+            title=reminder_title(item.title, days=days, language=language),
             language=language,
             sections=(self._section(event.mechanism, [item], language, related=False),),
             late_note=phrase("late", language) if late else "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from bot.calendar.digest import DigestBuilder
+from bot.calendar.digest import TITLE_CHARS, DigestBuilder
 from bot.db.models import CalendarEvent
 from tests.bot.calendar_helpers import event
 
@@ -55,3 +55,14 @@ def test_an_event_moved_beyond_the_horizon_is_still_reported_once() -> None:
         [far], countries=["KEN"], language="en", today=TODAY, previous=shown
     )
     assert markers([far], remembered) == []
+
+
+def test_a_reminder_title_keeps_its_countdown_whatever_the_event_is_called() -> None:
+    long_session = "Committee on the Elimination of Discrimination against Women, session " * 3
+    for language, ending in (("en", "in 7 days"), ("fr", "dans 7 jours"), ("es", "7 días")):
+        reminder = DigestBuilder().reminder(stored(session=long_session), days=7, language=language)
+        assert len(reminder.title) <= TITLE_CHARS
+        assert reminder.title.endswith(ending), reminder.title
+        assert "…" in reminder.title
+    short = DigestBuilder().reminder(stored(), days=30, language="en")
+    assert "…" not in short.title and short.title.endswith("in 30 days")
