@@ -23,7 +23,7 @@ HELP_TEXT = (
     "Try for example:\n"
     "- How does a UNCT contribute to the UPR?\n"
     "- What is the human rights-based approach to programming?\n"
-    "- How do we prepare for a special rapporteur's country visit?\n"
+    "- How do we prepare for a special rapporteur's country visit?\n\n"
     "When I can't answer, I pass the question to the Secretariat."
 )
 HELP_WORDS = frozenset({"help", "aide", "ayuda", "?", "/help"})

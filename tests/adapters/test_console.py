@@ -91,3 +91,18 @@ async def test_a_question_the_bot_cannot_answer_reaches_the_queue(tmp_path: obje
     assert [g.group.title for g in groups] == [
         "what is the per diem rate in Nairobi for consultants?"
     ]
+
+
+async def test_help_keeps_its_list_apart_from_the_sentence_after_it(tmp_path: object) -> None:
+    settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path}/help.db"})
+    screen = io.StringIO()
+    async with open_services(settings) as services:
+        adapter = ConsoleAdapter(
+            assistant=services.assistant,
+            console=Console(file=screen, width=100, color_system=None),
+            read_line=scripted(["help"]),
+            user_id="tester",
+        )
+        await adapter.run()
+    lines = [line.strip("│ ") for line in screen.getvalue().splitlines()]
+    assert "When I can't answer, I pass the question to the Secretariat." in lines
