@@ -21,7 +21,7 @@ from bot.db.models import ItemEmbedding
 from knowledge.embedding import Embedder
 from knowledge.hashing import stable_hash
 from knowledge.search_types import SearchDoc
-from knowledge.semantic import DocVectors, VectorTable, embed_docs, embedding_text, sentence_texts
+from knowledge.semantic import DocVectors, VectorTable, embed_docs, embedding_text
 
 logger = structlog.get_logger(__name__)
 
@@ -29,9 +29,14 @@ BATCH = 8
 Progress = Callable[[int, int], None]
 
 
+VECTOR_RULES = "whole+sentences/1"
+"""Names how vectors are made from a doc (`embed_docs`); change it when that changes."""
+
+
 def text_hash(doc: SearchDoc) -> str:
-    """Changes whenever the texts a doc's vectors are made from change."""
-    return stable_hash(embedding_text(doc), *sentence_texts(doc))
+    """Changes whenever what a doc's vectors are made from changes: its text, title and
+    phrasings (its sentences derive from them, so start-up need not split every doc)."""
+    return stable_hash(VECTOR_RULES, embedding_text(doc), *doc.alt_titles)
 
 
 class EmbeddingStore:

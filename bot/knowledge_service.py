@@ -134,9 +134,11 @@ class KnowledgeService:
         self.index.remove(gone)
         added = self._mirror_replies(replies)
         self.index.add(passages)
-        if self._reranker is not None:
+        if self._embeddings is not None and self._reranker is not None:
             self._reranker.table.remove([*gone, *(r.slug for r in replies)])
-            self._unembedded.extend([*added, *passages])
+            # a reply whose tags or dates changed keeps the vectors its unchanged text has
+            missing = await self._embeddings.load(self._reranker.table, [*added, *passages])
+            self._unembedded.extend(missing)
             await self.embed_missing(progress=progress)
         await self._note_own_change()
         return report

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.console import Console
 
 from adapters.cli.calendar import sample_calendar_text
-from adapters.composition import open_services
+from adapters.composition import Services, open_services
 from adapters.console.adapter import ConsoleAdapter
 from bot.calendar.rows import parse_calendar_csv
 from bot.calendar.store import store_calendar
@@ -27,6 +28,20 @@ def scripted(lines: list[str]) -> Callable[[str], str]:
             raise EOFError from None
 
     return read_line
+
+
+async def chat(services: Services, lines: list[str], *, width: int = 100, **options: Any) -> str:
+    """What the console shows after `lines` are typed."""
+    screen = io.StringIO()
+    adapter = ConsoleAdapter(
+        assistant=services.assistant,
+        console=Console(file=screen, width=width, color_system=None),
+        read_line=scripted(lines),
+        user_id="tester",
+        **options,
+    )
+    await adapter.run()
+    return screen.getvalue()
 
 
 async def test_chat_loop_answers_until_quit(tmp_path: object) -> None:
@@ -76,18 +91,11 @@ async def test_chat_commands_work_in_the_console(tmp_path: object) -> None:
 
 async def test_a_question_the_bot_cannot_answer_reaches_the_queue(tmp_path: object) -> None:
     settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path}/queue.db"})
-    screen = io.StringIO()
     async with open_services(settings) as services:
         await services.knowledge.ingest(SMALL_BATCH)
-        adapter = ConsoleAdapter(
-            assistant=services.assistant,
-            console=Console(file=screen, width=100, color_system=None),
-            read_line=scripted(["what is the per diem rate in Nairobi for consultants?"]),
-            user_id="tester",
-        )
-        await adapter.run()
+        shown = await chat(services, ["what is the per diem rate in Nairobi for consultants?"])
         groups = await services.moderation.groups()
-    assert "Secretariat" in screen.getvalue()
+    assert "Secretariat" in shown
     assert [g.group.title for g in groups] == [
         "what is the per diem rate in Nairobi for consultants?"
     ]
@@ -95,14 +103,7 @@ async def test_a_question_the_bot_cannot_answer_reaches_the_queue(tmp_path: obje
 
 async def test_help_keeps_its_list_apart_from_the_sentence_after_it(tmp_path: object) -> None:
     settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path}/help.db"})
-    screen = io.StringIO()
     async with open_services(settings) as services:
-        adapter = ConsoleAdapter(
-            assistant=services.assistant,
-            console=Console(file=screen, width=100, color_system=None),
-            read_line=scripted(["help"]),
-            user_id="tester",
-        )
-        await adapter.run()
-    lines = [line.strip("│ ") for line in screen.getvalue().splitlines()]
+        shown = await chat(services, ["help"])
+    lines = [line.strip("│ ") for line in shown.splitlines()]
     assert "When I can't answer, I pass the question to the Secretariat." in lines

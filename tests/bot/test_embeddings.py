@@ -152,3 +152,15 @@ async def test_a_question_is_embedded_once_off_the_event_loop(database: Database
     assert embedder.queries == 1
     knowledge.search("another question", top_k=3)
     assert embedder.queries == 2
+
+
+async def test_a_change_that_leaves_the_text_alone_keeps_the_vectors(database: Database) -> None:
+    embedder = CountingEmbedder()
+    knowledge = service(database, embedder)
+    await knowledge.load_index()
+    await knowledge.ingest(IngestBatch(replies=(UPR_REPLY,)))
+    computed = embedder.passages
+    await knowledge.ingest(IngestBatch(replies=(dataclasses.replace(UPR_REPLY, tags=("UPR",)),)))
+    assert embedder.passages == computed
+    hit = knowledge.search("UNCT submission universal periodic review", top_k=1)[0]
+    assert hit.doc.tags == ("UPR",) and hit.similarity is not None
