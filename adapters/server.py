@@ -1,8 +1,9 @@
-"""The one aiohttp web server: health check and the platforms' webhook endpoints."""
+"""The one aiohttp web server: liveness and readiness, the platforms' webhook endpoints and
+the calendar feeds."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -11,6 +12,7 @@ from microsoft_agents.hosting.core import Agent, AgentAuthConfiguration
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from adapters.readiness import Check, run_checks
 from bot import __version__
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_ics
@@ -25,6 +27,21 @@ AGENT_CONFIGURATION = "agent_configuration"
 async def healthz(_request: web.Request) -> web.Response:
     """200 with the version, for load balancers and Kubernetes probes."""
     return web.json_response({"status": "ok", "version": __version__})
+
+
+def readyz(checks: Mapping[str, Check]) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """200 when every check passes, else 503; the body names each component's state."""
+
+    async def handle(_request: web.Request) -> web.Response:
+        results = await run_checks(checks)
+        ready = all(result.ok for result in results.values())
+        body = {
+            "status": "ready" if ready else "not ready",
+            "checks": {name: {"ok": r.ok, "detail": r.detail} for name, r in results.items()},
+        }
+        return web.json_response(body, status=200 if ready else 503)
+
+    return handle
 
 
 def slack_endpoint(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
@@ -81,14 +98,18 @@ def build_web_app(
     slack: AsyncApp | None = None,
     teams: TeamsRoute | None = None,
     database: Database | None = None,
+    readiness: Mapping[str, Check] | None = None,
 ) -> web.Application:
     """The web application; Slack's route exists only when Slack runs in HTTP mode, Teams'
-    when Teams is configured, the calendar's when a database is given."""
+    when Teams is configured, the calendar's when a database is given, `/readyz` when
+    readiness checks are."""
     application = web.Application(client_max_size=MAX_REQUEST_BYTES)
     if teams is not None:
         application[AGENT_CONFIGURATION] = teams.auth  # where the SDK's JWT check reads it
         application.router.add_post("/api/messages", teams_endpoint(teams.adapter, teams.agent))
     application.router.add_get("/healthz", healthz)
+    if readiness is not None:
+        application.router.add_get("/readyz", readyz(readiness))
     if database is not None:
         application.router.add_get("/calendar/{country}.ics", calendar_endpoint(database))
     if slack is not None:

@@ -57,7 +57,7 @@ def group_status(view: GroupView) -> str:
     group = view.group
     status = GROUP_STATUS_TEXT.get(group.status, group.status)
     if group.assigned_to and group.status == "assigned":
-        status += f" to {group.assigned_to}"
+        status += f" to {group.assignee_name or group.assigned_to}"
     if group.reply_slug:
         status += f" with {group.reply_slug}"
     return status

@@ -71,17 +71,22 @@ class ModeratorDirectory(Protocol):
         """True when the user may moderate."""
 
 
+LOCAL_PLATFORMS = frozenset({"cli", "console"})
+"""Actors typing on the server itself (`huribot queue ...`, `huribot chat`)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Moderators:
     """Who may moderate: `platform:user` ids (e.g. `slack:U123`, `teams:<aad id>`).
 
-    The command line is run by operators on the server, so `cli:` actors are moderators."""
+    The command line and the console chat are run by operators on the server, who can read
+    the database anyway, so their actors are moderators (LOCAL_PLATFORMS)."""
 
     ids: frozenset[str] = frozenset()
 
     def allows(self, platform: str, user_id: str) -> bool:
-        """True for configured moderators and operators at the command line."""
-        return platform == "cli" or f"{platform}:{user_id}" in self.ids
+        """True for configured moderators and operators at the command line or console."""
+        return platform in LOCAL_PLATFORMS or f"{platform}:{user_id}" in self.ids
 
     async def is_moderator(self, platform: str, user_id: str) -> bool:
         """The directory interface over the configured list."""
@@ -143,6 +148,8 @@ class Actor:
 
     platform: str
     user_id: str
+    name: str | None = field(default=None, compare=False)
+    """The display name the platform sent with the action, when it sent one."""
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.user_id}"
@@ -301,22 +308,32 @@ class Moderation:
         await self._to_moderators(session, f"group-card:{group.id}", payload, now=self._clock())
 
     async def _to_moderators(
-        self, session: AsyncSession, key: str, payload: dict[str, Any], *, now: datetime
+        self,
+        session: AsyncSession,
+        key: str,
+        payload: dict[str, Any],
+        *,
+        now: datetime,
+        besides: str | None = None,
     ) -> None:
         """Queue a message to every moderators' conversation (a Slack and a Teams channel may
-        both be configured), one idempotency key per platform."""
+        both be configured) but those on the platform `besides`, one idempotency key per
+        platform."""
         for ref in self.moderators_conversations:
+            if ref.platform == besides:
+                continue
             await enqueue(session, key=f"{key}:{ref.platform}", ref=ref, payload=payload, now=now)
 
     async def _refresh_cards(
-        self, session: AsyncSession, group: QuestionGroup, *, now: datetime
+        self, session: AsyncSession, group: QuestionGroup, actor: Actor, *, now: datetime
     ) -> None:
-        """Have every platform show the group's new status on its card, whichever platform
-        (or the command line) the change came from."""
+        """Have every platform show the group's new status on its card. The platform the
+        actor pressed a button on updates its own card in that interaction (the moderator
+        sees it at once), so it is left out here: its card would be updated twice."""
         if group.card:
             payload = {"kind": "group_card_refresh", "group_id": group.id}
             key = f"group-refresh:{group.id}:{now.isoformat()}"
-            await self._to_moderators(session, key, payload, now=now)
+            await self._to_moderators(session, key, payload, now=now, besides=actor.platform)
 
     def use_directory(self, directory: ModeratorDirectory) -> None:
         """Let an adapter widen who counts as a moderator (e.g. a Slack channel's members)."""
@@ -471,7 +488,7 @@ class Moderation:
                 )
             extra = {"alt_questions": list(kept)}
             _audit_group(session, group, actor, action, before=before, now=now, extra=extra)
-            await self._refresh_cards(session, group, now=now)
+            await self._refresh_cards(session, group, actor, now=now)
         logger.info(
             "moderation.answered",
             group=view.group.id,
@@ -490,10 +507,11 @@ class Moderation:
             group.updated_at = now
             if action == "assign":
                 group.assigned_to = str(actor)
+                group.assignee_name = (actor.name or "")[:200] or None
             for question in await self._questions(session, group_id):
                 question.status = status
             _audit_group(session, group, actor, action, before=before, now=now)
-            await self._refresh_cards(session, group, now=now)
+            await self._refresh_cards(session, group, actor, now=now)
 
     async def _check(self, actor: Actor) -> None:
         if not await self.moderators.is_moderator(actor.platform, actor.user_id):

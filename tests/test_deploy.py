@@ -58,14 +58,14 @@ def test_every_variable_set_for_huribot_is_a_setting(path: Path) -> None:
     assert used <= fields, f"unknown settings in {path.name}: {sorted(used - fields)}"
 
 
-def test_kubernetes_runs_existing_commands_and_probes_the_health_check() -> None:
+def test_kubernetes_runs_existing_commands_and_probes_liveness_and_readiness() -> None:
     known = commands(app)
     ran = [tuple(c["command"][1:]) for c in containers()]
     assert sorted(ran) == [("db", "upgrade"), ("serve",)]
     assert all(path in known for path in ran)
     [serve] = [c for c in containers() if c["command"] == ["huribot", "serve"]]
-    for probe in ("readinessProbe", "livenessProbe"):
-        assert serve[probe]["httpGet"]["path"] == "/healthz"
+    assert serve["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert serve["readinessProbe"]["httpGet"]["path"] == "/readyz"
     kustomization = documents(KUBERNETES / "kustomization.yaml")[0]
     assert sorted(kustomization["resources"]) == sorted(
         p.name for p in KUBERNETES.glob("*.yaml") if p.name != "kustomization.yaml"

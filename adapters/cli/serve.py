@@ -12,14 +12,16 @@ from typing import Literal
 
 import structlog
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.cli.common import out, with_services
 from adapters.composition import Services
+from adapters.readiness import Check, database_check
 from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
 from adapters.slack.moderation import SlackModeration, channel_members
 from adapters.slack.sender import SlackSender
+from adapters.slack.socket_mode import SocketModeLink
+from adapters.slack.token_check import BotTokenCheck
 from adapters.teams.app import TeamsBot
 from adapters.teams.connector import TeamsConfig, TeamsConnector
 from adapters.teams.moderation import TeamsModeration
@@ -149,7 +151,7 @@ def worker() -> None:
         if teams is not None:
             answerers["teams"] = teams[0].answer_event
         answer_worker = AnswerWorker(questions=services.assistant.questions, answerers=answerers)
-        stop = asyncio.Event()
+        stop = stop_on_signals()
         loops = [
             asyncio.create_task(every(interval, work, stop=stop, name=name))
             for name, interval, work in (
@@ -160,7 +162,7 @@ def worker() -> None:
         ]
         logger.info("worker.started", platforms=sorted(answerers))
         try:
-            await _until_stopped(stop)
+            await stop.wait()
         finally:
             stop.set()
             await asyncio.gather(*loops)
@@ -170,11 +172,27 @@ def worker() -> None:
     with_services(_work)
 
 
-async def _until_stopped(stop: asyncio.Event) -> None:
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM, installed first thing so that a stop asked for
+    during start-up (a slow database, Slack unreachable) is honoured at once."""
+    stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop
+
+
+def readiness_checks(
+    services: Services, slack: tuple[SlackBot, SlackSender] | None, link: SocketModeLink | None
+) -> dict[str, Check]:
+    """What `/readyz` asks: the database, and Slack's link (Socket Mode) or its bot token
+    (HTTP mode). Teams holds no connection to check: it calls `POST /api/messages`."""
+    checks: dict[str, Check] = {"database": database_check(services.database)}
+    if link is not None:
+        checks["slack"] = link.readiness
+    elif slack is not None:
+        checks["slack"] = BotTokenCheck(slack[0].client)
+    return checks
 
 
 def serve() -> None:
@@ -183,27 +201,27 @@ def serve() -> None:
     upkeep, until stopped."""
 
     async def _work(services: Services) -> None:
+        stop = stop_on_signals()
         settings = services.settings
         slack = slack_parts(services)
         mode = slack_mode(settings)
         http_slack = slack[0].app if slack is not None and mode == "http" else None
+        link = None
+        if slack is not None and settings.slack_app_token is not None and mode == "socket":
+            link = SocketModeLink(slack[0].app, settings.slack_app_token.get_secret_value())
         teams = teams_parts(services)
         web_app = build_web_app(
             slack=http_slack,
             teams=teams[0].route() if teams is not None else None,
             database=services.database,
+            readiness=readiness_checks(services, slack, link),
         )
         runner = web.AppRunner(web_app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
-        handler = None
-        if slack is not None and settings.slack_app_token is not None and mode == "socket":
-            handler = AsyncSocketModeHandler(
-                slack[0].app, settings.slack_app_token.get_secret_value()
-            )
-            await handler.connect_async()  # type: ignore[no-untyped-call]
+        if link is not None:
+            link.start()
         senders: list[Sender] = [parts[1] for parts in (slack, teams) if parts is not None]
-        stop = asyncio.Event()
         dispatcher = Dispatcher(
             database=services.database,
             senders=senders,
@@ -239,13 +257,13 @@ def serve() -> None:
             "serve.started", host=settings.host, port=settings.port, slack=mode, teams=teams_mode
         )
         try:
-            await _until_stopped(stop)
+            await stop.wait()
         finally:
             stop_workers(workers)
             stop.set()
             await asyncio.gather(*loops)
-            if handler is not None:
-                await handler.close_async()  # type: ignore[no-untyped-call]
+            if link is not None:
+                await link.close()
             await runner.cleanup()
             if teams is not None:
                 await teams[0].settle()

@@ -56,6 +56,7 @@ logger = structlog.get_logger(__name__)
 RECEIVED_KEY = "huribot_received"
 RATE_LIMIT_RETRIES = 5
 ANSWER_CONCURRENCY = 4
+GONE_TEXT = "That item is no longer in the knowledge base."
 NOT_IN_CHANNEL = (
     "I'm not in this channel yet, so its digests could not be posted here. Invite me with "
     "`/invite @HuriBot`, then type the subscribe command again."
@@ -107,6 +108,29 @@ async def _respond_all(respond: AsyncRespond, replies: list[Reply]) -> None:
     """Replies through a slash command's response_url (private to the member)."""
     for reply in replies:
         await respond(text=fallback_text(reply), blocks=reply_blocks(reply))
+
+
+def _on_private_answer(body: dict[str, Any]) -> bool:
+    """True for a button under an answer only its asker sees (delivered through a slash
+    command's response_url where the bot may not post): Slack marks the container ephemeral
+    and sends no message. Replies must then go back the same private way."""
+    return bool(body.get("container", {}).get("is_ephemeral"))
+
+
+async def _tell_privately(
+    body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond, text: str
+) -> None:
+    """A line only the member who pressed a button sees, in the answer's thread."""
+    if _on_private_answer(body):
+        await respond(text=text, response_type="ephemeral", replace_original=False)
+        return
+    container = body.get("container", {})
+    await client.chat_postEphemeral(
+        channel=container.get("channel_id") or body["channel"]["id"],
+        thread_ts=container.get("thread_ts") or container.get("message_ts"),
+        user=body["user"]["id"],
+        text=text,
+    )
 
 
 class SlackBot:
@@ -271,36 +295,43 @@ class SlackBot:
         )
 
     async def _rate(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
     ) -> None:
         await ack()
         feedback = Feedback(action["action_id"].removeprefix(f"{FEEDBACK_ACTION}_"))
         user = body["user"]["id"]
         thanks = await self._assistant.feedback(int(action["value"]), feedback, user_id=user)
-        container = body.get("container", {})
-        await client.chat_postEphemeral(
-            channel=container.get("channel_id") or body["channel"]["id"],
-            thread_ts=container.get("thread_ts"),
-            user=user,
-            text=thanks,
-        )
+        await _tell_privately(body, client, respond, thanks)
 
     async def _show_related(
-        self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+        self,
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        respond: AsyncRespond,
     ) -> None:
         await ack()
         reply = await self._answerer.present(str(action["value"]))
+        if reply is None:
+            await _tell_privately(body, client, respond, GONE_TEXT)
+            return
+        if _on_private_answer(body):
+            await respond(
+                text=fallback_text(reply),
+                blocks=reply_blocks(reply),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            return
         container = body.get("container", {})
         channel = container.get("channel_id") or body["channel"]["id"]
         thread = container.get("thread_ts") or container.get("message_ts")
-        if reply is None:
-            await client.chat_postEphemeral(
-                channel=channel,
-                thread_ts=thread,
-                user=body["user"]["id"],
-                text="That item is no longer in the knowledge base.",
-            )
-            return
         await post_replies(client, channel=channel, thread_ts=thread, replies=[reply])
 
     async def _publish_home(self, event: dict[str, Any], client: AsyncWebClient) -> None:

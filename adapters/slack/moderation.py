@@ -67,6 +67,13 @@ async def refresh_card(client: AsyncWebClient, moderation: Moderation, group_id:
     )
 
 
+def slack_actor(body: dict[str, Any]) -> Actor:
+    """Who pressed a button or submitted a form, with the name Slack sends alongside (the
+    cards on both platforms show it, not an id)."""
+    user = body["user"]
+    return Actor(PLATFORM, user["id"], name=user.get("name") or user.get("username"))
+
+
 class SlackModeration:
     """Registers the moderators' buttons and modals on the Slack app."""
 
@@ -132,7 +139,7 @@ class SlackModeration:
     async def _act(
         self, body: dict[str, Any], client: AsyncWebClient, group_id: int, what: str
     ) -> None:
-        actor = Actor(PLATFORM, body["user"]["id"])
+        actor = slack_actor(body)
         try:
             if what == "assign":
                 await self._moderation.assign(group_id, actor)
@@ -157,7 +164,7 @@ class SlackModeration:
             await ack(response_action="errors", errors=draft)
             return
         try:
-            await self._moderation.answer(group_id, draft, Actor(PLATFORM, body["user"]["id"]))
+            await self._moderation.answer(group_id, draft, slack_actor(body))
         except NotAModeratorError as exc:
             await ack(response_action="errors", errors={"answer": str(exc)})
             return
@@ -178,7 +185,7 @@ class SlackModeration:
         if kept is None:
             await ack(response_action="errors", errors={ALT_QUESTIONS: STALE_CHOICE})
             return
-        actor = Actor(PLATFORM, body["user"]["id"])
+        actor = slack_actor(body)
         try:
             await self._moderation.link(group_id, reply_id, actor, alt_questions=kept)
         except NotAModeratorError as exc:

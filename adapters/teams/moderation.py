@@ -32,7 +32,8 @@ from adapters.teams.moderation_cards import (
     task_continue,
     task_message,
 )
-from adapters.teams.translate import PLATFORM, user_id
+from adapters.teams.translate import PLATFORM
+from adapters.teams.translate import actor as sender
 from bot.messages import ConversationRef
 from bot.moderation import (
     Actor,
@@ -97,7 +98,7 @@ class TeamsModeration:
         if action not in {ASSIGN, DISMISS}:
             return
         group_id = int(value["group_id"])
-        actor = Actor(PLATFORM, user_id(context.activity))
+        actor = sender(context.activity)
         try:
             if action == ASSIGN:
                 await self._moderation.assign(group_id, actor)
@@ -115,7 +116,7 @@ class TeamsModeration:
         data = value.get("data") or {}
         if activity.name not in {"task/fetch", "task/submit"} or "group_id" not in data:
             return
-        actor = Actor(PLATFORM, user_id(activity))
+        actor = sender(activity)
         try:
             if not await self._moderation.moderators.is_moderator(actor.platform, actor.user_id):
                 body = task_message(str(NotAModeratorError()))

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from microsoft_agents.activity import Activity, ActivityTypes
 
 from bot.messages import ConversationRef, IncomingMessage
+from bot.moderation import Actor
 
 PLATFORM = "teams"
 PERSONAL = "personal"
@@ -90,6 +91,12 @@ def user_id(activity: Activity) -> str:
     if sender is None:
         return ""
     return sender.aad_object_id or sender.id
+
+
+def actor(activity: Activity) -> Actor:
+    """The sender as a moderation actor, with the display name Teams sends (cards show it)."""
+    sender = activity.from_property
+    return Actor(PLATFORM, user_id(activity), name=sender.name if sender is not None else None)
 
 
 def _received_at(activity: Activity, now: datetime) -> datetime:

@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -66,6 +66,11 @@ class Database:
         """A session inside one transaction: committed on success, rolled back on any error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    async def ping(self) -> None:
+        """Run `SELECT 1`: raises when the database cannot be reached (for readiness probes)."""
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     async def upgrade(self) -> None:
         """Apply pending Alembic migrations (idempotent; run by every command that needs the DB)."""

@@ -173,6 +173,8 @@ class QuestionGroup(Base):
     """The first wording, shown to moderators."""
     language: Mapped[str] = mapped_column(String(8), default="en")
     assigned_to: Mapped[str | None] = mapped_column(String(160))
+    assignee_name: Mapped[str | None] = mapped_column(String(200))
+    """The assignee's display name as their platform gave it (cards show it, not an id)."""
     reply_slug: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

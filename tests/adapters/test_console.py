@@ -89,16 +89,22 @@ async def test_chat_commands_work_in_the_console(tmp_path: object) -> None:
     assert shown.endswith("Goodbye.")
 
 
-async def test_a_question_the_bot_cannot_answer_reaches_the_queue(tmp_path: object) -> None:
+async def test_a_question_the_bot_cannot_answer_reaches_the_queue_and_the_stats(
+    tmp_path: object,
+) -> None:
     settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path}/queue.db"})
     async with open_services(settings) as services:
         await services.knowledge.ingest(SMALL_BATCH)
-        shown = await chat(services, ["what is the per diem rate in Nairobi for consultants?"])
+        typed = ["what is the per diem rate in Nairobi for consultants?", "stats"]
+        shown = await chat(services, typed, commands=services.commands)
         groups = await services.moderation.groups()
     assert "Secretariat" in shown
     assert [g.group.title for g in groups] == [
         "what is the per diem rate in Nairobi for consultants?"
     ]
+    # the operator at the console may read the Secretariat's figures, as at the command line
+    assert "only the Secretariat's moderators" not in shown
+    assert "questions (all time): 1" in shown and "open question groups: 1" in shown
 
 
 async def test_help_keeps_its_list_apart_from_the_sentence_after_it(tmp_path: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import update
 from typer.testing import CliRunner
@@ -39,10 +41,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def huribot(command: str, *, url: str, slack_api: str | None = None) -> Iterator[None]:
+def huribot(
+    command: str, *, url: str, slack_api: str | None = None, extra: dict[str, str] | None = None
+) -> Iterator[int]:
     """`huribot COMMAND` as a process talking to the fake Slack API (or, without one, to
     Teams in development mode: it reaches the service URL stored with each conversation); it
-    must stop cleanly."""
+    must stop cleanly on SIGTERM. Yields the port it serves on."""
     platform = (
         {
             "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
@@ -52,11 +56,13 @@ def huribot(command: str, *, url: str, slack_api: str | None = None) -> Iterator
         if slack_api
         else {"HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true"}
     )
+    port = free_port()
     env = {
         **os.environ,
         "HURIBOT_DATABASE_URL": url,
-        "HURIBOT_PORT": str(free_port()),
+        "HURIBOT_PORT": str(port),
         **platform,
+        **(extra or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "adapters.cli.main", command],
@@ -64,7 +70,7 @@ def huribot(command: str, *, url: str, slack_api: str | None = None) -> Iterator
         cwd=Path(__file__).resolve().parents[2],
     )
     try:
-        yield
+        yield port
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
@@ -160,6 +166,38 @@ async def test_worker_process_answers_a_teams_question_in_its_reply_chain(
         assert "rights-holders" in answer.card_text()
 
 
+def get_json(url: str) -> tuple[int, dict[str, Any]]:
+    """Status and JSON body of a GET, whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+async def serving(port: int) -> None:
+    """Until the process answers `/healthz` (it is alive; ready or not)."""
+    deadline = time.monotonic() + BOOT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/healthz")
+            return
+        except OSError:
+            await asyncio.sleep(0.2)
+    raise AssertionError(f"nothing answered on port {port} within {BOOT_SECONDS} s")
+
+
+async def settled_readiness(port: int) -> tuple[int, dict[str, Any]]:
+    """`/readyz` once Slack's link has stopped connecting (connected or refused)."""
+    deadline = time.monotonic() + BOOT_SECONDS
+    while True:
+        status, ready = await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/readyz")
+        connecting = ready["checks"]["slack"]["detail"].startswith("connecting")
+        if not connecting or time.monotonic() > deadline:
+            return status, ready
+        await asyncio.sleep(0.1)
+
+
 def test_the_slack_mode_follows_the_tokens_set() -> None:
     http = {"HURIBOT_SLACK_BOT_TOKEN": "xoxb-1", "HURIBOT_SLACK_SIGNING_SECRET": "s"}
     assert slack_mode(load_settings({})) == "off"
@@ -169,19 +207,48 @@ def test_the_slack_mode_follows_the_tokens_set() -> None:
     assert slack_mode(load_settings(socket_only)) == "socket"
 
 
+async def due_digest(url: str) -> None:
+    """A subscription of one Slack channel to Kenya whose digest is due now."""
+    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
+        ref = ConversationRef(platform="slack", conversation_id="C0DIGEST")
+        subscription = await services.subscriptions.subscribe(ref, ["KEN"], actor="cli:ops")
+        async with services.database.transaction() as session:
+            await session.execute(
+                update(Subscription)
+                .where(Subscription.id == subscription.id)
+                .values(next_digest_at=datetime.now(UTC) - timedelta(hours=1))
+            )
+
+
 async def test_serve_posts_a_due_calendar_digest(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'digest.db'}"
     async with FakeSlackAPI() as fake:
-        async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
-            ref = ConversationRef(platform="slack", conversation_id="C0DIGEST")
-            subscription = await services.subscriptions.subscribe(ref, ["KEN"], actor="cli:ops")
-            async with services.database.transaction() as session:
-                await session.execute(
-                    update(Subscription)
-                    .where(Subscription.id == subscription.id)
-                    .values(next_digest_at=datetime.now(UTC) - timedelta(hours=1))
-                )
-        with huribot("serve", url=url, slack_api=fake.url):
+        await due_digest(url)
+        with huribot("serve", url=url, slack_api=fake.url) as port:
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
             assert post.params["channel"] == "C0DIGEST"
             assert "coming up for Kenya" in post.params["text"]
+            status, ready = await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/readyz")
+        assert status == 200, ready
+        assert ready["checks"]["slack"] == {"ok": True, "detail": "bot token accepted"}
+        assert ready["checks"]["database"]["ok"]
+
+
+async def test_serve_works_on_and_says_it_is_not_ready_when_slack_refuses_the_app_token(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'socket.db'}"
+    async with FakeSlackAPI() as fake:
+        await due_digest(url)
+        wrong = {"HURIBOT_SLACK_APP_TOKEN": "xapp-1-wrong"}
+        with huribot("serve", url=url, slack_api=fake.url, extra=wrong) as port:
+            await serving(port)
+            (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
+            assert post.params["channel"] == "C0DIGEST"
+            await fake.wait_for("apps.connections.open", timeout=BOOT_SECONDS)
+            status, ready = await settled_readiness(port)
+        assert status == 503, ready
+        assert ready["status"] == "not ready"
+        assert "HURIBOT_SLACK_APP_TOKEN" in ready["checks"]["slack"]["detail"]
+        assert ready["checks"]["database"] == {"ok": True, "detail": "ok"}
+        assert len(fake.calls_to("apps.connections.open")) == 1

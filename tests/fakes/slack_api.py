@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.slack_socket import SocketModeServer
+
 RESPONSE_URL = "response_url"
 """The `method` recorded for a POST to a `response_url()` of this fake."""
 
@@ -72,6 +74,8 @@ class FakeSlackAPI:
     _members: dict[str, list[str]] = field(default_factory=dict)
     _outside: set[str] = field(default_factory=set)
     _arrived: asyncio.Condition | None = None
+    socket: SocketModeServer = field(default_factory=SocketModeServer)
+    """Socket Mode: `apps.connections.open` hands out websocket URLs served here."""
 
     async def start(self) -> None:
         """Listen on an ephemeral loopback port."""
@@ -79,6 +83,7 @@ class FakeSlackAPI:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_get("/api/{method}", self._api)  # the SDK reads lists with GET
         app.router.add_post("/responses/{token:.*}", self._response_url)
+        app.router.add_get("/link/", self.socket.link)
         self._arrived = asyncio.Condition()
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -89,6 +94,7 @@ class FakeSlackAPI:
     async def stop(self) -> None:
         """Close the server."""
         if self._runner is not None:
+            await self.socket.close_all()
             await self._runner.cleanup()
             self._runner = None
 
@@ -125,8 +131,9 @@ class FakeSlackAPI:
         self._next_ts = 100
 
     def bot_not_in(self, channel: str) -> None:
-        """The bot is not a member of `channel`: posting there fails with `not_in_channel`
-        and `conversations.info` says `is_member: false`, as Slack does."""
+        """The bot is not a member of `channel`: posting there (chat.postMessage, and
+        chat.postEphemeral) fails with `not_in_channel` and `conversations.info` says
+        `is_member: false`, as Slack does."""
         self._outside.add(channel)
 
     def members(self, channel: str, user_ids: list[str]) -> None:
@@ -206,6 +213,13 @@ class FakeSlackAPI:
         if failure is not None and failure.times > 0:
             failure.times -= 1
             return await self._record(request, method, lambda _params: _failed(failure))
+        if method == "apps.connections.open":
+            authorization = request.headers.get("Authorization", "")
+            return await self._record(
+                request,
+                method,
+                lambda _params: self.socket.open_connection(authorization, self.origin),
+            )
         answer = _ANSWERS.get(method)
         if answer is None:
             return await self._record(
@@ -262,7 +276,11 @@ async def _params(request: web.Request) -> dict[str, Any]:
 _ANSWERS: dict[str, Callable[[FakeSlackAPI, dict[str, Any]], dict[str, Any]]] = {
     "auth.test": lambda fake, params: AUTH,
     "chat.postMessage": FakeSlackAPI._post_message,
-    "chat.postEphemeral": lambda fake, params: {"ok": True, "message_ts": "1700000000.999999"},
+    "chat.postEphemeral": lambda fake, params: (
+        {"ok": False, "error": "not_in_channel"}
+        if str(params.get("channel")) in fake._outside
+        else {"ok": True, "message_ts": "1700000000.999999"}
+    ),
     "chat.update": lambda fake, params: {
         "ok": True,
         "channel": params.get("channel"),

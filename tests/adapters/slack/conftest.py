@@ -280,6 +280,19 @@ class SlackHarness:
             await asyncio.wait(pending, timeout=5)
 
 
+def slack_bot(
+    services: Services, fake: FakeSlackAPI, *, signing_secret: str | None = SECRET
+) -> SlackBot:
+    """The Slack bot on `services`, calling the fake Web API (no moderation, answers inline)."""
+    config = SlackConfig(bot_token="xoxb-test", signing_secret=signing_secret, api_url=fake.url)
+    return SlackBot(
+        config=config,
+        assistant=services.assistant,
+        answerer=services.answerer,
+        commands=services.commands,
+    )
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def slack_app(
     tmp_path_factory: pytest.TempPathFactory, sample_database: Path
@@ -290,13 +303,7 @@ async def slack_app(
     shutil.copyfile(sample_database, database)
     settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{database}"})
     async with FakeSlackAPI() as fake, open_services(settings) as services:
-        config = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, api_url=fake.url)
-        bot = SlackBot(
-            config=config,
-            assistant=services.assistant,
-            answerer=services.answerer,
-            commands=services.commands,
-        )
+        bot = slack_bot(services, fake)
         web_app = build_web_app(slack=bot.app)
         watch = AckWatch(database)
         web_app.middlewares.append(watch.middleware)

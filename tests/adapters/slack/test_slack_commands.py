@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from bot.assistant import FEEDBACK_THANKS
 from bot.commands import COMMANDS_HELP
-from bot.questions import QuestionStatus
+from bot.questions import Feedback, QuestionStatus
 from bot.router import HELP_TEXT
 from tests.fakes.slack_api import RESPONSE_URL
 
 if TYPE_CHECKING:
     from tests.adapters.slack.conftest import SlackHarness
+    from tests.fakes.slack_api import Call
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -76,6 +78,60 @@ async def test_command_where_the_bot_may_not_post_is_answered_by_response_url(
     [question] = await slack.questions()
     assert question.text == QUESTION
     assert question.conversation["conversation_id"] == "C0PRIVATE1"
+
+
+def pressed_on_private_answer(
+    slack: SlackHarness, answer: Call, prefix: str, channel: str
+) -> dict[str, Any]:
+    """A button press under an answer only its asker sees: Slack marks the container
+    ephemeral and sends no `message` (the bot cannot read or update an ephemeral one)."""
+    button, *_ = [
+        element
+        for block in answer.params["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["action_id"].startswith(prefix)
+    ]
+    name = "helpful" if prefix.startswith("huribot_feedback") else "related"
+    click = slack.action(name, value=button["value"], thread_ts="", message_ts="")
+    click["actions"][0] |= {"action_id": button["action_id"], "value": button["value"]}
+    click["container"] = {
+        "type": "message",
+        "message_ts": "1700000500.000300",
+        "channel_id": channel,
+        "is_ephemeral": True,
+    }
+    click["channel"] = {"id": channel, "name": "privategroup"}
+    del click["message"]
+    click["response_url"] = slack.fake.response_url("T1/5555/privateaction")
+    return click
+
+
+@pytest.mark.parametrize("prefix", ["huribot_feedback_helpful", "huribot_related_"])
+async def test_buttons_on_a_private_answer_answer_privately_too(
+    slack: SlackHarness, prefix: str
+) -> None:
+    slack.fake.bot_not_in("C0PRIVATE1")
+    fields = slack.command(QUESTION, channel_id="C0PRIVATE1", channel_name="privategroup")
+    await slack.send_command(fields)
+    [answer] = await slack.fake.wait_for(RESPONSE_URL)
+    await slack.answered_questions()
+
+    click = pressed_on_private_answer(slack, answer, prefix, "C0PRIVATE1")
+    assert (await slack.send_action(click)).status == 200
+
+    _, shown = await slack.fake.wait_for(RESPONSE_URL, count=2)
+    assert shown.path == "/responses/T1/5555/privateaction"
+    assert shown.params["response_type"] == "ephemeral"
+    assert shown.params["replace_original"] is False  # the answer itself stays
+    if prefix.startswith("huribot_feedback"):
+        assert shown.params["text"] == FEEDBACK_THANKS[Feedback.HELPFUL]
+        [question] = await slack.questions()
+        assert question.feedback == Feedback.HELPFUL.value
+    else:
+        assert any(block["type"] == "section" for block in shown.params["blocks"])
+    assert not slack.fake.calls_to("chat.postEphemeral")
+    assert all(not call.answered_ok for call in slack.fake.calls_to("chat.postMessage"))
 
 
 async def test_repeated_command_delivery_is_answered_once(slack: SlackHarness) -> None:

@@ -108,7 +108,10 @@ async def test_question_to_moderator_answer_to_every_asker(database_url: str) ->
             )
             done = await bot.harness.send_action(submission)
             assert done.status == 200 and done.text in {"", "{}"}
-            assert await bot.deliver() == 3  # both askers, and the card refreshed
+            [refreshed] = await fake.wait_for("chat.update")  # at once, by the button's handler
+            assert refreshed.params["ts"] == card.response["ts"]  # type: ignore[index]
+            assert await bot.deliver() == 2  # both askers; the card is not updated again
+            assert len(fake.calls_to("chat.update")) == 1
             for asked in (first, second):
                 notice = await bot.harness.reply_in_thread(
                     asked["event"]["channel"], asked["event"]["ts"]

@@ -156,7 +156,8 @@ async def test_teams_question_answered_by_a_teams_moderator(
         [update] = [s for s in both.teams.fake.sent if s.method == "PUT"]
         assert update.reply_to == card.activity_id and "answered" in update.card_text()
 
-        assert await both.deliver() == 3  # the asker's notice; both cards show the answer
+        assert await both.deliver() == 2  # the asker's notice; the Slack card shows the answer
+        assert [s.method for s in both.teams.fake.sent].count("PUT") == 1  # not updated twice
         notice = _notice(both)
         assert notice.conversation_id == asked["conversation"]["id"]
         assert "ICSC" in notice.card_text()
@@ -180,7 +181,8 @@ async def test_slack_question_answered_from_teams(
             _invoke(both, "task/submit", user=TEAMS_MODERATOR, data=data | fields)
         )
 
-        assert await both.deliver() == 3  # the asker's notice; both cards show the answer
+        assert await both.deliver() == 2  # the asker's notice; the Slack card shows the answer
+        assert [s.method for s in both.teams.fake.sent].count("PUT") == 1  # not updated twice
         [updated] = both.slack.fake.calls_to("chat.update")
         assert "answered" in json.dumps(updated.params["blocks"])
         event = asked["event"]
@@ -206,7 +208,8 @@ async def test_teams_question_answered_from_slack(
         done = await both.slack.send_action(submission)
         assert done.status == 200
 
-        assert await both.deliver() == 3  # the asker's notice; both cards show the answer
+        assert await both.deliver() == 2  # the asker's notice; the Slack card shows the answer
+        assert [s.method for s in both.teams.fake.sent].count("PUT") == 1  # not updated twice
         notice = _notice(both)
         assert notice.conversation_id == asked["conversation"]["id"]
         assert notice.reply_to == asked["id"]  # in the asker's reply chain
@@ -235,7 +238,11 @@ async def test_assign_and_dismiss_from_the_teams_card(
         view = await both.teams.services.moderation.view(group_id)
         assert view.group.status == "assigned"
         assert view.group.assigned_to == f"teams:{TEAMS_MODERATOR}"
-        assert "assigned" in both.teams.fake.sent[-1].card_text()
+        card = both.teams.fake.sent[-1].card_text()
+        assert "assigned to Amina Diallo" in card and TEAMS_MODERATOR not in card
+        assert await both.deliver() == 1  # the Slack card; Teams' own was updated at once
+        [slack_card] = both.slack.fake.calls_to("chat.update")
+        assert "assigned to Amina Diallo" in json.dumps(slack_card.params["blocks"])
 
 
 async def test_members_of_the_moderators_team_may_moderate_from_teams(
