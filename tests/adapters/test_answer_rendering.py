@@ -13,7 +13,7 @@ from adapters.slack.blocks import RELATED_ACTION, answer_blocks
 from adapters.teams.cards import ACTION_KEY, RELATED, answer_card, shorten
 from adapters.wording import WHOLE_PASSAGE_LABEL
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
-from tests.adapters.teams.card_schema import schema_errors
+from tests.fakes.adaptive_cards import schema_errors
 
 REPLY = Reply(
     kind=ReplyKind.ANSWER,

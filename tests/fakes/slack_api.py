@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.slack_blocks import block_errors, view_errors
 from tests.fakes.slack_socket import SocketModeServer
 
 RESPONSE_URL = "response_url"
@@ -225,10 +226,15 @@ class FakeSlackAPI:
             return await self._record(
                 request, method, lambda _params: {"ok": False, "error": "unknown_method"}
             )
-        return await self._record(request, method, lambda params: answer(self, params))
+        return await self._record(request, method, lambda params: _checked(self, params, answer))
 
     async def _response_url(self, request: web.Request) -> web.Response:
-        return await self._record(request, RESPONSE_URL, lambda _params: web.Response(text="ok"))
+        def answer(params: dict[str, Any]) -> web.Response:
+            if "blocks" in params and block_errors(params["blocks"]):
+                return web.Response(status=400, text="invalid_blocks")
+            return web.Response(text="ok")
+
+        return await self._record(request, RESPONSE_URL, answer)
 
     def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
         if str(params.get("channel")) in self._outside:
@@ -240,6 +246,23 @@ class FakeSlackAPI:
         if params.get("thread_ts"):
             message["thread_ts"] = params["thread_ts"]
         return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": message}
+
+
+_CHECKS = (("blocks", block_errors, "invalid_blocks"), ("view", view_errors, "invalid_arguments"))
+"""What Slack validates in a call's parameters, and the error it answers when that fails."""
+
+
+def _checked(
+    fake: FakeSlackAPI,
+    params: dict[str, Any],
+    answer: Callable[[FakeSlackAPI, dict[str, Any]], dict[str, Any]],
+) -> dict[str, Any]:
+    """Slack's answer, unless the blocks or view sent break Block Kit's rules."""
+    for key, check, error in _CHECKS:
+        errors = check(params[key]) if key in params else []
+        if errors:
+            return {"ok": False, "error": error, "response_metadata": {"messages": errors}}
+    return answer(fake, params)
 
 
 def _conversation_members(fake: FakeSlackAPI, params: dict[str, Any]) -> dict[str, Any]:

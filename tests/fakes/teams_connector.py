@@ -3,6 +3,10 @@
 Activities carry it as their `serviceUrl`, so the SDK's connector client posts the bot's
 replies, proactive messages and card updates here exactly as it would to Teams; each request
 is recorded for tests to assert on, and the next ones can be made to fail.
+
+It refuses what Teams refuses: explicit nulls (400 BadArgument) and messages over 28 KB (413
+MessageSizeTooBig); every Adaptive Card received is checked against Microsoft's schema of the
+version it declares, and leaving the fake fails the test if one was refused.
 """
 
 from __future__ import annotations
@@ -15,6 +19,12 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from tests.fakes.adaptive_cards import schema_errors
+
+ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
+MESSAGE_BYTES = 28 * 1024
+"""Teams' limit on one message, card included."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +48,7 @@ class Delivered:
     def card(self) -> dict[str, Any] | None:
         """The Adaptive Card the activity carries, if any."""
         for attachment in self.activity.get("attachments") or ():
-            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+            if attachment.get("contentType") == ADAPTIVE_CARD:
                 content: dict[str, Any] = attachment["content"]
                 return content
         return None
@@ -66,6 +76,8 @@ class FakeConnector:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _arrived: asyncio.Condition | None = None
     _members: dict[str, list[str]] = field(default_factory=dict)
+    card_errors: list[str] = field(default_factory=list)
+    """What Microsoft's schema refused in the cards received; the fake's exit fails on any."""
 
     async def __aenter__(self) -> FakeConnector:
         app = web.Application()
@@ -89,6 +101,7 @@ class FakeConnector:
     ) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+        assert not self.card_errors, f"cards the schema refuses were sent: {self.card_errors}"
 
     @property
     def service_url(self) -> str:
@@ -155,12 +168,20 @@ class FakeConnector:
             return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
         reply_to = request.match_info.get("activity")
         body = await request.json()
+        if request.content_length is not None and request.content_length > MESSAGE_BYTES:
+            error = {"error": {"code": "MessageSizeTooBig", "message": "Message size too big"}}
+            return web.json_response(error, status=413)
         nulls = list(_null_paths(body))
         if nulls:
             # the Bot Connector (and the Agents Playground) refuse explicit nulls
             message = f"Invalid activity: null value at {', '.join(nulls)}"
             error = {"error": {"code": "BadArgument", "message": message}}
             return web.json_response(error, status=400)
+        for attachment in body.get("attachments") or ():
+            if attachment.get("contentType") == ADAPTIVE_CARD:
+                self.card_errors += [
+                    f"{request.path}: {e}" for e in schema_errors(attachment["content"])
+                ]
         new_id = reply_to if request.method == "PUT" and reply_to else f"sent-{next(self._ids)}"
         self.sent.append(
             Delivered(

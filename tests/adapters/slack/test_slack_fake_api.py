@@ -94,3 +94,38 @@ def test_signed_headers_pass_slacks_own_verifier(age: int) -> None:
     assert not SignatureVerifier("other").is_valid_request(body, headers)
     assert headers["Content-Type"] == FORM
     assert headers["X-Slack-Request-Timestamp"] == str(sent_at)
+
+
+SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "fine"}}
+
+
+@pytest.mark.parametrize(
+    ("blocks", "reason"),
+    [
+        ([SECTION] * 51, "no more than 50 blocks, got 51"),
+        ([{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}], "3000"),
+        ([SECTION | {"colour": "red"}], "colour"),
+        ([{"type": "marquee"}], "unknown block type"),
+        ([{"type": "actions"}], "elements"),
+    ],
+)
+async def test_fake_refuses_blocks_slack_refuses(
+    blocks: list[dict[str, object]], reason: str
+) -> None:
+    async with FakeSlackAPI() as fake:
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url)
+        assert (await client.chat_postMessage(channel="C1", text="ok", blocks=[SECTION]))["ok"]
+        with pytest.raises(SlackApiError) as refused:
+            await client.chat_postMessage(channel="C1", text="x", blocks=blocks)
+    assert refused.value.response["error"] == "invalid_blocks"
+    assert reason in " ".join(refused.value.response["response_metadata"]["messages"])
+
+
+async def test_fake_refuses_a_view_past_block_kit_limits() -> None:
+    title = {"type": "plain_text", "text": "x" * 25}  # a modal title holds 24 characters
+    view = {"type": "modal", "title": title, "blocks": [SECTION]}
+    async with FakeSlackAPI() as fake:
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url)
+        with pytest.raises(SlackApiError) as refused:
+            await client.views_open(trigger_id="1.2", view=view)
+    assert refused.value.response["error"] == "invalid_arguments"

@@ -15,8 +15,8 @@ from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.wording import phrase
 from bot.dispatcher import Dispatcher
 from bot.messages import Suggestion
-from tests.adapters.teams.card_schema import schema_errors
 from tests.adapters.teams.conftest import running_teams
+from tests.fakes.adaptive_cards import schema_errors
 from tests.fakes.teams_connector import FakeConnector
 
 

@@ -24,8 +24,8 @@ from bot.settings import load_settings
 from knowledge.records import IngestBatch
 from tests.adapters.common import group_view
 from tests.adapters.slack.conftest import SECRET, SlackHarness, modal_submission
-from tests.adapters.teams.card_schema import schema_errors
 from tests.adapters.teams.conftest import TeamsHarness
+from tests.fakes.adaptive_cards import schema_errors
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.teams_connector import Delivered, FakeConnector
 
@@ -288,7 +288,24 @@ def test_the_schema_checks_refuse_what_the_schema_refuses() -> None:
     _choice_set(form)["choices"][0]["value"] = "1,2"  # type: ignore[index]
     _choice_set(form)["multiSelect"] = True  # type: ignore[index]
     errors = schema_errors(form)
-    assert len(errors) == 3, errors
+    assert errors == [
+        "$.body[2].style: 'checkboxes' is not valid under any of the given schemas",
+        "$.body[2]: Additional properties are not allowed ('multiSelect' was unexpected)",
+        "alt_questions: a choice's value must not contain a comma: '1,2'",
+    ]
+
+
+def test_a_card_is_checked_against_the_schema_of_the_version_it_declares() -> None:
+    execute = {"type": "Action.Execute", "title": "Go", "verb": "go"}
+    card = {"type": "AdaptiveCard", "version": "1.4", "body": [], "actions": [execute]}
+    assert schema_errors(card) == []  # Action.Execute came with 1.4
+    assert schema_errors(card | {"version": "1.2"}) == [
+        "$.actions[0]: {'type': 'Action.Execute', 'title': 'Go', 'verb': 'go'} is not valid "
+        "under any of the given schemas"
+    ]
+    assert schema_errors(card | {"version": "9.9"}) == [
+        "card: no Adaptive Cards schema has version '9.9'"
+    ]
 
 
 NAIROBI = (
