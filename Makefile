@@ -4,7 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint install clean
+E2E := tests/e2e
+E2E_STAMP := $(E2E)/node_modules/.installed
+
+.PHONY: run test lint install e2e-tools clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +28,20 @@ lint: $(STAMP)
 	$(BIN)/mypy --strict bot knowledge adapters
 	$(BIN)/lint-imports
 
-test: lint
+# The real clients of the end-to-end tests: Microsoft's Agents Playground and Playwright from
+# npm, Debian's Chromium. Where they cannot be installed, those tests are skipped (not in CI).
+$(E2E_STAMP): $(E2E)/package.json $(E2E)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(E2E) --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the Agents Playground test will be skipped"; fi
+
+e2e-tools: $(E2E_STAMP)
+	@command -v chromium >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium could not be installed: the Agents Playground test will be skipped"
+
+test: lint e2e-tools
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache huribot.db
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache huribot.db $(E2E)/node_modules
