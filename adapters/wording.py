@@ -24,6 +24,27 @@ def feedback_choices(reply: Reply) -> dict[Feedback, str]:
     return dict(FEEDBACK_LABELS)
 
 
+def split_text(text: str, limit: int) -> list[str]:
+    """A long text as consecutive parts of at most `limit` characters, split between
+    paragraphs (or lines, or words) rather than cut: each platform caps the size of one block
+    of text, a consolidated reply may be longer."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = max(window.rfind("\n\n"), window.rfind("\n"))
+        if cut < limit // 2:
+            cut = window.rfind(" ")
+        cut = cut if cut > 0 else limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip("\n ")
+    parts.append(rest)
+    return [part for part in parts if part.strip()]
+
+
+GONE_TEXT = "That item is no longer in the knowledge base."
+"""Shown for a Related or whole-passage button whose item was retired since."""
+
 WHOLE_PASSAGE_LABEL = "📖 Read the whole passage"
 """Under an answer that quotes only the sentences of a passage that answer."""
 

@@ -42,6 +42,7 @@ from adapters.slack.translate import (
     question_from_command,
     question_from_event,
 )
+from adapters.wording import GONE_TEXT
 from bot.answering import Answerer
 from bot.assistant import Assistant, Received
 from bot.clock import Clock, system_clock
@@ -56,7 +57,6 @@ logger = structlog.get_logger(__name__)
 RECEIVED_KEY = "huribot_received"
 RATE_LIMIT_RETRIES = 5
 ANSWER_CONCURRENCY = 4
-GONE_TEXT = "That item is no longer in the knowledge base."
 NOT_IN_CHANNEL = (
     "I'm not in this channel yet, so its digests could not be posted here. Invite me with "
     "`/invite @HuriBot`, then type the subscribe command again."

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adapters.slack.mrkdwn import escape, markdown_to_mrkdwn, truncate
-from adapters.wording import WHOLE_PASSAGE_LABEL, confidence_line, feedback_choices
+from adapters.wording import WHOLE_PASSAGE_LABEL, confidence_line, feedback_choices, split_text
 from bot.answering import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.questions import Feedback
@@ -31,20 +31,9 @@ def section(text: str) -> Block:
 
 
 def sections(text: str) -> list[Block]:
-    """A long text as consecutive sections, split between paragraphs (or lines, or words)
-    rather than cut: a section holds at most 3,000 characters, an answer may hold more."""
-    parts: list[str] = []
-    rest = text
-    while len(rest) > SECTION_LIMIT:
-        window = rest[:SECTION_LIMIT]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"))
-        if cut < SECTION_LIMIT // 2:
-            cut = window.rfind(" ")
-        cut = cut if cut > 0 else SECTION_LIMIT
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    parts.append(rest)
-    return [section(part) for part in parts if part.strip()]
+    """A long text as consecutive sections rather than cut: a section holds at most 3,000
+    characters, an answer may hold more."""
+    return [section(part) for part in split_text(text, SECTION_LIMIT)]
 
 
 def context(*texts: str) -> Block:

@@ -16,7 +16,7 @@ from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import TurnContext
 
 from adapters.server import TeamsRoute
-from adapters.teams.cards import ACTION_KEY, FEEDBACK, RELATED, reply_activity, text_activity
+from adapters.teams.cards import ACTION_KEY, FEEDBACK, RELATED, reply_activities, text_activity
 from adapters.teams.connector import TeamsConnector
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.translate import (
@@ -26,6 +26,7 @@ from adapters.teams.translate import (
     question_from_activity,
     user_id,
 )
+from adapters.wording import GONE_TEXT
 from bot.answering import Answerer
 from bot.assistant import Assistant, Received
 from bot.clock import Clock, system_clock
@@ -51,7 +52,8 @@ async def send_replies(
 ) -> None:
     """Send each reply, in order, to the conversation (and reply chain) of `ref`."""
     for reply in replies:
-        await connector.send(ref, reply_activity(reply))
+        for activity in reply_activities(reply):
+            await connector.send(ref, activity)
 
 
 class TeamsBot:
@@ -153,11 +155,9 @@ class TeamsBot:
             await context.send_activity(text_activity(thanks))
         elif action == RELATED:
             reply = await self._answerer.present(str(value["reply_id"]))
-            await context.send_activity(
-                reply_activity(reply)
-                if reply is not None
-                else text_activity("That item is no longer in the knowledge base.")
-            )
+            shown = reply_activities(reply) if reply is not None else [text_activity(GONE_TEXT)]
+            for activity in shown:
+                await context.send_activity(activity)
         elif self._moderation is not None:
             await self._moderation.on_submit(context, value)
 

@@ -6,13 +6,14 @@ Buttons are `Action.Submit`: Teams sends their `data` back as a message activity
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
-from adapters.wording import WHOLE_PASSAGE_LABEL, confidence_line, feedback_choices
+from adapters.wording import WHOLE_PASSAGE_LABEL, confidence_line, feedback_choices, split_text
 from bot.answering import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from bot.questions import Feedback
@@ -25,6 +26,16 @@ ACTION_KEY = "huribot"
 FEEDBACK = "feedback"
 RELATED = "related"
 TEXT_LIMIT = 20000
+TEXT_PART_CHARS = 4000
+"""The most of an answer one TextBlock holds; longer answers take several, split between
+paragraphs."""
+CARD_BYTES = 24_000
+"""Teams refuses a message over 28 KB (413); the card, the activity around it and Teams' own
+additions must fit, so a card stays under this many bytes of JSON."""
+ANSWER_BYTES = 16_000
+"""The most of an answer's text (as JSON) one card carries, leaving room for the sources,
+buttons and notes within CARD_BYTES; the rest follows in further cards."""
+CONTINUED_TEXT = "⬇️ Continued in the next message."
 TITLE_LIMIT = 80
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*$", re.MULTILINE)
 ABSTAIN_TEXT = (
@@ -117,28 +128,62 @@ def feedback_actions(question_id: int, choices: dict[Feedback, str]) -> list[Car
     ]
 
 
-def answer_card(reply: Reply) -> Card:
-    """The answer card: answer, sources, how sure, related items, feedback buttons."""
-    body: list[Card] = []
-    if reply.outdated:
-        body.append(text_block(f"⚠️ {OUTDATED_TEXT}", color="Warning", size="Small"))
-    if reply.notice:
-        body.append(note(f"🌐 {reply.notice}"))
-    body.append(text_block(markdown_for_teams(reply.answer_md)))
-    body.extend(note(_source_line(s)) for s in reply.sources)
-    line = confidence_line(reply.confidence, alternatives=reply.tentative)
-    if line:
-        body.append(note(line))
-    if reply.whole_item_id is not None:
-        whole = {ACTION_KEY: RELATED, "reply_id": reply.whole_item_id}
-        body += action_row([submit(WHOLE_PASSAGE_LABEL, whole)])
-    if reply.suggestions:
-        body.append(text_block("**Related**", size="Small", spacing="Medium"))
-        body += action_row(related_actions(reply.suggestions))
+def answer_cards(reply: Reply) -> list[Card]:
+    """The answer as cards: usually one (answer, sources, how sure, related items, feedback
+    buttons). A reply too long for one Teams message continues in further cards, split
+    between paragraphs, rather than being cut; the sources and buttons close the last."""
+    groups = _answer_groups(markdown_for_teams(reply.answer_md))
+    cards: list[Card] = []
+    for number, group in enumerate(groups, start=1):
+        body: list[Card] = _answer_head(reply) if number == 1 else []
+        body.extend(text_block(part) for part in group)
+        if number < len(groups):
+            body.append(note(CONTINUED_TEXT))
+            cards.append(adaptive_card(body))
+    body += _answer_tail(reply)
     actions: list[Card] = []
     if reply.question_id is not None:
         actions = feedback_actions(reply.question_id, feedback_choices(reply))
-    return adaptive_card(body, actions)
+    cards.append(adaptive_card(body, actions))
+    return cards
+
+
+def _answer_groups(markdown: str) -> list[list[str]]:
+    """The answer's paragraphs, TEXT_PART_CHARS at most a TextBlock, grouped into cards of at
+    most ANSWER_BYTES of JSON each."""
+    groups: list[list[str]] = [[]]
+    used = 0
+    for part in split_text(markdown, TEXT_PART_CHARS) or [""]:
+        size = len(json.dumps(part).encode())
+        if groups[-1] and used + size > ANSWER_BYTES:
+            groups.append([])
+            used = 0
+        groups[-1].append(part)
+        used += size
+    return groups
+
+
+def _answer_head(reply: Reply) -> list[Card]:
+    head: list[Card] = []
+    if reply.outdated:
+        head.append(text_block(f"⚠️ {OUTDATED_TEXT}", color="Warning", size="Small"))
+    if reply.notice:
+        head.append(note(f"🌐 {reply.notice}"))
+    return head
+
+
+def _answer_tail(reply: Reply) -> list[Card]:
+    tail = [note(_source_line(s)) for s in reply.sources]
+    line = confidence_line(reply.confidence, alternatives=reply.tentative)
+    if line:
+        tail.append(note(line))
+    if reply.whole_item_id is not None:
+        whole = {ACTION_KEY: RELATED, "reply_id": reply.whole_item_id}
+        tail += action_row([submit(WHOLE_PASSAGE_LABEL, whole)])
+    if reply.suggestions:
+        tail.append(text_block("**Related**", size="Small", spacing="Medium"))
+        tail += action_row(related_actions(reply.suggestions))
+    return tail
 
 
 def abstain_card(reply: Reply) -> Card:
@@ -149,14 +194,14 @@ def abstain_card(reply: Reply) -> Card:
     return adaptive_card(body, related_actions(reply.suggestions))
 
 
-def reply_activity(reply: Reply) -> Activity:
-    """The activity for any reply of the core: a card for answers and abstentions, text
-    (Markdown) for the rest."""
+def reply_activities(reply: Reply) -> list[Activity]:
+    """The messages for any reply of the core: cards for answers (one, unless the answer is
+    too long for one) and abstentions, text (Markdown) for the rest."""
     if reply.kind is ReplyKind.ANSWER:
-        return card_activity(answer_card(reply), summary=reply.text)
+        return [card_activity(card, summary=reply.text) for card in answer_cards(reply)]
     if reply.kind is ReplyKind.ABSTAIN:
-        return card_activity(abstain_card(reply), summary=reply.text)
-    return text_activity(reply.text)
+        return [card_activity(abstain_card(reply), summary=reply.text)]
+    return [text_activity(reply.text)]
 
 
 def text_activity(text: str) -> Activity:

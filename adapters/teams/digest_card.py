@@ -6,7 +6,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from adapters.teams.cards import Card, action_row, adaptive_card, note, related_actions, text_block
+from adapters.teams.cards import (
+    CARD_BYTES,
+    Card,
+    action_row,
+    adaptive_card,
+    note,
+    related_actions,
+    text_block,
+)
 from bot.calendar.digest import (
     Digest,
     DigestItem,
@@ -37,11 +45,6 @@ def _section(digest: Digest, part: DigestSection) -> Card:
         items.append(note(f"{digest.labels.get('related', '')}:"))
         items.extend(action_row(related_actions(part.related)))
     return {"type": "Container", "separator": True, "spacing": "Large", "items": items}
-
-
-CARD_BYTES = 24_000
-"""Teams refuses a message over 28 KB (413); the card, the activity around it and Teams' own
-additions must fit, so a digest's card stays under this many bytes of JSON."""
 
 
 def digest_card(digest: Digest) -> Card:

@@ -4,13 +4,21 @@ platform shows it: the notice above the answer and a way to the whole passage.""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from rich.console import Console
 from slack_sdk.models.blocks import Block
 
 from adapters.console.adapter import render
 from adapters.slack.blocks import RELATED_ACTION, answer_blocks
-from adapters.teams.cards import ACTION_KEY, RELATED, answer_card, shorten
+from adapters.teams.cards import (
+    ACTION_KEY,
+    CARD_BYTES,
+    CONTINUED_TEXT,
+    RELATED,
+    answer_cards,
+    shorten,
+)
 from adapters.wording import WHOLE_PASSAGE_LABEL
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
 from tests.fakes.adaptive_cards import schema_errors
@@ -45,7 +53,7 @@ def test_slack_shows_the_notice_and_a_button_to_the_whole_passage() -> None:
 
 
 def test_teams_shows_the_notice_and_an_action_to_the_whole_passage() -> None:
-    card = answer_card(REPLY)
+    [card] = answer_cards(REPLY)
     assert schema_errors(card) == []
     assert "Todavía no hay respuesta" in card["body"][0]["text"]
     rows = [e["actions"] for e in card["body"] if e["type"] == "ActionSet"]
@@ -70,7 +78,7 @@ def test_the_console_names_the_notice_and_the_whole_document() -> None:
 def test_teams_keeps_the_rating_buttons_in_their_own_row_and_titles_whole_words() -> None:
     title = "How can the UN Country Team use UPR and treaty-body recommendations in the CCA today?"
     reply = dataclasses.replace(REPLY, suggestions=(Suggestion(id="r1", title=title),))
-    card = answer_card(reply)
+    [card] = answer_cards(reply)
     assert schema_errors(card) == []
     rows = [e["actions"] for e in card["body"] if e["type"] == "ActionSet"]
     related = [a["title"] for row in rows for a in row if a["data"].get("reply_id") == "r1"]
@@ -95,3 +103,18 @@ def test_slack_shows_a_long_answer_whole_in_several_sections() -> None:
         parsed = Block.parse(block)
         assert parsed is not None
         parsed.validate_json()
+
+
+def test_teams_continues_an_answer_too_long_for_one_card_in_further_cards() -> None:
+    paragraphs = [f"Paragraph {n}: " + "the UNCT prepares its submission. " * 40 for n in range(40)]
+    long = dataclasses.replace(REPLY, answer_md="\n\n".join(paragraphs))
+    first, *middle, last = answer_cards(long)
+    for card in (first, *middle, last):
+        assert schema_errors(card) == []
+        assert len(json.dumps(card).encode()) <= CARD_BYTES
+    texts = [b["text"] for card in (first, *middle) for b in card["body"]]
+    assert texts[0].startswith("🌐") and texts[-1] == CONTINUED_TEXT  # the notice leads
+    shown = " ".join(b["text"] for c in (first, *middle, last) for b in c["body"] if "text" in b)
+    assert all(" ".join(p.split()) in " ".join(shown.split()) for p in paragraphs)  # not cut
+    assert "actions" not in first and len(last["actions"]) == 3  # buttons close the answer
+    assert any(b.get("type") == "ActionSet" for b in last["body"])  # the whole-passage button
