@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.slack_blocks import block_errors, view_errors
+from tests.fakes.slack_scopes import manifest_bot_scopes, missing_scope
 from tests.fakes.slack_socket import SocketModeServer
 
 RESPONSE_URL = "response_url"
@@ -75,6 +76,8 @@ class FakeSlackAPI:
     _members: dict[str, list[str]] = field(default_factory=dict)
     _outside: set[str] = field(default_factory=set)
     _arrived: asyncio.Condition | None = None
+    granted: frozenset[str] = field(default_factory=manifest_bot_scopes)
+    """The bot token's scopes: those the app manifest asks for, unless a test says otherwise."""
     socket: SocketModeServer = field(default_factory=SocketModeServer)
     """Socket Mode: `apps.connections.open` hands out websocket URLs served here."""
 
@@ -226,7 +229,9 @@ class FakeSlackAPI:
             return await self._record(
                 request, method, lambda _params: {"ok": False, "error": "unknown_method"}
             )
-        return await self._record(request, method, lambda params: _checked(self, params, answer))
+        return await self._record(
+            request, method, lambda params: _checked(self, method, params, answer)
+        )
 
     async def _response_url(self, request: web.Request) -> web.Response:
         def answer(params: dict[str, Any]) -> web.Response:
@@ -254,10 +259,16 @@ _CHECKS = (("blocks", block_errors, "invalid_blocks"), ("view", view_errors, "in
 
 def _checked(
     fake: FakeSlackAPI,
+    method: str,
     params: dict[str, Any],
     answer: Callable[[FakeSlackAPI, dict[str, Any]], dict[str, Any]],
 ) -> dict[str, Any]:
-    """Slack's answer, unless the blocks or view sent break Block Kit's rules."""
+    """Slack's answer, unless the token lacks the method's scope or the blocks or view sent
+    break Block Kit's rules."""
+    lacking = missing_scope(method, params, fake.granted)
+    if lacking is not None:
+        provided = ",".join(sorted(fake.granted))
+        return {"ok": False, "error": "missing_scope", "needed": lacking, "provided": provided}
     for key, check, error in _CHECKS:
         errors = check(params[key]) if key in params else []
         if errors:

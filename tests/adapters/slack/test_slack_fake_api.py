@@ -129,3 +129,16 @@ async def test_fake_refuses_a_view_past_block_kit_limits() -> None:
         with pytest.raises(SlackApiError) as refused:
             await client.views_open(trigger_id="1.2", view=view)
     assert refused.value.response["error"] == "invalid_arguments"
+
+
+async def test_fake_answers_missing_scope_for_a_scope_the_manifest_does_not_grant() -> None:
+    async with FakeSlackAPI(granted=frozenset({"chat:write", "channels:read"})) as fake:
+        fake.members("C1", ["U1"])
+        fake.members("G1", ["U1"])
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url)
+        assert (await client.conversations_members(channel="C1"))["members"] == ["U1"]
+        with pytest.raises(SlackApiError) as refused:
+            await client.conversations_members(channel="G1")  # private: groups:read
+    assert refused.value.response["error"] == "missing_scope"
+    assert refused.value.response["needed"] == "groups:read"
+    assert FakeSlackAPI().granted >= {"chat:write", "channels:read", "groups:read"}  # manifest's

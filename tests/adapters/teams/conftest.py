@@ -8,6 +8,7 @@ Activities come from tests/fixtures/teams/, as Teams sends them; each gets a fre
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -27,6 +28,7 @@ from adapters.teams.sender import TeamsSender
 from bot.db.models import Question
 from bot.settings import load_settings
 from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
+from tests.fakes.adaptive_cards import schema_errors
 from tests.fakes.teams_connector import Delivered, FakeConnector
 
 BOT_ID = "28:00000000-0000-0000-0000-00000000b07"
@@ -75,9 +77,14 @@ class TeamsHarness:
     async def post(
         self, activity: Mapping[str, Any], *, headers: Mapping[str, str] | None = None
     ) -> Sent:
-        """POST one activity to /api/messages as the Bot Framework does."""
+        """POST one activity to /api/messages as the Bot Framework does; a dialog (task
+        module) the bot answers with must pass Microsoft's schema, as every card it sends."""
         response = await self.http.post("/api/messages", json=activity, headers=headers)
-        return Sent(status=response.status, text=await response.text())
+        sent = Sent(status=response.status, text=await response.text())
+        card = _dialog_card(sent.text)
+        if card is not None:
+            assert schema_errors(card) == [], f"a dialog the schema refuses: {schema_errors(card)}"
+        return sent
 
     async def ask(self, name: str, text: str) -> tuple[dict[str, Any], Delivered]:
         """Send a question and wait for the bot's answer."""
@@ -135,3 +142,16 @@ async def teams(teams_app: TeamsHarness) -> AsyncIterator[TeamsHarness]:
     await teams_app.reset()
     yield teams_app
     await teams_app.bot.settle()
+
+
+def _dialog_card(body: str) -> dict[str, Any] | None:
+    """The Adaptive Card of a `task/fetch` or `task/submit` answer, if it holds one."""
+    try:
+        answer = json.loads(body)
+    except ValueError:
+        return None
+    task = answer.get("task") if isinstance(answer, dict) else None
+    value = task.get("value") if isinstance(task, dict) else None
+    card = value.get("card") if isinstance(value, dict) else None
+    content = card.get("content") if isinstance(card, dict) else None
+    return content if isinstance(content, dict) else None
