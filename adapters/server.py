@@ -3,8 +3,11 @@ the calendar feeds."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import formatdate
 
 from aiohttp import web
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
@@ -68,20 +71,57 @@ def teams_endpoint(
     return authorized
 
 
+FEED_MAX_AGE_SECONDS = 3600
+"""How long a calendar application or proxy may keep a feed before asking again (it then
+asks conditionally, and gets 304 when nothing changed)."""
+
+
 def calendar_endpoint(database: Database) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """`GET /calendar/{country}.ics`: a country's events, for Outlook or Google Calendar."""
+    """`GET /calendar/{ISO3}.ics`: a country's events, for Outlook or Google Calendar. Each
+    country has one address (`/calendar/ken.ics`, `KE` or `Kenya` redirect to `KEN`), and
+    conditional requests (ETag, Last-Modified) are answered 304 when nothing changed."""
 
     async def handle(request: web.Request) -> web.Response:
+        asked = request.match_info["country"]
         try:
-            code = country_code(request.match_info["country"])
+            code = country_code(asked)
         except UnknownCountryError as exc:
             raise web.HTTPNotFound(text=f"{exc}\n") from exc
+        if asked != code:
+            raise web.HTTPMovedPermanently(f"/calendar/{code}.ics")
         async with database.sessions() as session:
             events = await events_for(session, code)
         body = to_ics(events, name=f"HuriBot — {country_name(code)}")
-        return web.Response(body=body, content_type="text/calendar", charset="utf-8")
+        modified = max((e.updated_at for e in events), default=FEED_EPOCH).replace(microsecond=0)
+        headers = {
+            "ETag": f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+            "Last-Modified": format_http_date(modified),
+            "Cache-Control": f"public, max-age={FEED_MAX_AGE_SECONDS}",
+        }
+        if _not_modified(request, etag=headers["ETag"], modified=modified):
+            return web.Response(status=304, headers=headers)
+        return web.Response(
+            body=body, content_type="text/calendar", charset="utf-8", headers=headers
+        )
 
     return handle
+
+
+FEED_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+"""The Last-Modified of a country with no event at all."""
+
+
+def _not_modified(request: web.Request, *, etag: str, modified: datetime) -> bool:
+    """If-None-Match wins over If-Modified-Since, as HTTP says."""
+    if request.headers.get("If-None-Match"):
+        return etag in {tag.strip() for tag in request.headers["If-None-Match"].split(",")}
+    since = request.if_modified_since
+    return since is not None and modified.astimezone(UTC) <= since
+
+
+def format_http_date(moment: datetime) -> str:
+    """An HTTP date: `Tue, 01 Dec 2026 10:00:00 GMT`."""
+    return formatdate(moment.astimezone(UTC).timestamp(), usegmt=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -16,7 +18,15 @@ from bot.calendar.countries import UnknownCountryError, country_code, country_na
 from bot.calendar.export import to_csv, to_ics
 from bot.calendar.ics_import import parse_calendar_ics
 from bot.calendar.overview import overview_docx, overview_html, overview_markdown
-from bot.calendar.rows import CalendarImportError, parse_calendar_csv
+from bot.calendar.rows import CalendarImportError, CalendarRow, parse_calendar_csv
+from bot.calendar.sources import (
+    Imported,
+    read_calendar_xlsx,
+    read_sp_visits,
+    read_tb_master_calendar,
+    read_tb_session,
+    read_upr_calendar,
+)
 from bot.calendar.store import events_for, store_calendar
 
 calendar_app = typer.Typer(
@@ -38,38 +48,122 @@ def sample_calendar_text() -> str:
     )
 
 
+class ImportFormat(StrEnum):
+    """What a file to import is: told by its suffix when `auto`."""
+
+    AUTO = "auto"
+    CSV = "csv"
+    ICS = "ics"
+    XLSX = "xlsx"
+    TB_SESSION = "ohchr-tb-session"
+    TB_CALENDAR = "ohchr-tb-calendar"
+    SP_VISITS = "ohchr-sp-visits"
+    UPR_CALENDAR = "ohchr-upr-calendar"
+
+
+BY_SUFFIX = {
+    ".csv": ImportFormat.CSV,
+    ".txt": ImportFormat.CSV,
+    ".ics": ImportFormat.ICS,
+    ".xlsx": ImportFormat.XLSX,
+    ".docx": ImportFormat.UPR_CALENDAR,
+}
+
+
+def read_rows(
+    data: bytes, fmt: ImportFormat, *, source_url: str, country: str | None
+) -> list[CalendarRow]:
+    """The file's rows in its format (CalendarImportError lists every problem)."""
+    retrieved = date.today()
+    if fmt is ImportFormat.CSV:
+        try:
+            return parse_calendar_csv(data.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise CalendarImportError([f"not UTF-8 text ({exc}): save the CSV as UTF-8"]) from exc
+    if fmt is ImportFormat.ICS:
+        return parse_calendar_ics(data, country=country)
+    readers: dict[ImportFormat, Callable[..., Imported]] = {
+        ImportFormat.XLSX: read_calendar_xlsx,
+        ImportFormat.TB_SESSION: read_tb_session,
+        ImportFormat.TB_CALENDAR: read_tb_master_calendar,
+        ImportFormat.SP_VISITS: read_sp_visits,
+        ImportFormat.UPR_CALENDAR: read_upr_calendar,
+    }
+    return readers[fmt](data, source_url=source_url, retrieved=retrieved).rows()
+
+
 @calendar_app.command("import")
 def import_calendar(
-    file: Annotated[Path | None, typer.Argument(help="A calendar .csv or .ics file.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="A calendar file: .csv, .ics, .xlsx, or a page OHCHR publishes."),
+    ] = None,
     sample: Annotated[
         bool, typer.Option("--sample", help="Import the shipped sample calendar.")
     ] = False,
+    fmt: Annotated[
+        ImportFormat, typer.Option("--format", help="What the file is (default: by suffix).")
+    ] = ImportFormat.AUTO,
+    source_url: Annotated[
+        str, typer.Option(help="Where an OHCHR page or table was downloaded from.")
+    ] = "",
+    country: Annotated[
+        str | None, typer.Option(help="For a plain .ics: the country its events are about.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
+    ] = False,
 ) -> None:
-    """Import events (all or nothing); re-importing updates rows by event id and records moves."""
+    """Import events (all or nothing); re-importing updates rows by event id and records moves,
+    cancellations and postponements."""
     if (file is None) == (not sample):
-        raise fail("Name one calendar CSV file, or pass --sample.", code=2)
+        raise fail("Name one calendar file, or pass --sample.", code=2)
+    kind = fmt
+    if kind is ImportFormat.AUTO:
+        kind = BY_SUFFIX.get(file.suffix.lower(), ImportFormat.CSV) if file else ImportFormat.CSV
     try:
-        if file is not None and file.suffix.lower() == ".ics":
-            rows = parse_calendar_ics(_read_bytes(file))
-        else:
-            rows = parse_calendar_csv(sample_calendar_text() if sample else _read(file))
+        data = sample_calendar_text().encode() if sample else _read_bytes(file)
+        code = country_code(country) if country else None
+        rows = read_rows(data, kind, source_url=source_url or str(file or ""), country=code)
+    except UnknownCountryError as exc:
+        raise fail(str(exc), code=2) from exc
     except CalendarImportError as exc:
         for problem in exc.problems:
             out.print(f"[red]✗[/red] {problem}")
         raise fail(f"Nothing was imported: {len(exc.problems)} problem(s) to fix first.") from exc
 
     async def _work(services: Services) -> None:
-        async with services.database.transaction() as session:
+        async with services.database.sessions() as session:
             report = await store_calendar(session, rows)
+            if dry_run:
+                await session.rollback()
+            else:
+                await session.commit()
+        if dry_run:
+            for label, ids in (
+                ("would add", report.added),
+                ("would move", report.moved),
+                ("would withdraw or restore", report.withdrawn),
+                (
+                    "would update",
+                    sorted(set(report.updated) - set(report.moved) - set(report.withdrawn)),
+                ),
+            ):
+                for event_id in ids:
+                    out.print(f"{label}: {event_id}")
         out.print(
             f"calendar: {len(report.added)} added, {len(report.updated)} updated "
-            f"({len(report.moved)} moved), {len(report.unchanged)} unchanged"
+            f"({len(report.moved)} moved, {len(report.withdrawn)} withdrawn), "
+            f"{len(report.unchanged)} unchanged"
         )
+        if dry_run:
+            out.print("Dry run: nothing was written.")
 
     with_services(_work, load_index=False)
 
 
-def _read_bytes(file: Path) -> bytes:
+def _read_bytes(file: Path | None) -> bytes:
+    assert file is not None
     try:
         return file.read_bytes()
     except OSError as exc:

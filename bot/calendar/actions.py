@@ -82,7 +82,28 @@ RELATED_QUERIES = {
 """How a digest looks up the consolidated replies related to each mechanism."""
 
 
-def action_for(mechanism: str, event_type: str, language: str) -> str:
-    """The country team's part in this kind of engagement."""
-    texts = ACTIONS.get((mechanism, event_type), DEFAULT_ACTION)
+STAKEHOLDERS_ACTION = {
+    "en": "Tell civil society organisations and the national human rights institution about "
+    "this deadline and support their submissions (the UN country team's own input has its own "
+    "deadline).",
+    "fr": "Informer les organisations de la société civile et l'institution nationale des droits "
+    "de l'homme de cette date limite et appuyer leurs contributions (la contribution de "
+    "l'équipe de pays a sa propre date limite).",
+    "es": "Informar a las organizaciones de la sociedad civil y a la institución nacional de "
+    "derechos humanos de este plazo y apoyar sus contribuciones (la contribución del equipo de "
+    "país tiene su propio plazo).",
+}
+"""A deadline for stakeholders is not the country team's own task: it supports others."""
+
+
+def action_for(
+    mechanism: str, event_type: str, language: str, *, stakeholders: bool = False
+) -> str:
+    """The country team's part in this kind of engagement (for a deadline of civil society or
+    the national institution, the support it can give them)."""
+    texts = (
+        STAKEHOLDERS_ACTION
+        if stakeholders
+        else ACTIONS.get((mechanism, event_type), DEFAULT_ACTION)
+    )
     return texts.get(language, texts["en"])

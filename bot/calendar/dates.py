@@ -7,6 +7,19 @@ from datetime import date
 from babel.dates import format_date
 
 from bot.calendar.wording import phrase
+from bot.db.models import CalendarEvent
+
+WINDOW_TYPES = frozenset({"submission_deadline"})
+"""Engagements that are a window (a submission portal open, then closed): what matters is
+when it closes."""
+
+
+def countdown_date(event: CalendarEvent) -> date | None:
+    """The day a reminder counts down to: a window's close (its end date; its only date when
+    just one is published), else the engagement's first day."""
+    if event.event_type in WINDOW_TYPES:
+        return event.end_date or event.start_date
+    return event.start_date
 
 
 def describe_dates(

@@ -16,8 +16,9 @@ from typing import Any
 
 from bot.calendar.actions import MECHANISM_PAGES, RELATED_QUERIES, action_for
 from bot.calendar.dates import describe_dates
+from bot.calendar.titles import event_title, for_stakeholders
 from bot.calendar.upcoming import is_upcoming
-from bot.calendar.wording import EVENT_KINDS, MECHANISM_NAMES, local_country_name, named, phrase
+from bot.calendar.wording import MECHANISM_NAMES, local_country_name, named, phrase
 from bot.db.models import CalendarEvent
 from bot.messages import Suggestion
 
@@ -124,13 +125,6 @@ class Digest:
         marker = f"[{self.labels.get(item.marker, item.marker.upper())}] " if item.marker else ""
         previously = f" ({item.previously})" if item.previously else ""
         return f"{marker}{item.when} — {item.title}{previously}"
-
-
-def local_title(event: CalendarEvent, language: str) -> str:
-    """ "Kenya — UPR review (48)" in the reader's language."""
-    kind = named(EVENT_KINDS, event.event_type, language)
-    session = f" ({event.session})" if event.session else ""
-    return f"{local_country_name(event.country, language)} — {event.mechanism} {kind}{session}"
 
 
 def event_state(event: CalendarEvent) -> dict[str, str | None]:
@@ -307,14 +301,14 @@ class DigestBuilder:
         before = None if previous is None else previous.get(event.event_id)
         marker = "" if previous is None else _marker(event, before)
         when = describe_dates(event.start_date, event.end_date, event.date_precision, language)
-        if event.deadline_for and event.event_type == "submission_deadline":
-            when = f"{when}, {phrase('for', language, who=event.deadline_for)}"
         item = DigestItem(
             event_id=event.event_id,
             when=when,
-            title=local_title(event, language),
+            title=event_title(event, language),
             status=event.status,
-            action=action_for(event.mechanism, event.event_type, language),
+            action=action_for(
+                event.mechanism, event.event_type, language, stakeholders=for_stakeholders(event)
+            ),
             link=event.source_url,
             marker=marker,
             previously=_former_dates(before, language) if marker == "moved" and before else "",

@@ -11,7 +11,7 @@ from docx import Document
 
 from bot.calendar.countries import country_name
 from bot.calendar.dates import describe_dates
-from bot.calendar.export import title
+from bot.calendar.titles import event_title
 from bot.db.models import CalendarEvent
 
 MECHANISM_NAMES = {
@@ -54,7 +54,7 @@ def overview_items(events: Sequence[CalendarEvent], year: int) -> dict[str, list
             grouped.setdefault(mechanism, []).append(
                 OverviewItem(
                     when=describe_dates(event.start_date, event.end_date, event.date_precision),
-                    what=title(event),
+                    what=event_title(event),
                     action=UNCT_ACTION.get(event.event_type, ""),
                     source=event.source_url,
                     status=event.status,

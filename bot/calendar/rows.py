@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +24,9 @@ EVENT_TYPES = (
     "other",
 )
 STATUSES = ("tentative", "confirmed", "postponed", "held", "closed", "cancelled", "unknown")
+WITHDRAWN = frozenset({"cancelled", "postponed"})
+"""Statuses under which an event leaves subscribers' calendars (STATUS:CANCELLED): a
+postponed engagement has no date until a new one is published."""
 PRECISIONS = ("day", "month", "unknown")
 COLUMNS = (
     "event_id",
@@ -71,12 +75,25 @@ class CalendarRow:
     status: str
     source_url: str
     notes: str
+    source_retrieved: date | None = None
+    """When the source was read (a fact's age, shown as "data as of")."""
 
 
 def _date(text: str, precision: str) -> date:
     if precision == "month" and re.fullmatch(r"\d{4}-\d{2}", text):
         return date.fromisoformat(f"{text}-01")
     return date.fromisoformat(text)
+
+
+def _retrieved(line: int, text: str, problems: list[str]) -> date | None:
+    """When the source was read, if given."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"line {line}: source_retrieved {text!r} is not a date (YYYY-MM-DD)")
+        return None
 
 
 def _row(line: int, fields: dict[str, str], problems: list[str]) -> CalendarRow | None:
@@ -112,6 +129,7 @@ def _row(line: int, fields: dict[str, str], problems: list[str]) -> CalendarRow 
             problems.append(f"line {line}: {key} {get[key]!r} is not a date (YYYY-MM-DD)")
             dates.append(None)
     start, end = dates
+    retrieved = _retrieved(line, get["source_retrieved"], problems)
     if start and end and end < start:
         problems.append(f"line {line}: end_date is before start_date")
     if start is None and get["date_precision"] in {"day", "month"}:
@@ -132,28 +150,64 @@ def _row(line: int, fields: dict[str, str], problems: list[str]) -> CalendarRow 
         status=get["status"],
         source_url=get["source_url"],
         notes=get["notes"],
+        source_retrieved=retrieved,
     )
 
 
 def parse_calendar_csv(text: str) -> list[CalendarRow]:
-    """All rows of a calendar CSV, or CalendarImportError listing every problem by line."""
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
-    reader = csv.DictReader(io.StringIO("\n".join(lines)))
-    unknown = [c for c in reader.fieldnames or () if c not in COLUMNS]
-    if not reader.fieldnames or unknown:
-        raise CalendarImportError(
-            [f"line 1: unknown columns {unknown} (expected {', '.join(COLUMNS)})"]
-        )
-    skipped = len(text.splitlines()) - len(lines)
-    return parse_rows(reader, first_line=2 + skipped)
+    """All rows of a calendar CSV, or CalendarImportError listing every problem by line.
+
+    Commas or semicolons (what Excel writes in French and Spanish) separate the fields; a line
+    starting with `#` outside quotes is a comment, a quoted field may hold several lines (a
+    `#` at the start of one of them is text), and line numbers are the file's own."""
+    text = text.removeprefix("\ufeff")  # the byte-order mark Excel writes
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    header: list[str] | None = None
+    records: list[dict[str, str]] = []
+    lines: list[int] = []
+    problems: list[str] = []
+    next_line = 1
+    for cells in reader:
+        line, next_line = next_line, reader.line_num + 1
+        if not any(cell.strip() for cell in cells) or cells[0].lstrip().startswith("#"):
+            continue
+        if header is None:
+            header = [cell.strip() for cell in cells]
+            unknown = [c for c in header if c not in COLUMNS]
+            if unknown:
+                raise CalendarImportError(
+                    [f"line {line}: unknown columns {unknown} (expected {', '.join(COLUMNS)})"]
+                )
+            continue
+        if len(cells) > len(header):
+            problems.append(f"line {line}: {len(cells)} fields where the header has {len(header)}")
+        records.append(dict(zip(header, cells, strict=False)))
+        lines.append(line)
+    if header is None:
+        raise CalendarImportError([f"line 1: no header (expected {', '.join(COLUMNS)})"])
+    if problems:
+        raise CalendarImportError(problems)
+    return parse_rows(records, first_line=1, lines=lines)
 
 
-def parse_rows(records: Iterable[dict[str, str]], *, first_line: int) -> list[CalendarRow]:
-    """Rows from field mappings (numbered from `first_line`), or CalendarImportError."""
+def _delimiter(text: str) -> str:
+    """`;` when the header line has more semicolons than commas, else `,`."""
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return ";" if line.count(";") > line.count(",") else ","
+    return ","
+
+
+def parse_rows(
+    records: Iterable[dict[str, str]], *, first_line: int, lines: Sequence[int] = ()
+) -> list[CalendarRow]:
+    """Rows from field mappings, numbered from `first_line` or by `lines` (each record's own
+    line in its file), or CalendarImportError."""
     rows: list[CalendarRow] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for number, fields in enumerate(records, start=first_line):
+    numbers = iter(lines) if lines else itertools.count(first_line)
+    for number, fields in zip(numbers, records, strict=False):
         row = _row(number, fields, problems)
         if row is not None and row.event_id in seen:
             problems.append(f"line {number}: event_id {row.event_id!r} appears twice")

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.calendar.dates import countdown_date
 from bot.calendar.digest import Digest, DigestBuilder
 from bot.calendar.schedule import Schedule, local_date, next_run, reminder_due
 from bot.calendar.subscriptions import UnknownSubscriptionError, covered_countries, schedule_of
@@ -65,20 +66,26 @@ class PlannedReminder:
 def planned_reminders(events: Sequence[CalendarEvent], schedule: Schedule) -> list[PlannedReminder]:
     """Reminders for events with a published day (a month-precision date has no day to
     count down to), that are still going ahead."""
-    return [
-        PlannedReminder(
-            event_id=event.event_id,
-            lead_days=lead,
-            event_date=event.start_date,
-            due_at=reminder_due(event.start_date, lead, schedule),
-        )
-        for event in events
-        if event.start_date is not None
-        and event.date_precision == "day"
-        and event.event_type in REMINDED_TYPES
-        and event.status in LIVE_STATUSES
-        for lead in schedule.lead_days
-    ]
+    planned = []
+    for event in events:
+        day = countdown_date(event)
+        if (
+            day is None
+            or event.date_precision != "day"
+            or event.event_type not in REMINDED_TYPES
+            or event.status not in LIVE_STATUSES
+        ):
+            continue
+        planned += [
+            PlannedReminder(
+                event_id=event.event_id,
+                lead_days=lead,
+                event_date=day,
+                due_at=reminder_due(day, lead, schedule),
+            )
+            for lead in schedule.lead_days
+        ]
+    return planned
 
 
 async def events_in(session: AsyncSession, countries: Sequence[str]) -> Sequence[CalendarEvent]:
@@ -258,9 +265,10 @@ class CalendarScheduler:
         now: datetime,
     ) -> int:
         subscription = await session.get(Subscription, reminder.subscription_id)
-        if subscription is None or event is None or event.start_date is None:
+        day = countdown_date(event) if event is not None else None
+        if subscription is None or event is None or day is None:
             return 0
-        days = (event.start_date - local_date(now, subscription.timezone)).days
+        days = (day - local_date(now, subscription.timezone)).days
         message = self._builder.reminder(
             event, days=max(days, 0), language=subscription.language, late=late
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.calendar.rows import CalendarRow
+from bot.calendar.rows import WITHDRAWN, CalendarRow
 from bot.db.models import CalendarEvent
 
 
@@ -21,6 +21,8 @@ class CalendarImport:
     updated: list[str] = field(default_factory=list)
     moved: list[str] = field(default_factory=list)
     """Updated events whose dates changed (their SEQUENCE was bumped)."""
+    withdrawn: list[str] = field(default_factory=list)
+    """Updated events cancelled or postponed, or back from it (SEQUENCE bumped too)."""
     unchanged: list[str] = field(default_factory=list)
 
 
@@ -53,6 +55,9 @@ async def store_calendar(session: AsyncSession, rows: Sequence[CalendarRow]) -> 
             event.previous_start = event.start_date
             event.sequence += 1
             report.moved.append(row.event_id)
+        elif (event.status in WITHDRAWN) != (row.status in WITHDRAWN):
+            event.sequence += 1  # withdrawn or back: subscribers' calendars must follow
+            report.withdrawn.append(row.event_id)
         for name, value in values.items():
             setattr(event, name, value)
         report.updated.append(row.event_id)

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.dates import describe_dates
-from bot.calendar.export import title
 from bot.calendar.store import events_for
+from bot.calendar.titles import event_title
 from bot.clock import Clock, system_clock
 from bot.db.engine import Database
 from bot.db.models import CalendarEvent
@@ -50,5 +50,5 @@ class CalendarLookup:
         lines = [f"*{name}: the next 12 months*"]
         for event in coming:
             when = describe_dates(event.start_date, event.end_date, event.date_precision)
-            lines.append(f"• {when} — {title(event)} ({event.status})")
+            lines.append(f"• {when} — {event_title(event)} ({event.status})")
         return "\n".join(lines)

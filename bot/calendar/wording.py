@@ -1,12 +1,7 @@
 """The words of digests and reminders in the languages country teams read: English, French
-and Spanish. Dates and country names come localised from Babel and pycountry."""
+and Spanish. Dates come localised from Babel, country names from the UN's own M49 table."""
 
 from __future__ import annotations
-
-import gettext
-from functools import cache
-
-import pycountry
 
 from bot.calendar.countries import country_name
 
@@ -125,18 +120,6 @@ def named(table: dict[str, dict[str, str]], key: str, language: str) -> str:
     return texts.get(language, texts["en"])
 
 
-@cache
-def _country_names(language: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
-
-
 def local_country_name(code: str, language: str) -> str:
-    """The country's name in the language (the UN's English short name otherwise)."""
-    if language == "en":
-        return country_name(code)
-    country = pycountry.countries.get(alpha_3=code)
-    if country is None:
-        return code
-    return _country_names(language).gettext(country.name)
+    """The country's name as the UN writes it in the language (in English otherwise)."""
+    return country_name(code, language)

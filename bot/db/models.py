@@ -246,6 +246,8 @@ class CalendarEvent(Base):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     previous_start: Mapped[date | None] = mapped_column(Date)
     """Where the event stood before its last move (digests mark it as moved)."""
+    source_retrieved: Mapped[date | None] = mapped_column(Date)
+    """When the source was read: the newest of these is the calendar's "data as of"."""
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utc_now, server_default=func.now(), onupdate=utc_now
     )

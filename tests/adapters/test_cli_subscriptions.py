@@ -45,11 +45,11 @@ def test_a_unct_subscription_previews_its_digest_and_reminders(calendar_db: str)
     assert code == 0, output
     digest, reminder = output.split("────", 1)
     assert "Universal Periodic Review" in digest and "Special procedures" in digest
-    assert "15 March 2027, for UNCT — Kenya — UPR submission deadline (50)" in digest
-    assert "November 2027 — Kenya — UPR review (50)" in digest
-    assert "10–20 February 2027 — Somalia — SP country visit" in digest
+    assert "15 March 2027 — Kenya — UPR: submission deadline for UNCT (session 50)" in digest
+    assert "November 2027 — Kenya — UPR: review (session 50)" in digest
+    assert "10–20 February 2027 — Somalia — Independent Expert on Somalia: country visit" in digest
     assert "Related answers: " in digest
-    assert "Reminder: Kenya — UPR submission deadline (50) in 90 days" in reminder
+    assert "Reminder: Kenya — UPR: submission deadline for UNCT (session 50) in 90 days" in reminder
 
 
 def test_subscriptions_are_listed_changed_and_removed(calendar_db: str) -> None:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import docx
 import pytest
+import vobject
 from icalendar import Calendar
 
 from adapters.cli.calendar import sample_calendar_text
@@ -53,11 +54,17 @@ def test_an_unknown_country_is_refused_clearly() -> None:
         country_code("Atlantis")
 
 
-def test_the_sample_calendar_parses_with_sources() -> None:
+def test_the_sample_calendar_shows_all_three_mechanisms_from_published_sources() -> None:
     rows = parse_calendar_csv(sample_calendar_text())
-    assert len(rows) == 70
-    assert all(row.source_url.startswith("https://") for row in rows)
-    assert {row.country for row in rows} >= {"KEN", "IRN", "BOL", "GBR"}
+    assert len(rows) > 200
+    assert {row.mechanism for row in rows} >= {"UPR", "TB", "SP"}
+    assert len({row.country for row in rows}) >= 12
+    assert all(row.source_url.startswith("https://") and row.source_retrieved for row in rows)
+    un = ("ohchr.org", "ungeneva.org", "unognewsroom.org", "un.org")
+    from_the_un = [r for r in rows if any(site in r.source_url.split("/")[2] for site in un)]
+    assert len(from_the_un) > len(rows) / 2
+    hrc59 = [r for r in rows if r.session == "HRC 59" and r.event_type == "outcome_adoption"]
+    assert hrc59 and all(r.end_date == date(2025, 7, 9) for r in hrc59)  # it ended on 9 July
 
 
 def test_a_broken_row_names_its_line_and_nothing_is_returned() -> None:
@@ -144,19 +151,19 @@ async def test_yearly_overview_in_every_format(database: Database) -> None:
     async with database.transaction() as session:
         await store_calendar(session, parse_calendar_csv(sample_calendar_text()))
     async with database.sessions() as session:
-        events = await events_for(session, "IRN")
-    markdown = overview_markdown(events, country="IRN", year=2025)
-    assert markdown.startswith("# Iran: engagements with the human-rights mechanisms in 2025")
+        events = await events_for(session, "KEN")
+    markdown = overview_markdown(events, country="KEN", year=2025)
+    assert markdown.startswith("# Kenya: engagements with the human-rights mechanisms in 2025")
     assert "## Universal Periodic Review" in markdown
-    assert "**20–31 January 2025** — Iran — UPR review (session 48)" in markdown
-    assert "16 June – 11 July 2025" in markdown
+    assert "**1 May 2025** — Kenya — UPR: review (session 49)" in markdown
+    assert "8 September – 8 October 2025" in markdown
     assert "Source: https://" in markdown
-    page = overview_html(events, country="IRN", year=2025)
+    page = overview_html(events, country="KEN", year=2025)
     assert "<h2>Universal Periodic Review</h2>" in page and 'href="https://' in page
-    document = docx.Document(io.BytesIO(overview_docx(events, country="IRN", year=2025)))
+    document = docx.Document(io.BytesIO(overview_docx(events, country="KEN", year=2025)))
     texts = [p.text for p in document.paragraphs]
-    assert any("20–31 January 2025" in t for t in texts)
-    assert "No engagement" in overview_markdown(events, country="IRN", year=2031)
+    assert any("1 May 2025" in t for t in texts)
+    assert "No engagement" in overview_markdown(events, country="KEN", year=2031)
 
 
 async def test_the_next_twelve_months_for_a_country(database: Database) -> None:
@@ -165,20 +172,102 @@ async def test_the_next_twelve_months_for_a_country(database: Database) -> None:
         await store_calendar(session, rows)
     lookup = CalendarLookup(database=database, clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))
     text = await lookup.upcoming_text("Iran (Islamic Republic of)")
-    assert text.startswith("*Iran: the next 12 months*")
-    assert "20–31 January 2025 — Iran — UPR review (session 48) (held)" in text
-    assert "16 June – 11 July 2025" in text
-    later = CalendarLookup(database=database, clock=lambda: datetime(2027, 1, 1, tzinfo=UTC))
-    assert "No engagement of Iran" in await later.upcoming_text("IRN")
+    assert text.startswith("*Iran (Islamic Republic of): the next 12 months*")
+    kenya = await lookup.upcoming_text("Kenya")
+    assert "1 May 2025 — Kenya — UPR: review (session 49) (held)" in kenya
+    assert "8 September – 8 October 2025" in kenya
     assert "don't know the country" in await lookup.upcoming_text("Atlantis")
     assert "Name a country" in await lookup.upcoming_text(" ")
 
 
+def as_events(rows: list[CalendarRow]) -> list[CalendarEvent]:
+    return [CalendarEvent(**dataclasses.asdict(r), sequence=0, updated_at=NOW) for r in rows]
+
+
 def test_an_exported_ics_imports_back_exactly() -> None:
     rows = parse_calendar_csv(sample_calendar_text())
-    events = [CalendarEvent(**dataclasses.asdict(r), sequence=0, updated_at=NOW) for r in rows]
-    back = parse_calendar_ics(to_ics(events, name="all"))
-    assert sorted(back, key=lambda r: r.event_id) == sorted(rows, key=lambda r: r.event_id)
+    back = parse_calendar_ics(to_ics(as_events(rows), name="all"))
+    dated = [r for r in rows if r.start_date is not None]  # an .ics entry needs a date
+    assert len(dated) < len(rows)
+    assert sorted(back, key=lambda r: r.event_id) == sorted(dated, key=lambda r: r.event_id)
+
+
+ONE_ROW = (
+    f"{','.join(COLUMNS)}\n"
+    "tb-cedaw-95-KEN-review,TB,CEDAW,95,KEN,Kenya,review,2027-07,2027-07,month,,tentative,"
+    'https://www.ohchr.org/x,2026-12-01,"Line one,\nline two; with a semicolon, and commas"\n'
+)
+
+
+def test_notes_with_newlines_commas_and_semicolons_round_trip_and_parse_in_two_parsers() -> None:
+    [row] = parse_calendar_csv(ONE_ROW)
+    ics = to_ics(as_events([row]), name="Kenya")
+    assert parse_calendar_ics(ics) == [row]
+    [entry] = Calendar.from_ical(ics).walk("VEVENT")
+    assert str(entry["x-huribot-notes"]) == row.notes
+    parsed = vobject.readOne(ics.decode())
+    assert parsed.vevent.contents["x-huribot-notes"][0].value == row.notes
+    assert parsed.vevent.summary.value.startswith("Kenya — CEDAW: review (session 95)")
+
+
+def test_a_month_precision_event_is_never_shown_as_a_day() -> None:
+    [row] = parse_calendar_csv(ONE_ROW)
+    [entry] = Calendar.from_ical(to_ics(as_events([row]), name="Kenya")).walk("VEVENT")
+    assert entry.decoded("dtstart") == date(2027, 7, 1)
+    assert entry.decoded("dtend") == date(2027, 8, 1)  # the whole month, not the 1st
+    assert str(entry["transp"]) == "TRANSPARENT"
+    assert "July 2027, day not yet published" in str(entry["summary"])
+
+
+@pytest.mark.parametrize("status", ["cancelled", "postponed"])
+async def test_a_withdrawn_event_reaches_subscribers_as_cancelled_with_a_new_sequence(
+    database: Database, status: str
+) -> None:
+    [row] = parse_calendar_csv(ONE_ROW)
+    async with database.transaction() as session:
+        await store_calendar(session, [row])
+    async with database.transaction() as session:
+        report = await store_calendar(session, [dataclasses.replace(row, status=status)])
+    assert report.withdrawn == [row.event_id]
+    async with database.sessions() as session:
+        events = await events_for(session, "KEN")
+    [entry] = Calendar.from_ical(to_ics(events, name="Kenya")).walk("VEVENT")
+    assert str(entry["status"]) == "CANCELLED"
+    assert entry.decoded("sequence") == 1
+    assert str(entry["summary"]).startswith(f"{status.capitalize()}: Kenya")
+
+
+def test_a_plain_ics_from_another_calendar_is_read_from_its_titles() -> None:
+    other = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//EN\r\n"
+        b"BEGIN:VEVENT\r\nUID:abc 123@example.org\r\nDTSTAMP:20261101T000000Z\r\n"
+        b"DTSTART;VALUE=DATE:20270208\r\nDTEND;VALUE=DATE:20270210\r\n"
+        b"SUMMARY:Committee on the Elimination of Discrimination against Women: review of Kenya\r\n"
+        b"STATUS:CONFIRMED\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:visit-1\r\nDTSTAMP:20261101T000000Z\r\n"
+        b"DTSTART;VALUE=DATE:20270301\r\nSUMMARY:Special Rapporteur on the right to food: visit\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with pytest.raises(CalendarImportError, match=r"line 2: .*country"):
+        parse_calendar_ics(other)
+    review, visit = parse_calendar_ics(other, country="NER")
+    assert (review.mechanism, review.body, review.country, review.event_type) == (
+        "TB",
+        "CEDAW",
+        "KEN",
+        "review",
+    )
+    assert (review.start_date, review.end_date, review.status) == (
+        date(2027, 2, 8),
+        date(2027, 2, 9),
+        "confirmed",
+    )
+    assert review.event_id == "abc-123-example.org"
+    assert (visit.mechanism, visit.body, visit.country) == (
+        "SP",
+        "Special Rapporteur on the right to food",
+        "NER",
+    )
 
 
 def test_a_broken_ics_is_refused_with_the_reason() -> None:
@@ -192,3 +281,33 @@ def test_a_broken_ics_is_refused_with_the_reason() -> None:
     with pytest.raises(CalendarImportError) as caught:
         parse_calendar_ics(incomplete)
     assert any("mechanism is empty" in p for p in caught.value.problems)
+
+
+def test_a_hash_at_the_start_of_a_line_inside_a_quoted_field_is_text_not_a_comment() -> None:
+    text = (
+        f"# a comment\n{','.join(COLUMNS)}\n"
+        "a-1,UPR,UPR Working Group,49,KEN,Kenya,review,2025-05-01,2025-05-01,day,,held,"
+        'https://www.ohchr.org/a,2026-12-01,"Agenda:\n# item one\n# item two"\n'
+        "# another comment\n"
+        "a-2,UPR,UPR Working Group,49,NPL,Nepal,review,2025-05-02,2025-05-02,day,,held,"
+        "https://www.ohchr.org/b,2026-12-01,\n"
+    )
+    first, second = parse_calendar_csv(text)
+    assert first.notes == "Agenda:\n# item one\n# item two"
+    assert second.event_id == "a-2"
+    broken = text.replace("a-2,UPR", "a 2,UPR")
+    with pytest.raises(CalendarImportError, match="line 7: event_id 'a 2'"):
+        parse_calendar_csv(broken)  # the line numbers are the file's, multi-line fields counted
+
+
+def test_a_semicolon_csv_as_excel_writes_it_in_french_is_read() -> None:
+    text = "\ufeff" + ONE_ROW.replace(",", ";").replace(
+        "Line one;\nline two; with a semicolon; and commas", "Ligne un, deux"
+    )
+    [row] = parse_calendar_csv(text)
+    assert (row.event_id, row.body, row.notes) == (
+        "tb-cedaw-95-KEN-review",
+        "CEDAW",
+        "Ligne un, deux",
+    )
+    assert row.source_retrieved == date(2026, 12, 1)
