@@ -31,8 +31,8 @@ HELP_WORDS = frozenset({"", "help", "aide", "ayuda", "?"})
 COMMAND_WORDS = frozenset({"stats", "calendar", "subscribe", "unsubscribe", "subscriptions"})
 COMMANDS_HELP = (
     "Commands:\n"
-    "- `calendar KEN`: the country's engagements with the human rights mechanisms in the "
-    "next 12 months\n"
+    "- `calendar KEN [2025-01-01]`: the country's engagements with the human rights "
+    "mechanisms in the next 12 months (from the date given, if one is)\n"
     "- `subscribe KEN [timezone=Africa/Nairobi] [language=fr]`: monthly digests and reminders "
     "before each deadline, in this conversation\n"
     "- `unsubscribe KEN` (or `unsubscribe` for all), `subscriptions`: manage them\n"

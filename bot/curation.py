@@ -2,58 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock, system_clock
-from bot.db.engine import Database
 from bot.db.models import ConsolidatedReply
-from bot.messages import ConversationRef
-from bot.outbox import enqueue
+from bot.notices import ModeratorNotice
 from knowledge.records import ReplyStatus
 
 
-class ReviewDigest:
+class ReviewDigest(ModeratorNotice):
     """Queues, at most once per ISO week, the list of overdue replies for the moderators."""
-
-    def __init__(
-        self,
-        *,
-        database: Database,
-        moderators_conversation: ConversationRef | None,
-        clock: Clock = system_clock,
-    ) -> None:
-        self._database = database
-        self._conversation = moderators_conversation
-        self._clock = clock
 
     async def queue_weekly(self) -> bool:
         """Queue this week's digest if there is anything overdue; True when newly queued."""
-        if self._conversation is None:
-            return False
-        now = self._clock()
-        year, week, _ = now.isocalendar()
-        async with self._database.transaction() as session:
-            overdue = (
-                await session.scalars(
-                    select(ConsolidatedReply)
-                    .where(
-                        ConsolidatedReply.status == ReplyStatus.PUBLISHED.value,
-                        ConsolidatedReply.review_by < now.date(),
-                    )
-                    .order_by(ConsolidatedReply.review_by, ConsolidatedReply.slug)
+        return await self.queue()
+
+    async def compose(
+        self, session: AsyncSession, now: datetime
+    ) -> tuple[str, dict[str, Any]] | None:
+        overdue = (
+            await session.scalars(
+                select(ConsolidatedReply)
+                .where(
+                    ConsolidatedReply.status == ReplyStatus.PUBLISHED.value,
+                    ConsolidatedReply.review_by < now.date(),
                 )
-            ).all()
-            if not overdue:
-                return False
-            return await enqueue(
-                session,
-                key=f"review-digest:{year}-W{week:02d}",
-                ref=self._conversation,
-                payload={"kind": "review_digest", "replies": [_summary(r) for r in overdue]},
-                now=now,
+                .order_by(ConsolidatedReply.review_by, ConsolidatedReply.slug)
             )
+        ).all()
+        if not overdue:
+            return None
+        year, week, _ = now.isocalendar()
+        payload = {"kind": "review_digest", "replies": [_summary(r) for r in overdue]}
+        return f"review-digest:{year}-W{week:02d}", payload
 
 
 def _summary(reply: ConsolidatedReply) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """Periodic upkeep run by `huribot serve`: moderation reminders, the weekly digest of replies
-due for review, and the retention purge.
+due for review, the monthly reminder to renew a stale calendar, and the retention purge.
 
 Each task is idempotent (reminders go through the outbox with a key per day), so running it
 more often, late, or in two processes at once does no harm.
@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import structlog
 
+from bot.calendar.freshness import ImportReminder
 from bot.clock import Clock, system_clock
 from bot.curation import ReviewDigest
 from bot.moderation import Moderation
@@ -29,10 +30,12 @@ class Housekeeping:
         review_digest: ReviewDigest,
         remind_after: timedelta,
         retention: timedelta,
+        import_reminder: ImportReminder | None = None,
         clock: Clock = system_clock,
     ) -> None:
         self._moderation = moderation
         self._review_digest = review_digest
+        self._import_reminder = import_reminder
         self._remind_after = remind_after
         self._retention = retention
         self._clock = clock
@@ -41,6 +44,8 @@ class Housekeeping:
         """One round of upkeep."""
         reminded = await self._moderation.remind_stale(untouched_for=self._remind_after)
         await self._review_digest.queue_weekly()
+        if self._import_reminder is not None:
+            await self._import_reminder.queue_if_stale()
         async with self._moderation.database.transaction() as session:
             purged = await purge_before(session, cutoff=self._clock() - self._retention)
         if reminded or purged.questions:

@@ -17,7 +17,6 @@ from adapters.composition import Services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_csv, to_ics
 from bot.calendar.ics_import import parse_calendar_ics
-from bot.calendar.overview import overview_docx, overview_html, overview_markdown
 from bot.calendar.rows import CalendarImportError, CalendarRow, parse_calendar_csv
 from bot.calendar.sources import (
     Imported,
@@ -203,49 +202,5 @@ def export_calendar(
             sys.stdout.buffer.write(data)
         else:
             output.write_bytes(data)
-
-    with_services(_work, load_index=False)
-
-
-class OverviewFormat(StrEnum):
-    """Overview formats."""
-
-    MD = "md"
-    HTML = "html"
-    DOCX = "docx"
-
-
-@calendar_app.command("overview")
-def overview(
-    country: Annotated[str, typer.Option(help="ISO code or name.")],
-    year: Annotated[int, typer.Option(min=2000, max=2100, help="The calendar year.")],
-    fmt: Annotated[
-        OverviewFormat, typer.Option("--format", help="md, html or docx.")
-    ] = OverviewFormat.MD,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File (default: stdout).")
-    ] = None,
-) -> None:
-    """The yearly overview of a country's engagements with the mechanisms, for its RC."""
-    try:
-        code = country_code(country)
-    except UnknownCountryError as exc:
-        raise fail(str(exc), code=2) from exc
-    if fmt is OverviewFormat.DOCX and output is None:
-        raise fail("A .docx overview needs --output FILE.", code=2)
-
-    async def _work(services: Services) -> None:
-        async with services.database.sessions() as session:
-            events = await events_for(session, code)
-        if fmt is OverviewFormat.DOCX:
-            assert output is not None
-            output.write_bytes(overview_docx(events, country=code, year=year))
-            return
-        render = overview_html if fmt is OverviewFormat.HTML else overview_markdown
-        text = render(events, country=code, year=year)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            output.write_text(text, encoding="utf-8")
 
     with_services(_work, load_index=False)

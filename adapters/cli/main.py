@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from adapters.cli import letter  # noqa: F401  (registers `calendar overview`)
 from adapters.cli.ask import ask, chat
 from adapters.cli.calendar import calendar_app
 from adapters.cli.common import out, with_services

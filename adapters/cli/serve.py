@@ -27,6 +27,7 @@ from adapters.teams.connector import TeamsConfig, TeamsConnector
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.sender import TeamsSender
 from bot.answer_worker import AnswerWorker
+from bot.calendar.freshness import ImportReminder
 from bot.curation import ReviewDigest
 from bot.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
@@ -235,6 +236,10 @@ def serve() -> None:
             ),
             remind_after=timedelta(days=settings.moderation_reminder_days),
             retention=timedelta(days=settings.question_retention_days),
+            import_reminder=ImportReminder(
+                database=services.database,
+                moderators_conversation=services.moderation.moderators_conversation,
+            ),
         )
         loops = [
             asyncio.create_task(every(interval, work, stop=stop, name=name))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import format_date
+from babel import Locale
+from babel.dates import format_date, format_skeleton
 
 from bot.calendar.wording import phrase
 from bot.db.models import CalendarEvent
@@ -22,27 +23,40 @@ def countdown_date(event: CalendarEvent) -> date | None:
     return event.start_date
 
 
+LOCALES = {"en": "en_GB", "fr": "fr", "es": "es"}
+"""Babel locales of the languages the bot writes in: the UN writes English dates the British
+way ("1 May 2025")."""
+
+
+def plural_form(count: int, language: str) -> str:
+    """The CLDR plural category of a count ("one", "other"…): French says "1 jour" and
+    "0 jour", English "1 day" but "0 days"."""
+    return str(Locale.parse(LOCALES.get(language, "en_GB")).plural_form(count))
+
+
 def describe_dates(
     start: date | None, end: date | None, precision: str, language: str = "en"
 ) -> str:
-    """ "28 April – 9 May 2025", "November 2026", or "date not yet published"."""
+    """ "28 April – 9 May 2025", "1 de mayo de 2025", "novembre 2026", or "date not yet
+    published", with each language's own date formats (Babel)."""
     if start is None or precision == "unknown":
         return phrase("unpublished", language)
+    locale = LOCALES.get(language, "en_GB")
     last = end or start
     if precision == "month":
-        first = format_date(start, "LLLL y", locale=language)
+        first = format_skeleton("yMMMM", start, locale=locale)
         if (last.year, last.month) == (start.year, start.month):
             return first
-        return f"{first} – {format_date(last, 'LLLL y', locale=language)}"
-    return _day_range(start, last, language)
+        return f"{first} – {format_skeleton('yMMMM', last, locale=locale)}"
+    return _day_range(start, last, locale)
 
 
-def _day_range(start: date, last: date, language: str) -> str:
-    full = format_date(last, "d MMMM y", locale=language)
+def _day_range(start: date, last: date, locale: str) -> str:
+    full = format_date(last, "long", locale=locale)
     if last == start:
         return full
     if (start.year, start.month) == (last.year, last.month):
         return f"{start.day}–{full}"
     if start.year == last.year:
-        return f"{format_date(start, 'd MMMM', locale=language)} – {full}"
-    return f"{format_date(start, 'd MMMM y', locale=language)} – {full}"
+        return f"{format_skeleton('MMMMd', start, locale=locale)} – {full}"
+    return f"{format_date(start, 'long', locale=locale)} – {full}"

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from bot.calendar.actions import MECHANISM_PAGES, RELATED_QUERIES, action_for
-from bot.calendar.dates import describe_dates
+from bot.calendar.dates import describe_dates, plural_form
+from bot.calendar.freshness import Freshness
 from bot.calendar.titles import event_title, for_stakeholders
 from bot.calendar.upcoming import is_upcoming
 from bot.calendar.wording import MECHANISM_NAMES, local_country_name, named, phrase
@@ -127,6 +128,12 @@ class Digest:
         return f"{marker}{item.when} — {item.title}{previously}"
 
 
+def _empty_note(freshness: Freshness | None, today: date, language: str) -> str:
+    if freshness is not None and freshness.is_stale(today):
+        return freshness.note(language)
+    return phrase("nothing_upcoming", language)
+
+
 def event_state(event: CalendarEvent) -> dict[str, str | None]:
     """What a digest remembers of an event to notice changes next time."""
     return {
@@ -148,10 +155,11 @@ TITLE_CHARS = 150
 
 def reminder_title(what: str, *, days: int, language: str) -> str:
     """ "Reminder: {what} in {days} days", the event shortened rather than the countdown cut."""
-    room = TITLE_CHARS - len(phrase("reminder_title", language, what="", days=days))
+    key = "reminder_title_one" if plural_form(days, language) == "one" else "reminder_title"
+    room = TITLE_CHARS - len(phrase(key, language, what="", days=days))
     if len(what) > room:
         what = what[: room - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-") + "…"
-    return phrase("reminder_title", language, what=what, days=days)
+    return phrase(key, language, what=what, days=days)
 
 
 def first_engagements(sections: Sequence[DigestSection], count: int) -> list[DigestSection]:
@@ -231,9 +239,11 @@ class DigestBuilder:
         today: date,
         previous: Mapping[str, Any] | None,
         late: bool = False,
+        freshness: Freshness | None = None,
     ) -> tuple[Digest, dict[str, Any]]:
         """The digest as of `today` and the snapshot to keep for the next one. With no
-        previous digest nothing is marked (everything would be 'new')."""
+        previous digest nothing is marked (everything would be 'new'). An empty digest says
+        "nothing is scheduled" only of a calendar `freshness` shows to be current."""
         upcoming = [
             event
             for event in events
@@ -247,7 +257,7 @@ class DigestBuilder:
             title=phrase("digest_title", language, countries=names),
             language=language,
             sections=self._sections(shown, language),
-            empty_note="" if shown else phrase("nothing_upcoming", language),
+            empty_note="" if shown else _empty_note(freshness, today, language),
             late_note=phrase("late", language) if late else "",
             labels=_labels(language),
         )

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar.dates import countdown_date
 from bot.calendar.digest import Digest, DigestBuilder
+from bot.calendar.freshness import Freshness, calendar_freshness
 from bot.calendar.schedule import Schedule, local_date, next_run, reminder_due
 from bot.calendar.subscriptions import UnknownSubscriptionError, covered_countries, schedule_of
 from bot.clock import Clock, system_clock
@@ -153,8 +154,9 @@ class CalendarScheduler:
             if subscription is None:
                 raise UnknownSubscriptionError(f"No subscription has the id {subscription_id}.")
             events = await events_in(session, covered_countries(subscription))
+            freshness = await calendar_freshness(session)
         language = subscription.language
-        digest, _ = self._digest(subscription, events, today=as_of)
+        digest, _ = self._digest(subscription, events, today=as_of, freshness=freshness)
         by_id = {event.event_id: event for event in events}
         schedule = schedule_of(subscription)
         reminders = [
@@ -333,6 +335,7 @@ class CalendarScheduler:
             await events_in(session, covered_countries(subscription)),
             today=local_date(now, subscription.timezone),
             late=now - scheduled_for > LATE_AFTER,
+            freshness=await calendar_freshness(session),
         )
         subscription.digest_snapshot = shown
         subscription.last_digest_at = now
@@ -350,6 +353,7 @@ class CalendarScheduler:
         events: Sequence[CalendarEvent],
         *,
         today: date,
+        freshness: Freshness,
         late: bool = False,
     ) -> tuple[Digest, dict[str, Any]]:
         """The subscription's digest as of `today`, marked against its last one."""
@@ -360,6 +364,7 @@ class CalendarScheduler:
             today=today,
             previous=subscription.digest_snapshot,
             late=late,
+            freshness=freshness,
         )
 
     @staticmethod

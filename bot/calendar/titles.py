@@ -37,11 +37,34 @@ def event_title(event: CalendarEvent, language: str = "en") -> str:
     """ "Kenya — CEDAW: review (session 95)", "Kenya — EPU : examen (session 48)"."""
     kind = named(EVENT_KINDS, event.event_type, language)
     if event.event_type == "submission_deadline" and event.deadline_for:
-        kind = f"{kind} {phrase('for', language, who=event.deadline_for)}"
+        kind = f"{kind} {phrase('for', language, who=who_submits(event.deadline_for, language))}"
     session = f" ({SESSION_WORD.get(language, 'session')} {event.session})" if event.session else ""
     colon = " :" if language == "fr" else ":"
     country = local_country_name(event.country, language)
     return f"{country} — {acting_body(event, language)}{colon} {kind}{session}"
+
+
+SUBMITTERS: dict[str, dict[str, str]] = {
+    "un entities (unct)": {
+        "fr": "entités des Nations Unies (équipe de pays)",
+        "es": "entidades de las Naciones Unidas (equipo de país)",
+    },
+    "unct": {
+        "fr": "équipe de pays des Nations Unies",
+        "es": "equipo de país de las Naciones Unidas",
+    },
+    "stakeholders (cso/nhri)": {
+        "fr": "parties prenantes (OSC/INDH)",
+        "es": "partes interesadas (OSC/INDH)",
+    },
+    "state party": {"fr": "État partie", "es": "Estado parte"},
+}
+"""The `deadline_for` values the calendar uses, in French and Spanish (others stay as written)."""
+
+
+def who_submits(deadline_for: str, language: str) -> str:
+    """Who a deadline is for, in the reader's language where the calendar's wording is known."""
+    return SUBMITTERS.get(deadline_for.strip().casefold(), {}).get(language, deadline_for)
 
 
 def for_stakeholders(event: CalendarEvent) -> bool:

@@ -18,10 +18,32 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "Rappel : {what} dans {days} jours",
         "es": "Recordatorio: {what} dentro de {days} días",
     },
+    "reminder_title_one": {  # the singular, chosen by each language's plural rule (Babel)
+        "en": "Reminder: {what} in {days} day",
+        "fr": "Rappel : {what} dans {days} jour",
+        "es": "Recordatorio: {what} dentro de {days} día",
+    },
     "nothing_upcoming": {
         "en": "Nothing is scheduled for the next 12 months.",
         "fr": "Rien n'est prévu dans les 12 prochains mois.",
         "es": "No hay nada previsto en los próximos 12 meses.",
+    },
+    "calendar_stale": {
+        "en": "The calendar was last updated on {updated} and holds nothing after {reaches}, "
+        "so this does not mean nothing is scheduled. The Secretariat has been asked to import "
+        "the latest dates.",
+        "fr": "Le calendrier a été mis à jour pour la dernière fois le {updated} et ne contient "
+        "rien après {reaches} : cela ne veut pas dire que rien n'est prévu. Le Secrétariat a été "
+        "invité à importer les dernières dates.",
+        "es": "El calendario se actualizó por última vez el {updated} y no contiene nada después "
+        "de {reaches}, así que esto no significa que no haya nada previsto. Se ha pedido a la "
+        "Secretaría que importe las fechas más recientes.",
+    },
+    "calendar_empty": {
+        "en": "No calendar has been imported yet, so nothing can be said about what is scheduled.",
+        "fr": "Aucun calendrier n'a encore été importé : rien ne peut être dit de ce qui est "
+        "prévu.",
+        "es": "Aún no se ha importado ningún calendario: no se puede decir qué está previsto.",
     },
     "late": {
         "en": "Sent late: HuriBot was unavailable at the scheduled time.",

@@ -173,29 +173,20 @@ def test_a_broken_calendar_file_imports_nothing(tmp_path: Path) -> None:
 def test_calendar_overview_from_the_command_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cal.db'}"
     assert invoke(url, "calendar", "import", "--sample")[0] == 0
-    code, text = invoke(url, "calendar", "overview", "--country", "KEN", "--year", "2025")
-    assert code == 0 and "1 May 2025" in text
-    assert (
-        invoke(
-            url, "calendar", "overview", "--country", "KEN", "--year", "2025", "--format", "docx"
-        )[0]
-        == 2
-    )
-    target = tmp_path / "kenya.docx"
-    code, _ = invoke(
-        url,
-        "calendar",
-        "overview",
-        "--country",
-        "KEN",
-        "--year",
-        "2025",
-        "--format",
-        "docx",
-        "--output",
-        str(target),
-    )
-    assert code == 0 and target.read_bytes().startswith(b"PK")
+    kenya = ("calendar", "overview", "--country", "KEN", "--year", "2025")
+    code, text = invoke(url, *kenya, "--as-of", "2026-12-01")
+    assert code == 0 and "1 May 2025" in text and "prepared on 1 December 2026" in text
+    code, text = invoke(url, *kenya, "--language", "es", "--format", "html", "--rc", "Ana Pérez")
+    assert code == 0 and '<html lang="es">' in text and "Ana Pérez" in text
+    assert invoke(url, *kenya, "--format", "docx")[0] == 2
+    assert invoke(url, *kenya, "--as-of", "1 May")[0] == 2
+    for fmt, magic in (("docx", b"PK"), ("pdf", b"%PDF")):
+        target = tmp_path / f"kenya.{fmt}"
+        code, _ = invoke(url, *kenya, "--format", fmt, "--output", str(target))
+        assert code == 0 and target.read_bytes().startswith(magic)
+    assert invoke(url, "unct", "set", "UNCT Kenya", "KEN")[0] == 0
+    code, text = invoke(url, *kenya, "--contact", "huritalk@example.org")
+    assert "Resident Coordinator, UNCT Kenya" in text and "huritalk@example.org" in text
 
 
 def test_calendar_ics_export_imports_into_another_database(tmp_path: Path) -> None:

@@ -153,16 +153,16 @@ async def test_yearly_overview_in_every_format(database: Database) -> None:
     async with database.sessions() as session:
         events = await events_for(session, "KEN")
     markdown = overview_markdown(events, country="KEN", year=2025)
-    assert markdown.startswith("# Kenya: engagements with the human-rights mechanisms in 2025")
+    assert markdown.startswith("# Kenya: engagements with the human rights mechanisms in 2025")
     assert "## Universal Periodic Review" in markdown
-    assert "**1 May 2025** — Kenya — UPR: review (session 49)" in markdown
+    assert "| UPR: review (session 49) | 1 May 2025 |" in markdown
     assert "8 September – 8 October 2025" in markdown
-    assert "Source: https://" in markdown
-    page = overview_html(events, country="KEN", year=2025)
-    assert "<h2>Universal Periodic Review</h2>" in page and 'href="https://' in page
+    assert "](https://" in markdown and "Data as of 1 December 2026" in markdown
+    page = overview_html(events, country="KEN", year=2025, language="fr")
+    assert "<h2>Examen périodique universel</h2>" in page and 'href="https://' in page
     document = docx.Document(io.BytesIO(overview_docx(events, country="KEN", year=2025)))
-    texts = [p.text for p in document.paragraphs]
-    assert any("1 May 2025" in t for t in texts)
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "1 May 2025" in cells
     assert "No engagement" in overview_markdown(events, country="KEN", year=2031)
 
 
@@ -172,12 +172,26 @@ async def test_the_next_twelve_months_for_a_country(database: Database) -> None:
         await store_calendar(session, rows)
     lookup = CalendarLookup(database=database, clock=lambda: datetime(2025, 1, 1, tzinfo=UTC))
     text = await lookup.upcoming_text("Iran (Islamic Republic of)")
-    assert text.startswith("*Iran (Islamic Republic of): the next 12 months*")
+    assert text.startswith("*Iran (Islamic Republic of): the 12 months from 1 January 2025*")
     kenya = await lookup.upcoming_text("Kenya")
     assert "1 May 2025 — Kenya — UPR: review (session 49) (held)" in kenya
     assert "8 September – 8 October 2025" in kenya
     assert "don't know the country" in await lookup.upcoming_text("Atlantis")
     assert "Name a country" in await lookup.upcoming_text(" ")
+
+
+async def test_an_as_of_date_and_an_out_of_date_calendar_are_said_plainly(
+    database: Database,
+) -> None:
+    async with database.transaction() as session:
+        await store_calendar(session, parse_calendar_csv(sample_calendar_text()))
+    today = CalendarLookup(database=database, clock=lambda: datetime(2027, 1, 1, tzinfo=UTC))
+    assert "1 May 2025 — Kenya" in await today.upcoming_text("Kenya as of 2025-01-01")
+    assert "1 May 2025 — Kenya" in await today.upcoming_text("KEN 2025-01-01")
+    stale = await today.upcoming_text("KEN")
+    assert stale.startswith("No engagement of Kenya is recorded for the 12 months from 1 January")
+    assert "holds nothing after" in stale and "does not mean nothing is scheduled" in stale
+    assert "Nothing is scheduled" not in stale
 
 
 def as_events(rows: list[CalendarRow]) -> list[CalendarEvent]:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from bot.calendar.digest import TITLE_CHARS, DigestBuilder
+import pytest
+
+from bot.calendar.dates import describe_dates
+from bot.calendar.digest import TITLE_CHARS, DigestBuilder, reminder_title
+from bot.calendar.titles import who_submits
 from bot.db.models import CalendarEvent
 from tests.bot.calendar_helpers import event
 
@@ -66,3 +70,40 @@ def test_a_reminder_title_keeps_its_countdown_whatever_the_event_is_called() -> 
         assert "…" in reminder.title
     short = DigestBuilder().reminder(stored(), days=30, language="en")
     assert "…" not in short.title and short.title.endswith("in 30 days")
+
+
+@pytest.mark.parametrize(
+    ("language", "days", "expected"),
+    [
+        ("en", 1, "Reminder: X in 1 day"),
+        ("en", 7, "Reminder: X in 7 days"),
+        ("fr", 1, "Rappel : X dans 1 jour"),
+        ("fr", 0, "Rappel : X dans 0 jour"),  # French counts 0 as singular
+        ("fr", 7, "Rappel : X dans 7 jours"),
+        ("es", 1, "Recordatorio: X dentro de 1 día"),
+    ],
+)
+def test_a_reminder_counts_days_by_each_languages_plural_rule(
+    language: str, days: int, expected: str
+) -> None:
+    assert reminder_title("X", days=days, language=language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "11 January 2027"),
+        ("fr", "11 janvier 2027"),
+        ("es", "11 de enero de 2027"),
+    ],
+)
+def test_dates_follow_each_languages_own_format(language: str, expected: str) -> None:
+    assert describe_dates(date(2027, 1, 11), None, "day", language) == expected
+    month = describe_dates(date(2027, 1, 1), None, "month", language)
+    assert month == {"en": "January 2027", "fr": "janvier 2027", "es": "enero de 2027"}[language]
+
+
+def test_who_a_deadline_is_for_is_said_in_the_readers_language() -> None:
+    assert who_submits("UN entities (UNCT)", "fr") == "entités des Nations Unies (équipe de pays)"
+    assert who_submits("stakeholders (CSO/NHRI)", "es") == "partes interesadas (OSC/INDH)"
+    assert who_submits("National Assembly", "fr") == "National Assembly"  # unknown: as written
