@@ -16,6 +16,7 @@ from adapters.cli.calendar import calendar_app
 from adapters.cli.common import fail, out, with_services
 from adapters.composition import Services
 from bot.calendar.countries import UnknownCountryError, country_code
+from bot.calendar.freshness import calendar_freshness
 from bot.calendar.overview import DEFAULT_CONTACT, build_letter, countries_in_year, render_letter
 from bot.calendar.store import events_for
 from bot.db.models import Unct
@@ -86,6 +87,7 @@ def overview(
     async def _work(services: Services) -> None:
         async with services.database.sessions() as session:
             events = await events_for(session, code)
+            freshness = await calendar_freshness(session)
         uncts = await services.subscriptions.uncts()
         codes = [code] if code else countries_in_year(events, year)
         for each in codes:
@@ -98,6 +100,7 @@ def overview(
                 unct=unct or _team_of(uncts, each),
                 rc=rc,
                 contact=contact,
+                freshness=freshness,
             )
             data = render_letter(letter, fmt.value)
             if output_dir is not None:

@@ -41,17 +41,19 @@ class Freshness:
             return True
         return today - self.updated > STALE_AFTER or self.reaches < today
 
-    def note(self, language: str) -> str:
+    def note(self, language: str, *, for_readers: bool = True) -> str:
         """ "The calendar was last updated on 1 December 2026 and holds nothing after March
-        2026: …", in the reader's language."""
+        2026: …", in the reader's language; `for_readers` adds that the Secretariat has been
+        asked for newer dates (not said in what the Secretariat itself writes)."""
         if self.updated is None or self.reaches is None:
             return phrase("calendar_empty", language)
-        return phrase(
+        stale = phrase(
             "calendar_stale",
             language,
             updated=describe_dates(self.updated, None, "day", language),
             reaches=describe_dates(self.reaches, None, "month", language),
         )
+        return f"{stale} {phrase('import_asked', language)}" if for_readers else stale
 
 
 async def calendar_freshness(session: AsyncSession) -> Freshness:
@@ -88,7 +90,8 @@ class ImportReminder(ModeratorNotice):
         freshness = await calendar_freshness(session)
         if not freshness.is_stale(now.date()):
             return None
-        reply = Reply(kind=ReplyKind.HELP, text=f"🗓️ {freshness.note('en')} {IMPORT_HINT}")
+        note = freshness.note("en", for_readers=False)
+        reply = Reply(kind=ReplyKind.HELP, text=f"🗓️ {note} {IMPORT_HINT}")
         return f"calendar-stale:{now:%Y-%m}", {"kind": "reply", "reply": reply_to_dict(reply)}
 
 

@@ -28,6 +28,7 @@ from bot.calendar import letter_pdf
 from bot.calendar.actions import action_for
 from bot.calendar.countries import country_name
 from bot.calendar.dates import describe_dates
+from bot.calendar.freshness import Freshness
 from bot.calendar.titles import SESSION_WORD, acting_body, for_stakeholders, who_submits
 from bot.calendar.wording import EVENT_KINDS, MECHANISM_NAMES, named
 from bot.db.models import CalendarEvent
@@ -231,8 +232,11 @@ def build_letter(
     unct: str = "",
     rc: str = "",
     contact: str = DEFAULT_CONTACT,
+    freshness: Freshness | None = None,
 ) -> Letter:
-    """The letter for one country's RC, from that country's events (others are ignored)."""
+    """The letter for one country's RC, from that country's events (others are ignored).
+    When nothing is dated in the year and the calendar (`freshness`) does not reach into it,
+    the letter says the calendar is out of date rather than that nothing is planned."""
     mine = [event for event in events if event.country == country]
     dated = [event for event in mine if in_year(event, year) and not is_undated(event)]
     undated = [event for event in mine if is_undated(event)]
@@ -242,7 +246,9 @@ def build_letter(
         if (rows := tuple(_row(e, language) for e in dated if e.mechanism == mechanism))
     )
     name = country_name(country, language)
-    retrieved = [e.source_retrieved for e in dated + undated if e.source_retrieved]
+    retrieved = [e.source_retrieved for e in mine if e.source_retrieved]
+    if not retrieved and freshness is not None and freshness.data_as_of is not None:
+        retrieved = [freshness.data_as_of]
     prepared = as_of or date.today()
     return Letter(
         country=country,
@@ -259,7 +265,7 @@ def build_letter(
         opening=say("opening", language, country=name, year=year),
         columns=tuple(say("columns", language).split("|")),
         sections=sections,
-        nothing="" if sections else say("nothing", language, year=year),
+        nothing="" if sections else _nothing(freshness, year, language),
         undated_title=say("undated", language),
         undated=tuple(_row(event, language) for event in undated),
         closing=say("closing", language),
@@ -271,6 +277,12 @@ def build_letter(
             prepared=_day(prepared, language),
         ),
     )
+
+
+def _nothing(freshness: Freshness | None, year: int, language: str) -> str:
+    if freshness is not None and (freshness.reaches is None or freshness.reaches.year < year):
+        return freshness.note(language, for_readers=False)
+    return say("nothing", language, year=year)
 
 
 def _day(day: date, language: str) -> str:

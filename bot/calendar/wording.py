@@ -30,14 +30,16 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "calendar_stale": {
         "en": "The calendar was last updated on {updated} and holds nothing after {reaches}, "
-        "so this does not mean nothing is scheduled. The Secretariat has been asked to import "
-        "the latest dates.",
+        "so this does not mean nothing is scheduled.",
         "fr": "Le calendrier a été mis à jour pour la dernière fois le {updated} et ne contient "
-        "rien après {reaches} : cela ne veut pas dire que rien n'est prévu. Le Secrétariat a été "
-        "invité à importer les dernières dates.",
+        "rien après {reaches} : cela ne veut pas dire que rien n'est prévu.",
         "es": "El calendario se actualizó por última vez el {updated} y no contiene nada después "
-        "de {reaches}, así que esto no significa que no haya nada previsto. Se ha pedido a la "
-        "Secretaría que importe las fechas más recientes.",
+        "de {reaches}, así que esto no significa que no haya nada previsto.",
+    },
+    "import_asked": {
+        "en": "The Secretariat has been asked to import the latest dates.",
+        "fr": "Le Secrétariat a été invité à importer les dernières dates.",
+        "es": "Se ha pedido a la Secretaría que importe las fechas más recientes.",
     },
     "calendar_empty": {
         "en": "No calendar has been imported yet, so nothing can be said about what is scheduled.",

@@ -19,6 +19,7 @@ from adapters.cli.calendar import sample_calendar_text
 from adapters.cli.main import app
 from bot.calendar.actions import STAKEHOLDERS_ACTION
 from bot.calendar.dates import describe_dates
+from bot.calendar.freshness import calendar_freshness
 from bot.calendar.overview import (
     build_letter,
     countries_in_year,
@@ -180,3 +181,14 @@ def test_the_batch_writes_one_letter_per_country(tmp_path: Path) -> None:
     assert sorted(p.name for p in folder.iterdir()) == [f"{c}-2025-fr.docx" for c in expected]
     refused = runner.invoke(app, ["calendar", "overview", "--all", "--year", "2025"], env=env)
     assert refused.exit_code == 2
+
+
+async def test_a_letter_for_a_year_the_calendar_does_not_reach_says_so(database: Database) -> None:
+    events = await _events(database, "KEN")
+    async with database.sessions() as session:
+        freshness = await calendar_freshness(session)
+    letter = build_letter(events, country="KEN", year=2027, as_of=PREPARED, freshness=freshness)
+    markdown = letter_markdown(letter)
+    assert "holds nothing after March 2026, so this does not mean nothing is scheduled" in markdown
+    assert "No engagement" not in markdown
+    assert "Data as of 1 December 2026" in markdown
