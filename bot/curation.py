@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import delivery_keys
 from bot.db.models import ConsolidatedReply
 from bot.notices import ModeratorNotice
 from knowledge.records import ReplyStatus
@@ -37,7 +38,7 @@ class ReviewDigest(ModeratorNotice):
             return None
         year, week, _ = now.isocalendar()
         payload = {"kind": "review_digest", "replies": [_summary(r) for r in overdue]}
-        return f"review-digest:{year}-W{week:02d}", payload
+        return delivery_keys.review_digest(year, week), payload
 
 
 def _summary(reply: ConsolidatedReply) -> dict[str, Any]:

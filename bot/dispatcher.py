@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import delivery_keys
 from bot.clock import Clock, system_clock
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
@@ -91,7 +92,7 @@ class Dispatcher:
         notice = Reply(kind=ReplyKind.ERROR, text=text)
         await enqueue(
             session,
-            key=f"delivery-failed:{message.id}",
+            key=delivery_keys.delivery_failed(message.id),
             ref=to,
             payload={"kind": "reply", "reply": reply_to_dict(notice)},
             now=self._clock(),

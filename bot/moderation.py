@@ -18,6 +18,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import delivery_keys
 from bot.answering import Answerer
 from bot.audit import record_audit
 from bot.clock import Clock, system_clock
@@ -305,7 +306,9 @@ class Moderation:
 
     async def _announce(self, session: AsyncSession, group: QuestionGroup) -> None:
         payload = {"kind": "group_card", "group_id": group.id}
-        await self._to_moderators(session, f"group-card:{group.id}", payload, now=self._clock())
+        await self._to_moderators(
+            session, delivery_keys.group_card(group.id), payload, now=self._clock()
+        )
 
     async def _to_moderators(
         self,
@@ -332,7 +335,7 @@ class Moderation:
         sees it at once), so it is left out here: its card would be updated twice."""
         if group.card:
             payload = {"kind": "group_card_refresh", "group_id": group.id}
-            key = f"group-refresh:{group.id}:{now.isoformat()}"
+            key = delivery_keys.group_refresh(group.id, now)
             await self._to_moderators(session, key, payload, now=now, besides=actor.platform)
 
     def use_directory(self, directory: ModeratorDirectory) -> None:
@@ -372,7 +375,7 @@ class Moderation:
                 group.reminded_at = now
                 await self._to_moderators(
                     session,
-                    f"group-reminder:{group.id}:{now:%Y-%m-%d}",
+                    delivery_keys.group_reminder(group.id, now.date()),
                     {"kind": "group_card", "group_id": group.id, "reminder": True},
                     now=now,
                 )
@@ -478,7 +481,7 @@ class Moderation:
                 question.status = QuestionStatus.ANSWERED.value
                 await enqueue(
                     session,
-                    key=f"answer:group:{group.id}:question:{question.id}",
+                    key=delivery_keys.answer_notice(group.id, question.id),
                     ref=ConversationRef.from_dict(question.conversation),
                     payload={
                         "kind": "reply",

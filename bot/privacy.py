@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import delivery_keys
 from bot.db.models import AuditEvent, OutboxMessage, Question, QuestionGroup
 
 logger = structlog.get_logger(__name__)
@@ -63,10 +64,9 @@ async def purge_before(session: AsyncSession, *, cutoff: datetime) -> Purged:
 async def _delete_questions(session: AsyncSession, ids: Sequence[int]) -> Purged:
     if not ids:
         return Purged(0, 0, 0)
-    groups = set(
-        (await session.scalars(select(Question.group_id).where(Question.id.in_(ids)))).all()
-    ) - {None}
-    keys = [f"answer:group:{g}:question:{q}" for g in groups for q in ids]
+    asked_in = await session.scalars(select(Question.group_id).where(Question.id.in_(ids)))
+    groups = {group_id for group_id in asked_in.all() if group_id is not None}
+    keys = [delivery_keys.answer_notice(g, q) for g in groups for q in ids]
     notifications = await session.execute(
         delete(OutboxMessage).where(OutboxMessage.idempotency_key.in_(keys))
     )
@@ -83,10 +83,13 @@ async def _delete_questions(session: AsyncSession, ids: Sequence[int]) -> Purged
         if first is None:
             await session.execute(
                 delete(OutboxMessage).where(
-                    (OutboxMessage.idempotency_key == f"group-card:{group_id}")
-                    | OutboxMessage.idempotency_key.like(f"group-card:{group_id}:%")
-                    | OutboxMessage.idempotency_key.like(f"group-reminder:{group_id}:%")
-                    | OutboxMessage.idempotency_key.like(f"group-refresh:{group_id}:%")
+                    or_(
+                        OutboxMessage.idempotency_key.in_([delivery_keys.group_card(group_id)]),
+                        *(
+                            OutboxMessage.idempotency_key.like(f"{prefix}:{group_id}:%")
+                            for prefix in delivery_keys.GROUP_KEY_PREFIXES
+                        ),
+                    )
                 )
             )
             await session.delete(group)

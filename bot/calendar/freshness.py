@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import delivery_keys
 from bot.calendar.dates import describe_dates
 from bot.calendar.wording import phrase
 from bot.db.models import CalendarEvent
@@ -92,7 +93,8 @@ class ImportReminder(ModeratorNotice):
             return None
         note = freshness.note("en", for_readers=False)
         reply = Reply(kind=ReplyKind.HELP, text=f"🗓️ {note} {IMPORT_HINT}")
-        return f"calendar-stale:{now:%Y-%m}", {"kind": "reply", "reply": reply_to_dict(reply)}
+        payload = {"kind": "reply", "reply": reply_to_dict(reply)}
+        return delivery_keys.calendar_stale(now.date()), payload
 
 
 IMPORT_HINT = (

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import delivery_keys
 from bot.calendar.dates import countdown_date
 from bot.calendar.digest import Digest, DigestBuilder
 from bot.calendar.freshness import Freshness, calendar_freshness
@@ -107,11 +108,9 @@ async def events_by_id(session: AsyncSession, ids: set[str]) -> dict[str, Calend
 
 
 def reminder_key(reminder: CalendarReminder) -> str:
-    """One reminder per subscription, event, lead time and event date: a moved event gets
-    its reminders again for the new date; a restart or a second process never does."""
-    return (
-        f"calendar:reminder:{reminder.subscription_id}:{reminder.event_id}:"
-        f"{reminder.lead_days}d:{reminder.event_date.isoformat()}"
+    """The outbox key of a planned reminder (see `delivery_keys.calendar_reminder`)."""
+    return delivery_keys.calendar_reminder(
+        reminder.subscription_id, reminder.event_id, reminder.lead_days, reminder.event_date
     )
 
 
@@ -342,7 +341,7 @@ class CalendarScheduler:
         if digest.is_empty and self._skip_empty:
             logger.info("calendar.digest_skipped_empty", subscription=subscription.id)
             return 0
-        key = f"calendar:digest:{subscription.id}:{scheduled_for.isoformat()}"
+        key = delivery_keys.calendar_digest(subscription.id, scheduled_for)
         return await self._enqueue(
             session, subscription, key=key, kind="calendar_digest", digest=digest, now=now
         )
