@@ -15,6 +15,7 @@ from adapters.server import build_web_app
 from adapters.slack.app import SlackConfig, web_client
 from adapters.slack.token_check import REMEMBER_SECONDS, BotTokenCheck
 from bot.db.engine import Database
+from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import FakeSlackAPI
 
 
@@ -69,16 +70,8 @@ async def test_a_check_that_hangs_counts_as_failed_and_the_others_still_report(
     }
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_http_mode_slack_is_ready_once_the_bot_token_is_accepted_and_asked_rarely() -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     async with FakeSlackAPI() as fake, aiohttp.ClientSession() as session:
         client = web_client(
             SlackConfig(bot_token="xoxb-test", signing_secret="s", api_url=fake.url),

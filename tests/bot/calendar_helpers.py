@@ -13,18 +13,9 @@ from bot.calendar.store import store_calendar
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.messages import ConversationRef
+from tests.fakes.clock import FakeClock
 
 CHANNEL = ConversationRef(platform="slack", conversation_id="C-KENYA")
-
-
-class FakeClock:
-    """A clock tests move by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class RecordingSender:

@@ -12,15 +12,7 @@ from bot.assistant import Received
 from bot.db.engine import Database
 from bot.messages import ConversationRef, IncomingMessage
 from bot.questions import QuestionLog
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 27, 9, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
+from tests.fakes.clock import FakeClock
 
 RECEIVED_AT = datetime(2026, 11, 27, 9, tzinfo=UTC)
 
@@ -35,7 +27,7 @@ async def store(log: QuestionLog, count: int) -> None:
 
 
 async def test_each_question_is_answered_once_in_order(database: Database) -> None:
-    log = QuestionLog(database=database, clock=Clock())
+    log = QuestionLog(database=database, clock=FakeClock(RECEIVED_AT))
     await store(log, 5)
     answered: list[Received] = []
 
@@ -52,7 +44,7 @@ async def test_each_question_is_answered_once_in_order(database: Database) -> No
 async def test_two_workers_never_take_the_same_question(database: Database) -> None:
     if database.dialect == "sqlite":
         pytest.skip("several workers share PostgreSQL; with SQLite run one")
-    log = QuestionLog(database=database, clock=Clock())
+    log = QuestionLog(database=database, clock=FakeClock(RECEIVED_AT))
     await store(log, 30)
     taken: list[int] = []
 
@@ -65,7 +57,7 @@ async def test_two_workers_never_take_the_same_question(database: Database) -> N
 
 
 async def test_a_claim_abandoned_by_a_dead_worker_is_taken_again(database: Database) -> None:
-    clock = Clock()
+    clock = FakeClock(RECEIVED_AT)
     log = QuestionLog(database=database, clock=clock)
     await store(log, 1)
     assert len(await log.claim_unanswered(limit=5, lease=LEASE)) == 1  # its worker dies

@@ -14,16 +14,9 @@ from bot.kb_store import store_batch
 from bot.messages import ConversationRef
 from knowledge.records import IngestBatch
 from tests.corpus import HRBA_REPLY, UPR_REPLY
+from tests.fakes.clock import FakeClock
 
 MODS = ConversationRef(platform="slack", conversation_id="CMODS")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 27, 9, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 async def test_overdue_replies_are_listed_once_a_week(database: Database) -> None:
@@ -31,7 +24,7 @@ async def test_overdue_replies_are_listed_once_a_week(database: Database) -> Non
     current = dataclasses.replace(UPR_REPLY, review_by=date(2027, 8, 1))
     async with database.transaction() as session:
         await store_batch(session, IngestBatch(replies=(overdue, current)))
-    clock = Clock()
+    clock = FakeClock(datetime(2026, 11, 27, 9, tzinfo=UTC))
     digest = ReviewDigest(database=database, moderators_conversation=MODS, clock=clock)
 
     assert await digest.queue_weekly()

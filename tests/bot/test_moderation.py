@@ -28,6 +28,7 @@ from bot.questions import Feedback, QuestionLog
 from bot.router import Router
 from knowledge.records import SourceLink
 from tests.corpus import SMALL_BATCH
+from tests.fakes.clock import FakeClock
 
 MODERATOR = Actor("slack", "UMOD")
 MEMBER = Actor("slack", "UMEMBER")
@@ -35,20 +36,12 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 MODS_CHANNEL = ConversationRef(platform="slack", conversation_id="CMODS")
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 class Loop:
     """The core wired as in production, with a clock the test moves."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        self.clock = FakeClock()
+        self.clock = FakeClock(NOW)
         self.knowledge, self.answerer = build_answerer(database)
         self.moderation = Moderation(
             database=database,

@@ -14,17 +14,10 @@ from bot.db.models import OutboxMessage
 from bot.dispatcher import Dispatcher
 from bot.messages import ConversationRef
 from bot.outbox import FIRST_RETRY, LEASE, MAX_ATTEMPTS, claim_due, enqueue
+from tests.fakes.clock import FakeClock
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 REF = ConversationRef(platform="slack", conversation_id="C1", thread_id="1.1")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class RecordingSender:
@@ -58,7 +51,7 @@ async def test_enqueueing_a_key_twice_queues_it_once(database: Database) -> None
 
 
 async def test_due_messages_are_delivered_once(database: Database) -> None:
-    clock, sender = Clock(), RecordingSender()
+    clock, sender = FakeClock(START), RecordingSender()
     dispatcher = Dispatcher(database=database, senders=[sender], clock=clock)
     await put(database, "a")
     await put(database, "b")
@@ -70,7 +63,7 @@ async def test_due_messages_are_delivered_once(database: Database) -> None:
 
 
 async def test_failures_back_off_then_succeed_or_give_up(database: Database) -> None:
-    clock, sender = Clock(), RecordingSender(failures=2)
+    clock, sender = FakeClock(START), RecordingSender(failures=2)
     dispatcher = Dispatcher(database=database, senders=[sender], clock=clock)
     await put(database, "a")
     assert await dispatcher.run_once() == 0
@@ -96,7 +89,7 @@ async def test_failures_back_off_then_succeed_or_give_up(database: Database) -> 
 
 
 async def test_a_message_given_up_on_is_reported_to_the_moderators(database: Database) -> None:
-    clock = Clock()
+    clock = FakeClock(START)
     moderators = ConversationRef(platform="slack", conversation_id="CMODS")
     stubborn = RecordingSender(failures=MAX_ATTEMPTS)
     dispatcher = Dispatcher(
@@ -119,7 +112,7 @@ async def test_a_message_given_up_on_is_reported_to_the_moderators(database: Dat
 async def test_a_claim_abandoned_by_a_dead_dispatcher_is_delivered_later(
     database: Database,
 ) -> None:
-    clock = Clock()
+    clock = FakeClock(START)
     await put(database, "a")
     async with database.transaction() as session:
         assert len(await claim_due(session, platforms=["slack"], now=clock.now)) == 1
@@ -133,7 +126,7 @@ async def test_a_claim_abandoned_by_a_dead_dispatcher_is_delivered_later(
 async def test_two_dispatchers_never_deliver_the_same_message_twice(database: Database) -> None:
     if database.dialect == "sqlite":
         pytest.skip("several bot processes share PostgreSQL; a SQLite deployment runs one")
-    clock = Clock()
+    clock = FakeClock(START)
     for i in range(40):
         await put(database, f"m{i}")
     senders = [RecordingSender(), RecordingSender()]
@@ -148,6 +141,6 @@ async def test_messages_for_platforms_without_a_sender_wait(database: Database) 
     async with database.transaction() as session:
         teams = ConversationRef(platform="teams", conversation_id="19:abc")
         await enqueue(session, key="t", ref=teams, payload={}, now=START)
-    dispatcher = Dispatcher(database=database, senders=[RecordingSender()], clock=Clock())
+    dispatcher = Dispatcher(database=database, senders=[RecordingSender()], clock=FakeClock(START))
     assert await dispatcher.run_once() == 0
     assert (await rows(database))[0].status == "pending"
