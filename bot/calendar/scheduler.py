@@ -302,7 +302,10 @@ class CalendarScheduler:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
+            if not due:
+                return 0, 0
             queued = 0
+            freshness = await calendar_freshness(session)  # once a batch, not once a digest
             for subscription in due:
                 scheduled_for = subscription.next_digest_at
                 following = next_run(subscription.cadence, subscription.timezone, after=now)
@@ -317,7 +320,7 @@ class CalendarScheduler:
                 if not await won(session, claim):
                     continue
                 queued += await self._queue_digest(
-                    session, subscription, scheduled_for=scheduled_for, now=now
+                    session, subscription, scheduled_for=scheduled_for, now=now, freshness=freshness
                 )
         return len(due), queued
 
@@ -328,13 +331,14 @@ class CalendarScheduler:
         *,
         scheduled_for: datetime,
         now: datetime,
+        freshness: Freshness,
     ) -> int:
         digest, shown = self._digest(
             subscription,
             await events_in(session, covered_countries(subscription)),
             today=local_date(now, subscription.timezone),
             late=now - scheduled_for > LATE_AFTER,
-            freshness=await calendar_freshness(session),
+            freshness=freshness,
         )
         subscription.digest_snapshot = shown
         subscription.last_digest_at = now

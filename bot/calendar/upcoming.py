@@ -45,12 +45,11 @@ class CalendarLookup:
             return f"I don't know the country “{query.strip()}”: try its ISO code, e.g. KEN."
         today = as_of or self._clock().date()
         async with self._database.sessions() as session:
-            events = await events_for(session, code)
-            freshness = await calendar_freshness(session)
-        coming = [e for e in events if is_upcoming(e, today)]
+            coming = [e for e in await events_for(session, code) if is_upcoming(e, today)]
+            freshness = None if coming else await calendar_freshness(session)
         name = country_name(code)
         start = describe_dates(today, None, "day")
-        if not coming:
+        if freshness is not None:  # nothing coming: is that a fact, or missing data?
             missing = f"No engagement of {name} is recorded for the 12 months from {start}."
             return f"{missing} {freshness.note('en')}" if freshness.is_stale(today) else missing
         lines = [f"*{name}: the 12 months from {start}*"]
