@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.moderation import AnswerDraft, GroupView
+from bot.moderation.queue import AnswerDraft, GroupView
 from knowledge.records import SourceLink
 
 FIELDS = ("question", "answer", "tags", "sources")

@@ -7,24 +7,24 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.answering import Answerer
-from bot.assistant import Assistant
+from bot.answers.answerer import Answerer
+from bot.answers.calibration import Calibration, load_calibration
+from bot.answers.policy import AnsweringPolicy
 from bot.calendar.digest import DigestBuilder
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.subscriptions import Subscriptions
 from bot.calendar.upcoming import CalendarLookup
-from bot.calibration import Calibration, load_calibration
-from bot.commands import ChatCommands
-from bot.conversations import KnownConversations
+from bot.chat.commands import ChatCommands
+from bot.chat.intake import Assistant
+from bot.chat.router import Router
 from bot.db.engine import Database
-from bot.embeddings import EmbeddingStore
-from bot.grouping import Similarity
-from bot.knowledge_service import KnowledgeService
+from bot.delivery.conversations import KnownConversations
+from bot.kb.embeddings import EmbeddingStore
+from bot.kb.service import KnowledgeService
 from bot.messages import ConversationRef, Suggestion
-from bot.moderation import Moderation, Moderators
-from bot.policy import AnsweringPolicy
-from bot.questions import QuestionLog
-from bot.router import Router
+from bot.moderation.grouping import Similarity
+from bot.moderation.queue import Moderation, Moderators
+from bot.questions.log import QuestionLog
 from bot.settings import Settings
 from knowledge.embedding import load_embedder
 from knowledge.glossary import load_glossary

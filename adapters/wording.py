@@ -4,8 +4,8 @@ a question group's status (so Slack and Teams members and moderators read the sa
 from __future__ import annotations
 
 from bot.messages import Reply
-from bot.moderation import GroupView
-from bot.questions import Feedback
+from bot.moderation.queue import GroupView
+from bot.questions.log import Feedback
 
 FEEDBACK_LABELS = {
     Feedback.HELPFUL: "👍 Helpful",

@@ -38,10 +38,10 @@ import numpy as np
 
 from bench.bench_index import DOC_SEED, percentile, rss_mb, time_calls
 from bench.synthetic import synthetic_docs, synthetic_queries
-from bot.answering import CANDIDATES
-from bot.calibration import load_calibration
-from bot.knowledge_service import LEXICAL_DEPTH
-from bot.policy import AnsweringPolicy
+from bot.answers.answerer import CANDIDATES
+from bot.answers.calibration import load_calibration
+from bot.answers.policy import AnsweringPolicy
+from bot.kb.service import LEXICAL_DEPTH
 from knowledge.embedding import Embedder, EmbedderUnavailable, Vectors, load_embedder
 from knowledge.glossary import load_glossary
 from knowledge.query import QueryPlanner

@@ -25,8 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.evalset import Outcome, collect_all
-from bot.calibration import DOC_KINDS, Calibration, CalibrationModel, Thresholds, fit_logistic
-from bot.policy import Decision, choose, decision
+from bot.answers.calibration import (
+    DOC_KINDS,
+    Calibration,
+    CalibrationModel,
+    Thresholds,
+    fit_logistic,
+)
+from bot.answers.policy import Decision, choose, decision
 from knowledge.features import FEATURE_NAMES, LEXICAL_FEATURES, weight_signs
 
 CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "bot" / "data" / "calibration.json"

@@ -19,7 +19,7 @@ from typing import Any
 
 from bench.calibrate import Replay, held_out, model_names
 from bench.evalset import Outcome, collect_all
-from bot.policy import Decision
+from bot.answers.policy import Decision
 
 LANGUAGES = ("en", "fr", "es")
 

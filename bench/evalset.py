@@ -13,13 +13,13 @@ import structlog
 import yaml
 
 from adapters.composition import build_answerer
-from bot.answering import CANDIDATES, Answerer
-from bot.calibration import Calibration, load_calibration
+from bot.answers.answerer import CANDIDATES, Answerer
+from bot.answers.calibration import Calibration, load_calibration
+from bot.answers.policy import AnsweringPolicy
+from bot.chat.router import Router
 from bot.db.engine import Database
-from bot.knowledge_service import KnowledgeService
+from bot.kb.service import KnowledgeService
 from bot.messages import ConversationRef, IncomingMessage, ReplyKind
-from bot.policy import AnsweringPolicy
-from bot.router import Router
 from knowledge.analysis import Analyzer
 from knowledge.bm25_reference import ReferenceBM25Index
 from knowledge.embedding import embedder_installed

@@ -13,9 +13,9 @@ import structlog
 
 from bot.calendar.freshness import ImportReminder
 from bot.clock import Clock, system_clock
-from bot.curation import ReviewDigest
-from bot.moderation import Moderation
-from bot.privacy import purge_before
+from bot.kb.review import ReviewDigest
+from bot.moderation.queue import Moderation
+from bot.questions.privacy import purge_before
 
 logger = structlog.get_logger(__name__)
 

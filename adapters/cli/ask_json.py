@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.answers.policy import Verdict
+from bot.chat.router import Triage
 from bot.messages import ReplyKind
-from bot.policy import Verdict
-from bot.router import Triage
 
 
 def verdict_json(query: str, verdict: Verdict) -> dict[str, Any]:

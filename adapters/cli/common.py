@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from adapters.composition import Services, open_services
 from adapters.logs import configure_logging
-from bot.moderation import Actor
+from bot.moderation.queue import Actor
 from bot.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from rich.table import Table
 from adapters.cli.common import AsUser, cli_actor, err, fail, out, settings, with_services
 from adapters.composition import Services
 from bot.clock import system_clock
-from bot.kb_queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
+from bot.kb.queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
 from knowledge.ingest.errors import IngestError
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch, ReplyStatus

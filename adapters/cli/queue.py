@@ -18,13 +18,19 @@ from sqlalchemy import select
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
 from adapters.composition import Services
-from bot.audit import audit_trail
 from bot.clock import system_clock
+from bot.db.audit import audit_trail
 from bot.db.models import Question
-from bot.kb_queries import UnknownItemError
-from bot.moderation import ACTIVE, AnswerDraft, GroupView, UnknownGroupError, UnknownWordingError
-from bot.privacy import forget_user, purge_before
-from bot.questions import QuestionStatus
+from bot.kb.queries import UnknownItemError
+from bot.moderation.queue import (
+    ACTIVE,
+    AnswerDraft,
+    GroupView,
+    UnknownGroupError,
+    UnknownWordingError,
+)
+from bot.questions.log import QuestionStatus
+from bot.questions.privacy import forget_user, purge_before
 from knowledge.records import SourceLink
 
 queue_app = typer.Typer(

@@ -26,12 +26,12 @@ from adapters.teams.app import TeamsBot
 from adapters.teams.connector import TeamsConfig, TeamsConnector
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.sender import TeamsSender
-from bot.answer_worker import AnswerWorker
 from bot.calendar.freshness import ImportReminder
-from bot.curation import ReviewDigest
-from bot.dispatcher import Dispatcher, Sender
+from bot.chat.worker import AnswerWorker
+from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
-from bot.moderation import ChannelModerators
+from bot.kb.review import ReviewDigest
+from bot.moderation.queue import ChannelModerators
 from bot.periodic import every
 from bot.settings import Settings
 

@@ -7,8 +7,8 @@ from rich.table import Table
 from adapters.cli.common import out, with_services
 from adapters.composition import Services
 from bot.clock import system_clock
-from bot.kb_stats import knowledge_stats
-from bot.question_stats import question_stats
+from bot.kb.stats import knowledge_stats
+from bot.questions.stats import question_stats
 
 
 def stats() -> None:

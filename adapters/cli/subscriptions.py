@@ -19,7 +19,7 @@ from bot.calendar.schedule import (
     parse_lead_days,
 )
 from bot.calendar.subscriptions import SubscriptionError, SubscriptionSettings
-from bot.commands import describe
+from bot.chat.commands import describe
 from bot.messages import ConversationRef
 
 unct_app = typer.Typer(help="UN Country Teams and the countries they cover.", no_args_is_help=True)

@@ -10,11 +10,11 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
 
-from bot.answering import OUTDATED_TEXT
-from bot.assistant import Assistant
-from bot.commands import ChatCommands, CommandContext, is_command
+from bot.answers.answerer import OUTDATED_TEXT
+from bot.chat.commands import ChatCommands, CommandContext, is_command
+from bot.chat.intake import Assistant
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
-from bot.moderation import Actor
+from bot.moderation.queue import Actor
 
 PLATFORM = "console"
 QUIT_WORDS = frozenset({"quit", "exit", "bye", ":q", "/quit", "/exit"})

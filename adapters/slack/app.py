@@ -43,14 +43,14 @@ from adapters.slack.translate import (
     question_from_event,
 )
 from adapters.wording import GONE_TEXT
-from bot.answering import Answerer
-from bot.assistant import Assistant, Received
+from bot.answers.answerer import Answerer
+from bot.chat.commands import ChatCommands, CommandContext
+from bot.chat.intake import Assistant, Received
+from bot.chat.router import HELP_TEXT
 from bot.clock import Clock, system_clock
-from bot.commands import ChatCommands, CommandContext
 from bot.messages import ConversationRef, Reply
-from bot.moderation import Actor
-from bot.questions import Feedback
-from bot.router import HELP_TEXT
+from bot.moderation.queue import Actor
+from bot.questions.log import Feedback
 
 logger = structlog.get_logger(__name__)
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from adapters.slack.mrkdwn import escape, markdown_to_mrkdwn, truncate
 from adapters.wording import WHOLE_PASSAGE_LABEL, confidence_line, feedback_choices, split_text
-from bot.answering import OUTDATED_TEXT
+from bot.answers.answerer import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
-from bot.questions import Feedback
+from bot.questions.log import Feedback
 
 Block = dict[str, Any]
 

@@ -30,7 +30,7 @@ from adapters.slack.moderation_blocks import (
     submitted,
     ticked,
 )
-from bot.moderation import (
+from bot.moderation.queue import (
     Actor,
     AnswerDraft,
     MembersSource,

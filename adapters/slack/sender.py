@@ -13,9 +13,9 @@ from adapters.slack.moderation import refresh_card
 from adapters.slack.moderation_blocks import group_card
 from adapters.slack.mrkdwn import escape, truncate
 from bot.calendar.digest import Digest
-from bot.curation import digest_text
+from bot.kb.review import digest_text
 from bot.messages import ConversationRef, reply_from_dict
-from bot.moderation import Moderation
+from bot.moderation.queue import Moderation
 
 
 class SlackSender:

@@ -14,9 +14,9 @@ from typing import Any
 from microsoft_agents.activity import Activity, ActivityTypes, Attachment
 
 from adapters.wording import WHOLE_PASSAGE_LABEL, confidence_line, feedback_choices, split_text
-from bot.answering import OUTDATED_TEXT
+from bot.answers.answerer import OUTDATED_TEXT
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
-from bot.questions import Feedback
+from bot.questions.log import Feedback
 
 Card = dict[str, Any]
 

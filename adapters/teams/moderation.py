@@ -35,7 +35,7 @@ from adapters.teams.moderation_cards import (
 from adapters.teams.translate import PLATFORM
 from adapters.teams.translate import actor as sender
 from bot.messages import ConversationRef
-from bot.moderation import (
+from bot.moderation.queue import (
     Actor,
     AnswerDraft,
     Moderation,

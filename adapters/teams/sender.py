@@ -16,7 +16,7 @@ from adapters.teams.digest_card import digest_card
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.translate import PLATFORM
 from bot.calendar.digest import Digest
-from bot.curation import digest_text
+from bot.kb.review import digest_text
 from bot.messages import ConversationRef, reply_from_dict
 
 

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import delivery_keys
 from bot.calendar.dates import describe_dates
 from bot.calendar.wording import phrase
 from bot.db.models import CalendarEvent
+from bot.delivery import keys as delivery_keys
+from bot.delivery.notices import ModeratorNotice
 from bot.messages import Reply, ReplyKind, reply_to_dict
-from bot.notices import ModeratorNotice
 
 STALE_AFTER = timedelta(days=365)
 """An import older than this needs renewing, whatever it holds: the mechanisms publish new

@@ -20,7 +20,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import delivery_keys
 from bot.calendar.dates import countdown_date
 from bot.calendar.digest import Digest, DigestBuilder
 from bot.calendar.freshness import Freshness, calendar_freshness
@@ -30,8 +29,9 @@ from bot.clock import Clock, system_clock
 from bot.db.claims import won
 from bot.db.engine import Database
 from bot.db.models import CalendarEvent, CalendarReminder, Subscription
+from bot.delivery import keys as delivery_keys
+from bot.delivery.outbox import enqueue
 from bot.messages import ConversationRef
-from bot.outbox import enqueue
 
 logger = structlog.get_logger(__name__)
 

@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.audit import record_audit
 from bot.calendar.countries import country_code
 from bot.calendar.schedule import Schedule, next_run
 from bot.calendar.wording import LANGUAGES
 from bot.clock import Clock, system_clock
+from bot.db.audit import record_audit
 from bot.db.engine import Database
 from bot.db.models import CalendarReminder, Subscription, Unct
 from bot.messages import ConversationRef

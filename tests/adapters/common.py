@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from bot.db.engine import Database
 from bot.db.models import Question, QuestionGroup
-from bot.moderation import GroupView
+from bot.moderation.queue import GroupView
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from adapters.composition import open_services
-from bot.commands import MAX_LISTED, CommandContext
+from bot.chat.commands import MAX_LISTED, CommandContext
 from bot.messages import ConversationRef
-from bot.moderation import Actor
+from bot.moderation.queue import Actor
 from bot.settings import load_settings
 
 

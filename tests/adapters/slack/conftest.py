@@ -32,8 +32,8 @@ from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
 from bot.clock import Clock, system_clock
 from bot.db.models import Question
-from bot.dispatcher import Dispatcher
-from bot.questions import QuestionStatus
+from bot.delivery.dispatcher import Dispatcher
+from bot.questions.log import QuestionStatus
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
 from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions

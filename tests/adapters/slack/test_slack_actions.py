@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.assistant import FEEDBACK_THANKS
-from bot.questions import Feedback, QuestionStatus
+from bot.chat.intake import FEEDBACK_THANKS
+from bot.questions.log import Feedback, QuestionStatus
 
 if TYPE_CHECKING:
     from tests.adapters.slack.conftest import SlackHarness

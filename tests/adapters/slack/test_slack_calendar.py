@@ -15,7 +15,7 @@ from bot.calendar.digest import Digest, DigestBuilder, DigestItem, DigestSection
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.wording import phrase
 from tests.adapters.slack.conftest import MODERATOR, MODS_CHANNEL, running_bot
-from tests.bot.calendar_helpers import FakeClock, event, store, utc
+from tests.bot.calendar.helpers import FakeClock, event, store, utc
 from tests.fakes.slack_api import FakeSlackAPI
 
 CHANNEL = "C0LAN2Q65"

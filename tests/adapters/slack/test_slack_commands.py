@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.assistant import FEEDBACK_THANKS
-from bot.commands import COMMANDS_HELP
-from bot.questions import Feedback, QuestionStatus
-from bot.router import HELP_TEXT
+from bot.chat.commands import COMMANDS_HELP
+from bot.chat.intake import FEEDBACK_THANKS
+from bot.chat.router import HELP_TEXT
+from bot.questions.log import Feedback, QuestionStatus
 from tests.fakes.slack_api import RESPONSE_URL
 
 if TYPE_CHECKING:

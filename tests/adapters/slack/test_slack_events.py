@@ -11,8 +11,8 @@ import structlog.testing
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.app import SlackBot, SlackConfig
-from bot.answer_worker import AnswerWorker
-from bot.questions import QuestionStatus
+from bot.chat.worker import AnswerWorker
+from bot.questions.log import QuestionStatus
 from tests.fakes.slack_signing import signed_headers
 
 if TYPE_CHECKING:

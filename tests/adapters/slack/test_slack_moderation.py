@@ -16,7 +16,7 @@ from adapters.cli.calendar import sample_calendar_text
 from adapters.slack.moderation_blocks import answer_modal, link_modal
 from bot.calendar.rows import parse_calendar_csv
 from bot.calendar.store import store_calendar
-from bot.curation import ReviewDigest
+from bot.kb.review import ReviewDigest
 from tests.adapters.common import group_view
 from tests.adapters.slack.conftest import (
     MODERATOR,

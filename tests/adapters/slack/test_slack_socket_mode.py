@@ -17,7 +17,7 @@ from adapters.composition import Services, open_services
 from adapters.readiness import run_checks
 from adapters.slack.app import SlackBot
 from adapters.slack.socket_mode import LinkState, SocketModeLink
-from bot.questions import Feedback
+from bot.questions.log import Feedback
 from bot.settings import load_settings
 from tests.adapters.common import stored_questions
 from tests.adapters.slack.conftest import FIXTURE_ORIGIN, SlackHarness, load_payload, slack_bot

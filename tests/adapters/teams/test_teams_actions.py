@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.wording import FEEDBACK_LABELS
-from bot.questions import Feedback, QuestionStatus
+from bot.questions.log import Feedback, QuestionStatus
 from tests.adapters.teams.conftest import TeamsHarness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

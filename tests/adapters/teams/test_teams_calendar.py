@@ -13,7 +13,7 @@ from adapters.teams.digest_card import CARD_BYTES, digest_card
 from bot.calendar.digest import Digest, DigestBuilder, DigestItem, DigestSection
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.wording import phrase
-from bot.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.messages import Suggestion
 from tests.adapters.teams.conftest import running_teams
 from tests.fakes.adaptive_cards import schema_errors

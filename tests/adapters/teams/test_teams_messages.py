@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.questions import QuestionStatus
+from bot.questions.log import QuestionStatus
 from tests.adapters.teams.conftest import TeamsHarness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -19,7 +19,7 @@ from adapters.composition import open_services
 from adapters.server import build_web_app
 from adapters.slack.moderation_blocks import answer_modal
 from adapters.teams.moderation_cards import answer_form, group_card, link_form
-from bot.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
 from tests.adapters.common import group_view

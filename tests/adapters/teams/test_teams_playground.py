@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from adapters.composition import open_services
-from bot.assistant import FEEDBACK_THANKS
-from bot.questions import Feedback
+from bot.chat.intake import FEEDBACK_THANKS
+from bot.questions.log import Feedback
 from bot.settings import load_settings
 from tests.adapters.common import stored_questions
 from tests.adapters.test_serve import BOOT_SECONDS, free_port, serving

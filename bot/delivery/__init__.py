@@ -1,0 +1,1 @@
+"""Delivering later: the outbox, its dispatcher, payloads, keys and known conversations."""

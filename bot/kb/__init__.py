@@ -1,0 +1,1 @@
+"""The knowledge base: stored replies and guidance, the search index kept in step, figures."""

@@ -1,0 +1,1 @@
+"""The Secretariat's queue: unanswered questions grouped, answered once, every action audited."""

@@ -1,0 +1,146 @@
+"""The outbox delivers each message once, retries failures with back-off, survives restarts."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.engine import Database
+from bot.db.models import OutboxMessage
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.outbox import FIRST_RETRY, LEASE, MAX_ATTEMPTS, claim_due, enqueue
+from bot.messages import ConversationRef
+from tests.fakes.clock import FakeClock
+
+START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+REF = ConversationRef(platform="slack", conversation_id="C1", thread_id="1.1")
+
+
+class RecordingSender:
+    platform = "slack"
+
+    def __init__(self, *, failures: int = 0) -> None:
+        self.sent: list[tuple[ConversationRef, dict[str, Any]]] = []
+        self.failures = failures
+
+    async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("slack is down")
+        self.sent.append((ref, payload))
+
+
+async def put(database: Database, key: str, *, now: datetime = START) -> bool:
+    async with database.transaction() as session:
+        return await enqueue(session, key=key, ref=REF, payload={"n": key}, now=now)
+
+
+async def rows(database: Database) -> list[OutboxMessage]:
+    async with database.sessions() as session:
+        return list((await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))).all())
+
+
+async def test_enqueueing_a_key_twice_queues_it_once(database: Database) -> None:
+    assert await put(database, "a")
+    assert not await put(database, "a")
+    assert [r.idempotency_key for r in await rows(database)] == ["a"]
+
+
+async def test_due_messages_are_delivered_once(database: Database) -> None:
+    clock, sender = FakeClock(START), RecordingSender()
+    dispatcher = Dispatcher(database=database, senders=[sender], clock=clock)
+    await put(database, "a")
+    await put(database, "b")
+    assert await dispatcher.run_once() == 2
+    assert await dispatcher.run_once() == 0
+    assert [payload["n"] for _, payload in sender.sent] == ["a", "b"]
+    assert sender.sent[0][0] == REF
+    assert {r.status for r in await rows(database)} == {"sent"}
+
+
+async def test_failures_back_off_then_succeed_or_give_up(database: Database) -> None:
+    clock, sender = FakeClock(START), RecordingSender(failures=2)
+    dispatcher = Dispatcher(database=database, senders=[sender], clock=clock)
+    await put(database, "a")
+    assert await dispatcher.run_once() == 0
+    (row,) = await rows(database)
+    assert (
+        row.status == "pending" and row.attempts == 1 and "slack is down" in (row.last_error or "")
+    )
+    assert row.next_attempt_at == START + FIRST_RETRY
+    assert await dispatcher.run_once() == 0  # not due yet
+    clock.now += FIRST_RETRY
+    assert await dispatcher.run_once() == 0
+    clock.now += FIRST_RETRY * 2
+    assert await dispatcher.run_once() == 1
+    assert len(sender.sent) == 1
+
+    stubborn = RecordingSender(failures=100)
+    failing = Dispatcher(database=database, senders=[stubborn], clock=clock)
+    await put(database, "z", now=clock.now)
+    for _ in range(MAX_ATTEMPTS):
+        await failing.run_once()
+        clock.now += FIRST_RETRY * 2**MAX_ATTEMPTS
+    assert (await rows(database))[-1].status == "failed"
+
+
+async def test_a_message_given_up_on_is_reported_to_the_moderators(database: Database) -> None:
+    clock = FakeClock(START)
+    moderators = ConversationRef(platform="slack", conversation_id="CMODS")
+    stubborn = RecordingSender(failures=MAX_ATTEMPTS)
+    dispatcher = Dispatcher(
+        database=database, senders=[stubborn], clock=clock, report_to=moderators
+    )
+    async with database.transaction() as session:
+        payload = {"kind": "calendar_digest"}
+        await enqueue(session, key="digest", ref=REF, payload=payload, now=clock.now)
+    for _ in range(MAX_ATTEMPTS):
+        assert await dispatcher.run_once() == 0
+        clock.now += FIRST_RETRY * 2**MAX_ATTEMPTS
+    assert await dispatcher.run_once() == 1
+    [(ref, notice)] = stubborn.sent
+    assert ref == moderators and notice["kind"] == "reply"
+    text = notice["reply"]["text"]
+    assert "could not deliver a calendar digest to slack conversation C1" in text
+    assert f"after {MAX_ATTEMPTS} attempts (last error: RuntimeError: slack is down)" in text
+
+
+async def test_a_claim_abandoned_by_a_dead_dispatcher_is_delivered_later(
+    database: Database,
+) -> None:
+    clock = FakeClock(START)
+    await put(database, "a")
+    async with database.transaction() as session:
+        assert len(await claim_due(session, platforms=["slack"], now=clock.now)) == 1
+    sender = RecordingSender()
+    dispatcher = Dispatcher(database=database, senders=[sender], clock=clock)
+    assert await dispatcher.run_once() == 0
+    clock.now += LEASE + timedelta(seconds=1)
+    assert await dispatcher.run_once() == 1
+
+
+async def test_two_dispatchers_never_deliver_the_same_message_twice(database: Database) -> None:
+    if database.dialect == "sqlite":
+        pytest.skip("several bot processes share PostgreSQL; a SQLite deployment runs one")
+    clock = FakeClock(START)
+    for i in range(40):
+        await put(database, f"m{i}")
+    senders = [RecordingSender(), RecordingSender()]
+    dispatchers = [Dispatcher(database=database, senders=[s], clock=clock) for s in senders]
+    counts = await asyncio.gather(*(d.run_once() for d in dispatchers for _ in range(3)))
+    delivered = [payload["n"] for s in senders for _, payload in s.sent]
+    assert sum(counts) == 40
+    assert sorted(delivered) == sorted(f"m{i}" for i in range(40))
+
+
+async def test_messages_for_platforms_without_a_sender_wait(database: Database) -> None:
+    async with database.transaction() as session:
+        teams = ConversationRef(platform="teams", conversation_id="19:abc")
+        await enqueue(session, key="t", ref=teams, payload={}, now=START)
+    dispatcher = Dispatcher(database=database, senders=[RecordingSender()], clock=FakeClock(START))
+    assert await dispatcher.run_once() == 0
+    assert (await rows(database))[0].status == "pending"

@@ -1,0 +1,159 @@
+"""Storing batches and keeping the index in step, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.db.audit import audit_trail
+from bot.db.engine import Database
+from bot.db.models import ConsolidatedReply, Passage
+from bot.kb.queries import UnknownItemError, get_reply
+from bot.kb.service import KnowledgeService
+from knowledge.bm25_reference import ReferenceBM25Index
+from knowledge.records import IngestBatch, PassageRecord, ReplyStatus
+from tests.corpus import GUIDE, HRBA_REPLY, SMALL_BATCH, UPR_REPLY
+
+WHEN = datetime(2026, 11, 27, tzinfo=UTC)
+
+
+def ids(service: KnowledgeService, query: str) -> list[str]:
+    return [hit.doc.id for hit in service.search(query, top_k=10)]
+
+
+@pytest.fixture
+def service(database: Database) -> KnowledgeService:
+    return KnowledgeService(database=database, index=ReferenceBM25Index())
+
+
+async def test_ingest_stores_everything_and_indexes_published_items(
+    service: KnowledgeService,
+) -> None:
+    report = await service.ingest(SMALL_BATCH)
+    assert sorted(report.replies.added) == ["draft-wifi", "hrba-programming", "upr-unct-submission"]
+    assert report.documents.added == ["guide-visits"]
+    assert ids(service, "UNCT submission universal periodic review")[0] == "upr-unct-submission"
+    assert ids(service, "terms of reference mandate holder")[0] == "guide-visits#0"
+    assert "draft-wifi" not in ids(service, "office wifi")
+    assert service.index.stats().replies == 2
+    assert service.index.stats().passages == 2
+
+
+async def test_reingesting_unchanged_items_changes_nothing(service: KnowledgeService) -> None:
+    await service.ingest(SMALL_BATCH)
+    report = await service.ingest(SMALL_BATCH)
+    assert report.replies.changed() == []
+    assert report.documents.changed() == []
+    assert len(report.replies.unchanged) == 3
+
+
+async def test_changed_document_replaces_its_passages(
+    service: KnowledgeService, database: Database
+) -> None:
+    await service.ingest(SMALL_BATCH)
+    shorter = dataclasses.replace(
+        GUIDE,
+        content_hash="hash-v2",
+        passages=(
+            PassageRecord(position=0, heading_path=("Only",), text="Brand new briefing text."),
+        ),
+    )
+    report = await service.ingest(IngestBatch(documents=(shorter,)))
+    assert report.documents.updated == ["guide-visits"]
+    async with database.sessions() as session:
+        texts = (await session.scalars(select(Passage.text))).all()
+    assert texts == ["Brand new briefing text."]
+    assert ids(service, "briefing") == ["guide-visits#0"]
+    assert "guide-visits#1" not in ids(service, "national mechanism implementation follow-up")
+
+
+async def test_changed_reply_is_updated_in_place_and_reindexed(service: KnowledgeService) -> None:
+    await service.ingest(SMALL_BATCH)
+    edited = dataclasses.replace(HRBA_REPLY, answer_md="Participation and accountability matter.")
+    report = await service.ingest(IngestBatch(replies=(edited,)))
+    assert report.replies.updated == ["hrba-programming"]
+    assert ids(service, "accountability participation")[0] == "hrba-programming"
+
+
+async def test_failed_batch_stores_nothing(service: KnowledgeService, database: Database) -> None:
+    clashing = dataclasses.replace(
+        GUIDE, slug="clashing", passages=(GUIDE.passages[0], GUIDE.passages[0])
+    )
+    batch = IngestBatch(replies=(UPR_REPLY,), documents=(GUIDE, clashing))
+    with pytest.raises(IntegrityError):
+        await service.ingest(batch)
+    async with database.sessions() as session:
+        assert await session.scalar(select(func.count(ConsolidatedReply.id))) == 0
+        assert await session.scalar(select(func.count(Passage.id))) == 0
+
+
+async def test_retired_reply_leaves_search_but_stays_on_record(
+    service: KnowledgeService, database: Database
+) -> None:
+    await service.ingest(SMALL_BATCH)
+    await service.retire("upr-unct-submission", actor="cli:amina", now=WHEN)
+    assert "upr-unct-submission" not in ids(service, "universal periodic review submission")
+    async with database.sessions() as session:
+        reply = await get_reply(session, "upr-unct-submission")
+        trail = await audit_trail(session, target="reply:upr-unct-submission")
+    assert reply.status == ReplyStatus.RETIRED.value
+    assert [(e.actor, e.action, e.after) for e in trail] == [
+        ("cli:amina", "retire", {"status": "retired"})
+    ]
+
+
+async def test_retiring_an_unknown_reply_says_so(service: KnowledgeService) -> None:
+    with pytest.raises(UnknownItemError, match="no-such-reply"):
+        await service.retire("no-such-reply", actor="cli:amina", now=WHEN)
+
+
+async def test_index_is_rebuilt_from_the_database(database: Database) -> None:
+    await KnowledgeService(database=database, index=ReferenceBM25Index()).ingest(SMALL_BATCH)
+    fresh = KnowledgeService(database=database, index=ReferenceBM25Index())
+    assert await fresh.load_index() == 4
+    assert ids(fresh, "human rights-based approach")[0] == "hrba-programming"
+    meta = await fresh.reply_meta("hrba-programming")
+    assert meta.sources == (
+        {"title": "UNSDG HRBA portal", "url": "https://unsdg.un.org/2030-agenda/hrba"},
+    )
+    assert meta.review_by is None
+
+
+async def test_another_process_sees_changes_after_sync(database: Database) -> None:
+    def engine() -> KnowledgeService:
+        return KnowledgeService(
+            database=database, index=ReferenceBM25Index(), new_index=ReferenceBM25Index
+        )
+
+    first, second = engine(), engine()
+    await first.ingest(IngestBatch(replies=(UPR_REPLY,), documents=(GUIDE,)))
+    await second.load_index()
+    assert not await second.sync()
+
+    await first.ingest(IngestBatch(replies=(HRBA_REPLY,)))
+    assert not await first.sync()  # its own change is already in its index
+    assert "hrba-programming" not in ids(second, "human rights-based approach")
+    assert await second.sync()
+    assert ids(second, "human rights-based approach")[0] == "hrba-programming"
+
+    await first.retire("hrba-programming", actor="cli:amina", now=WHEN)
+    assert await second.sync()
+    assert "hrba-programming" not in ids(second, "human rights-based approach")
+
+
+async def test_prune_keeps_replies_that_came_from_no_file(
+    service: KnowledgeService, database: Database
+) -> None:
+    from_file = dataclasses.replace(UPR_REPLY, origin="replies/upr.md")
+    moderated = dataclasses.replace(HRBA_REPLY, origin="moderation:group:7")
+    await service.ingest(IngestBatch(replies=(from_file, moderated)))
+    report = await service.ingest(IngestBatch(files=("replies/other.md",)), prune=True)
+    assert report.replies.withdrawn == ["upr-unct-submission"]
+    async with database.sessions() as session:
+        assert (await get_reply(session, "hrba-programming")).status == "published"
+        assert (await get_reply(session, "upr-unct-submission")).status == "retired"
+    assert "upr-unct-submission" not in ids(service, "UNCT submission universal periodic review")
