@@ -32,6 +32,7 @@ from bot.delivery.dispatcher import Dispatcher, Sender
 from bot.housekeeping import Housekeeping
 from bot.kb.review import ReviewDigest
 from bot.moderation.queue import ChannelModerators
+from bot.payload_types import payload_codec
 from bot.periodic import every
 from bot.settings import Settings
 
@@ -226,6 +227,7 @@ def serve() -> None:
         dispatcher = Dispatcher(
             database=services.database,
             senders=senders,
+            codec=payload_codec(),
             report_to=services.moderation.moderators_conversation,
         )
         housekeeping = Housekeeping(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import post_replies
@@ -12,9 +10,11 @@ from adapters.slack.digest_blocks import digest_blocks
 from adapters.slack.moderation import refresh_card
 from adapters.slack.moderation_blocks import group_card
 from adapters.slack.mrkdwn import escape, truncate
-from bot.calendar.digest import Digest
-from bot.kb.review import digest_text
-from bot.messages import ConversationRef, reply_from_dict
+from bot.calendar.payloads import CalendarDigestPayload, CalendarPayload, CalendarReminderPayload
+from bot.delivery.payloads import Handlers, Payload, ReplyPayload
+from bot.kb.review import OverdueRepliesPayload, digest_text
+from bot.messages import ConversationRef
+from bot.moderation.payloads import GroupCardPayload, GroupCardRefreshPayload
 from bot.moderation.queue import Moderation
 
 
@@ -26,47 +26,59 @@ class SlackSender:
     def __init__(self, *, client: AsyncWebClient, moderation: Moderation) -> None:
         self._client = client
         self._moderation = moderation
+        self.handlers = (
+            Handlers()
+            .add(ReplyPayload, self._reply)
+            .add(GroupCardPayload, self._group_card)
+            .add(GroupCardRefreshPayload, self._refresh_card)
+            .add(OverdueRepliesPayload, self._overdue_replies)
+            .add(CalendarDigestPayload, self._calendar)
+            .add(CalendarReminderPayload, self._calendar)
+        )
 
-    async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
-        """Post a queued reply in its thread, a group's card in the moderators' channel, or a
-        calendar digest or reminder."""
-        if payload["kind"] == "reply":
-            reply = reply_from_dict(payload["reply"])
-            await post_replies(
-                self._client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=[reply]
-            )
+    async def send(self, ref: ConversationRef, payload: Payload) -> None:
+        """Deliver one outbox payload; raise on failure (the dispatcher retries)."""
+        await self.handlers.send(ref, payload)
+
+    async def _reply(self, ref: ConversationRef, payload: ReplyPayload) -> None:
+        """A reply in its thread."""
+        await post_replies(
+            self._client,
+            channel=ref.conversation_id,
+            thread_ts=ref.thread_id,
+            replies=[payload.reply],
+        )
+
+    async def _group_card(self, ref: ConversationRef, payload: GroupCardPayload) -> None:
+        """A group's card in the moderators' channel, unless the group was closed meanwhile."""
+        view = await self._moderation.view(payload.group_id)
+        if view.group.status not in {"open", "assigned"}:
             return
-        if payload["kind"] == "group_card":
-            group_id = int(payload["group_id"])
-            view = await self._moderation.view(group_id)
-            if view.group.status not in {"open", "assigned"}:
-                return
-            blocks = group_card(view, reminder=bool(payload.get("reminder")))
-            posted = await self._client.chat_postMessage(
-                channel=ref.conversation_id,
-                blocks=blocks,
-                text=truncate(f"Question for the Secretariat: {escape(view.group.title)}", 300),
-            )
-            await self._moderation.set_card(
-                group_id, {"channel": str(posted["channel"]), "ts": str(posted["ts"])}
-            )
-            return
-        if payload["kind"] == "group_card_refresh":
-            await refresh_card(self._client, self._moderation, int(payload["group_id"]))
-            return
-        if payload["kind"] == "review_digest":
-            text = digest_text(payload["replies"])
-            await self._client.chat_postMessage(
-                channel=ref.conversation_id, text=text, blocks=[section(escape(text))]
-            )
-            return
-        if payload["kind"] in {"calendar_digest", "calendar_reminder"}:
-            digest = Digest.from_dict(payload["digest"])
-            await self._client.chat_postMessage(
-                channel=ref.conversation_id,
-                text=digest.text()[:3000],
-                blocks=digest_blocks(digest),
-                unfurl_links=False,
-            )
-            return
-        raise ValueError(f"unknown outbox payload kind {payload['kind']!r}")
+        posted = await self._client.chat_postMessage(
+            channel=ref.conversation_id,
+            blocks=group_card(view, reminder=payload.reminder),
+            text=truncate(f"Question for the Secretariat: {escape(view.group.title)}", 300),
+        )
+        await self._moderation.set_card(
+            payload.group_id, {"channel": str(posted["channel"]), "ts": str(posted["ts"])}
+        )
+
+    async def _refresh_card(self, ref: ConversationRef, payload: GroupCardRefreshPayload) -> None:
+        """A group's card shown with its new status."""
+        await refresh_card(self._client, self._moderation, payload.group_id)
+
+    async def _overdue_replies(self, ref: ConversationRef, payload: OverdueRepliesPayload) -> None:
+        """The weekly list of replies due for review."""
+        text = digest_text(payload.replies)
+        await self._client.chat_postMessage(
+            channel=ref.conversation_id, text=text, blocks=[section(escape(text))]
+        )
+
+    async def _calendar(self, ref: ConversationRef, payload: CalendarPayload) -> None:
+        """A calendar digest or reminder."""
+        await self._client.chat_postMessage(
+            channel=ref.conversation_id,
+            text=payload.digest.text()[:3000],
+            blocks=digest_blocks(payload.digest),
+            unfurl_links=False,
+        )

@@ -7,17 +7,17 @@ after a restart, exactly as a reply within a turn would.
 
 from __future__ import annotations
 
-from typing import Any
-
 from adapters.teams.app import send_replies
 from adapters.teams.cards import card_activity, text_activity
 from adapters.teams.connector import TeamsConnector
 from adapters.teams.digest_card import digest_card
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.translate import PLATFORM
-from bot.calendar.digest import Digest
-from bot.kb.review import digest_text
-from bot.messages import ConversationRef, reply_from_dict
+from bot.calendar.payloads import CalendarDigestPayload, CalendarPayload, CalendarReminderPayload
+from bot.delivery.payloads import Handlers, Payload, ReplyPayload
+from bot.kb.review import OverdueRepliesPayload, digest_text
+from bot.messages import ConversationRef
+from bot.moderation.payloads import GroupCardPayload, GroupCardRefreshPayload
 
 
 class TeamsSender:
@@ -28,23 +28,32 @@ class TeamsSender:
     def __init__(self, *, connector: TeamsConnector, moderation: TeamsModeration) -> None:
         self._connector = connector
         self._moderation = moderation
+        self.handlers = (
+            Handlers()
+            .add(ReplyPayload, self._reply)
+            .add(GroupCardPayload, self._group_card)
+            .add(GroupCardRefreshPayload, self._refresh_card)
+            .add(OverdueRepliesPayload, self._overdue_replies)
+            .add(CalendarDigestPayload, self._calendar)
+            .add(CalendarReminderPayload, self._calendar)
+        )
 
-    async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
+    async def send(self, ref: ConversationRef, payload: Payload) -> None:
         """Deliver one outbox payload; raise on failure (the dispatcher retries)."""
-        kind = payload["kind"]
-        if kind == "reply":
-            await send_replies(self._connector, ref, [reply_from_dict(payload["reply"])])
-        elif kind == "group_card":
-            await self._moderation.post_card(
-                ref, int(payload["group_id"]), reminder=bool(payload.get("reminder"))
-            )
-        elif kind == "group_card_refresh":
-            await self._moderation.refresh_card(int(payload["group_id"]))
-        elif kind in {"calendar_digest", "calendar_reminder"}:
-            digest = Digest.from_dict(payload["digest"])
-            activity = card_activity(digest_card(digest), summary=digest.title)
-            await self._connector.send(ref, activity)
-        elif kind == "review_digest":
-            await self._connector.send(ref, text_activity(digest_text(payload["replies"])))
-        else:
-            raise ValueError(f"unknown outbox payload kind {kind!r}")
+        await self.handlers.send(ref, payload)
+
+    async def _reply(self, ref: ConversationRef, payload: ReplyPayload) -> None:
+        await send_replies(self._connector, ref, [payload.reply])
+
+    async def _group_card(self, ref: ConversationRef, payload: GroupCardPayload) -> None:
+        await self._moderation.post_card(ref, payload.group_id, reminder=payload.reminder)
+
+    async def _refresh_card(self, ref: ConversationRef, payload: GroupCardRefreshPayload) -> None:
+        await self._moderation.refresh_card(payload.group_id)
+
+    async def _overdue_replies(self, ref: ConversationRef, payload: OverdueRepliesPayload) -> None:
+        await self._connector.send(ref, text_activity(digest_text(payload.replies)))
+
+    async def _calendar(self, ref: ConversationRef, payload: CalendarPayload) -> None:
+        activity = card_activity(digest_card(payload.digest), summary=payload.digest.title)
+        await self._connector.send(ref, activity)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +18,8 @@ from bot.calendar.wording import phrase
 from bot.db.models import CalendarEvent
 from bot.delivery import keys as delivery_keys
 from bot.delivery.notices import ModeratorNotice
-from bot.messages import Reply, ReplyKind, reply_to_dict
+from bot.delivery.payloads import ReplyPayload
+from bot.messages import Reply, ReplyKind
 
 STALE_AFTER = timedelta(days=365)
 """An import older than this needs renewing, whatever it holds: the mechanisms publish new
@@ -87,14 +87,13 @@ class ImportReminder(ModeratorNotice):
 
     async def compose(
         self, session: AsyncSession, now: datetime
-    ) -> tuple[str, dict[str, Any]] | None:
+    ) -> tuple[str, ReplyPayload] | None:
         freshness = await calendar_freshness(session)
         if not freshness.is_stale(now.date()):
             return None
         note = freshness.note("en", for_readers=False)
         reply = Reply(kind=ReplyKind.HELP, text=f"🗓️ {note} {IMPORT_HINT}")
-        payload = {"kind": "reply", "reply": reply_to_dict(reply)}
-        return delivery_keys.calendar_stale(now.date()), payload
+        return delivery_keys.calendar_stale(now.date()), ReplyPayload(reply)
 
 
 IMPORT_HINT = (

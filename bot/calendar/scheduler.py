@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.calendar.dates import countdown_date
 from bot.calendar.digest import Digest, DigestBuilder
 from bot.calendar.freshness import Freshness, calendar_freshness
+from bot.calendar.payloads import CalendarDigestPayload, CalendarPayload, CalendarReminderPayload
 from bot.calendar.schedule import Schedule, local_date, next_run, reminder_due
 from bot.calendar.subscriptions import UnknownSubscriptionError, covered_countries, schedule_of
 from bot.clock import Clock, system_clock
@@ -277,7 +278,7 @@ class CalendarScheduler:
             session,
             subscription,
             key=reminder_key(reminder),
-            kind="calendar_reminder",
+            payload_type=CalendarReminderPayload,
             digest=message,
             now=now,
         )
@@ -347,7 +348,12 @@ class CalendarScheduler:
             return 0
         key = delivery_keys.calendar_digest(subscription.id, scheduled_for)
         return await self._enqueue(
-            session, subscription, key=key, kind="calendar_digest", digest=digest, now=now
+            session,
+            subscription,
+            key=key,
+            payload_type=CalendarDigestPayload,
+            digest=digest,
+            now=now,
         )
 
     def _digest(
@@ -376,12 +382,12 @@ class CalendarScheduler:
         subscription: Subscription,
         *,
         key: str,
-        kind: str,
+        payload_type: type[CalendarPayload],
         digest: Digest,
         now: datetime,
     ) -> int:
         ref = ConversationRef.from_dict(subscription.conversation)
-        payload = {"kind": kind, "digest": digest.to_dict(), "subscription_id": subscription.id}
+        payload = payload_type(digest=digest, subscription_id=subscription.id)
         return int(await enqueue(session, key=key, ref=ref, payload=payload, now=now))
 
 

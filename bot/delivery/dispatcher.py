@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +13,8 @@ from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.delivery import keys as delivery_keys
 from bot.delivery.outbox import OutboxStatus, claim_due, enqueue, mark_failed, mark_sent
-from bot.messages import ConversationRef, Reply, ReplyKind, reply_to_dict
+from bot.delivery.payloads import Payload, PayloadCodec, ReplyPayload
+from bot.messages import ConversationRef, Reply, ReplyKind
 
 logger = structlog.get_logger(__name__)
 
@@ -23,7 +24,7 @@ class Sender(Protocol):
 
     platform: str
 
-    async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
+    async def send(self, ref: ConversationRef, payload: Payload) -> None:
         """Deliver one outbox payload to a conversation; raise on failure."""
 
 
@@ -35,12 +36,14 @@ class Dispatcher:
         *,
         database: Database,
         senders: Sequence[Sender],
+        codec: PayloadCodec,
         clock: Clock = system_clock,
         report_to: ConversationRef | None = None,
     ) -> None:
         """`report_to` (the moderators' conversation) hears of messages given up on."""
         self._database = database
         self._senders = {sender.platform: sender for sender in senders}
+        self._codec = codec
         self._clock = clock
         self._report_to = report_to
 
@@ -61,7 +64,8 @@ class Dispatcher:
         ref = ConversationRef.from_dict(message.conversation)
         error: str | None = None
         try:
-            await self._senders[message.platform].send(ref, message.payload)
+            payload = self._codec.load(message.payload)
+            await self._senders[message.platform].send(ref, payload)
         except Exception as exc:  # any platform failure is retried later
             error = f"{type(exc).__name__}: {exc}"
             logger.warning("dispatcher.send_failed", key=message.idempotency_key, error=error)
@@ -94,6 +98,6 @@ class Dispatcher:
             session,
             key=delivery_keys.delivery_failed(message.id),
             ref=to,
-            payload={"kind": "reply", "reply": reply_to_dict(notice)},
+            payload=ReplyPayload(notice),
             now=self._clock(),
         )

@@ -5,13 +5,13 @@ running the check often, late or in two processes sends it once."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, system_clock
 from bot.db.engine import Database
 from bot.delivery.outbox import enqueue
+from bot.delivery.payloads import Payload
 from bot.messages import ConversationRef
 
 
@@ -41,8 +41,6 @@ class ModeratorNotice:
             key, payload = notice
             return await enqueue(session, key=key, ref=self._conversation, payload=payload, now=now)
 
-    async def compose(
-        self, session: AsyncSession, now: datetime
-    ) -> tuple[str, dict[str, Any]] | None:
+    async def compose(self, session: AsyncSession, now: datetime) -> tuple[str, Payload] | None:
         """The notice's idempotency key and payload, or None when there is nothing to say."""
         raise NotImplementedError

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 from sqlalchemy import select, update
@@ -17,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.claims import won
 from bot.db.models import OutboxMessage
+from bot.delivery.payloads import Payload, stored
 from bot.messages import ConversationRef
 
 logger = structlog.get_logger(__name__)
@@ -41,7 +41,7 @@ async def enqueue(
     *,
     key: str,
     ref: ConversationRef,
-    payload: dict[str, Any],
+    payload: Payload,
     now: datetime,
 ) -> bool:
     """Queue a message in the caller's transaction; False when the key was queued before."""
@@ -55,7 +55,7 @@ async def enqueue(
             idempotency_key=key,
             platform=ref.platform,
             conversation=ref.to_dict(),
-            payload=payload,
+            payload=stored(payload),
             status=OutboxStatus.PENDING,
             attempts=0,
             next_attempt_at=now,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar, Self
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +14,43 @@ from bot.db.models import ConsolidatedReply
 from bot.delivery import keys as delivery_keys
 from bot.delivery.notices import ModeratorNotice
 from knowledge.records import ReplyStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueReply:
+    """One reply past its review date, as the digest lists it."""
+
+    id: str
+    question: str
+    review_by: str | None
+    """ISO date, as stored."""
+    owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueRepliesPayload:
+    """The weekly digest of overdue replies, as an outbox payload."""
+
+    kind: ClassVar[str] = "review_digest"
+    replies: tuple[OverdueReply, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The replies' fields."""
+        return {"replies": [_reply_dict(reply) for reply in self.replies]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The digest stored by `to_dict`."""
+        return cls(replies=tuple(OverdueReply(**reply) for reply in data["replies"]))
+
+
+def _reply_dict(reply: OverdueReply) -> dict[str, Any]:
+    return {
+        "id": reply.id,
+        "question": reply.question,
+        "review_by": reply.review_by,
+        "owner": reply.owner,
+    }
 
 
 class ReviewDigest(ModeratorNotice):
@@ -23,7 +62,7 @@ class ReviewDigest(ModeratorNotice):
 
     async def compose(
         self, session: AsyncSession, now: datetime
-    ) -> tuple[str, dict[str, Any]] | None:
+    ) -> tuple[str, OverdueRepliesPayload] | None:
         overdue = (
             await session.scalars(
                 select(ConsolidatedReply)
@@ -37,30 +76,28 @@ class ReviewDigest(ModeratorNotice):
         if not overdue:
             return None
         year, week, _ = now.isocalendar()
-        payload = {"kind": "review_digest", "replies": [_summary(r) for r in overdue]}
+        payload = OverdueRepliesPayload(replies=tuple(_summary(r) for r in overdue))
         return delivery_keys.review_digest(year, week), payload
 
 
-def _summary(reply: ConsolidatedReply) -> dict[str, Any]:
-    return {
-        "id": reply.slug,
-        "question": reply.question,
-        "review_by": reply.review_by.isoformat() if reply.review_by else None,
-        "owner": reply.owner,
-    }
+def _summary(reply: ConsolidatedReply) -> OverdueReply:
+    return OverdueReply(
+        id=reply.slug,
+        question=reply.question,
+        review_by=reply.review_by.isoformat() if reply.review_by else None,
+        owner=reply.owner,
+    )
 
 
-def digest_text(replies: list[dict[str, Any]]) -> str:
+def digest_text(replies: Sequence[OverdueReply]) -> str:
     """The digest as plain text (Markdown-friendly), for any platform."""
     lines = [
         f"{len(replies)} consolidated replies are past their review date and are shown to "
         "members as possibly outdated until re-verified:"
     ]
     for reply in replies:
-        owner = f", owner {reply['owner']}" if reply.get("owner") else ""
-        lines.append(
-            f"• {reply['id']}: {reply['question']} (review by {reply['review_by']}{owner})"
-        )
+        owner = f", owner {reply.owner}" if reply.owner else ""
+        lines.append(f"• {reply.id}: {reply.question} (review by {reply.review_by}{owner})")
     lines.append(
         "Re-verify one by editing its file (new last_reviewed and review_by) and ingesting it."
     )

@@ -25,10 +25,12 @@ from bot.db.engine import Database
 from bot.db.models import Question, QuestionGroup
 from bot.delivery import keys as delivery_keys
 from bot.delivery.outbox import enqueue
+from bot.delivery.payloads import Payload, ReplyPayload
 from bot.kb.queries import get_reply
 from bot.kb.service import KnowledgeService
-from bot.messages import ConversationRef, Reply, reply_to_dict
+from bot.messages import ConversationRef, Reply
 from bot.moderation.grouping import Similarity
+from bot.moderation.payloads import GroupCardPayload, GroupCardRefreshPayload
 from bot.questions.log import QuestionStatus
 from knowledge.glossary import Glossary
 from knowledge.records import IngestBatch, ReplyRecord, ReplyStatus, SourceLink
@@ -305,7 +307,7 @@ class Moderation:
         return self.moderators_conversations[0] if self.moderators_conversations else None
 
     async def _announce(self, session: AsyncSession, group: QuestionGroup) -> None:
-        payload = {"kind": "group_card", "group_id": group.id}
+        payload = GroupCardPayload(group.id)
         await self._to_moderators(
             session, delivery_keys.group_card(group.id), payload, now=self._clock()
         )
@@ -314,7 +316,7 @@ class Moderation:
         self,
         session: AsyncSession,
         key: str,
-        payload: dict[str, Any],
+        payload: Payload,
         *,
         now: datetime,
         besides: str | None = None,
@@ -334,7 +336,7 @@ class Moderation:
         actor pressed a button on updates its own card in that interaction (the moderator
         sees it at once), so it is left out here: its card would be updated twice."""
         if group.card:
-            payload = {"kind": "group_card_refresh", "group_id": group.id}
+            payload = GroupCardRefreshPayload(group.id)
             key = delivery_keys.group_refresh(group.id, now)
             await self._to_moderators(session, key, payload, now=now, besides=actor.platform)
 
@@ -376,7 +378,7 @@ class Moderation:
                 await self._to_moderators(
                     session,
                     delivery_keys.group_reminder(group.id, now.date()),
-                    {"kind": "group_card", "group_id": group.id, "reminder": True},
+                    GroupCardPayload(group.id, reminder=True),
                     now=now,
                 )
         return [group.id for group in stale]
@@ -483,10 +485,7 @@ class Moderation:
                     session,
                     key=delivery_keys.answer_notice(group.id, question.id),
                     ref=ConversationRef.from_dict(question.conversation),
-                    payload={
-                        "kind": "reply",
-                        "reply": reply_to_dict(_notification(question, presented)),
-                    },
+                    payload=ReplyPayload(_notification(question, presented)),
                     now=now,
                 )
             extra = {"alt_questions": list(kept)}

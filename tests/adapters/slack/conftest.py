@@ -33,6 +33,7 @@ from adapters.slack.app import SlackBot, SlackConfig
 from bot.clock import Clock, system_clock
 from bot.db.models import Question
 from bot.delivery.dispatcher import Dispatcher
+from bot.payload_types import payload_codec
 from bot.questions.log import QuestionStatus
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
@@ -356,7 +357,9 @@ async def running_bot(
         bot, sender = parts
         async with TestClient(TestServer(build_web_app(slack=bot.app), host="127.0.0.1")) as http:
             harness = SlackHarness(http=http, fake=fake, services=services)
-            dispatcher = Dispatcher(database=services.database, senders=[sender], clock=clock)
+            dispatcher = Dispatcher(
+                codec=payload_codec(), database=services.database, senders=[sender], clock=clock
+            )
             yield Running(harness, dispatcher)
             await harness.settle()
         await bot.aclose()

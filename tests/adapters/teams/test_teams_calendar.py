@@ -15,6 +15,7 @@ from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.wording import phrase
 from bot.delivery.dispatcher import Dispatcher
 from bot.messages import Suggestion
+from bot.payload_types import payload_codec
 from tests.adapters.teams.conftest import running_teams
 from tests.fakes.adaptive_cards import schema_errors
 from tests.fakes.teams_connector import FakeConnector
@@ -46,7 +47,10 @@ async def test_subscribe_in_a_channel_then_digest_after_restart(tmp_path: Path) 
             )
             assert await scheduler.run_once() == 1
             dispatcher = Dispatcher(
-                database=teams.services.database, senders=[teams.sender], clock=lambda: later
+                codec=payload_codec(),
+                database=teams.services.database,
+                senders=[teams.sender],
+                clock=lambda: later,
             )
             assert await dispatcher.run_once() == 1
 

@@ -20,6 +20,7 @@ from adapters.server import build_web_app
 from adapters.slack.moderation_blocks import answer_modal
 from adapters.teams.moderation_cards import answer_form, group_card, link_form
 from bot.delivery.dispatcher import Dispatcher
+from bot.payload_types import payload_codec
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
 from tests.adapters.common import group_view
@@ -79,7 +80,11 @@ async def both_platforms(tmp_path: Path, batch: IngestBatch) -> AsyncIterator[Bo
                     teams=TeamsHarness(
                         http=http, fake=connector, services=services, bot=teams[0], sender=teams[1]
                     ),
-                    dispatcher=Dispatcher(database=services.database, senders=[slack[1], teams[1]]),
+                    dispatcher=Dispatcher(
+                        codec=payload_codec(),
+                        database=services.database,
+                        senders=[slack[1], teams[1]],
+                    ),
                 )
                 await teams[0].settle()
             await slack[0].aclose()

@@ -12,6 +12,7 @@ from bot.calendar.rows import CalendarRow
 from bot.calendar.store import store_calendar
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
+from bot.delivery.payloads import Payload, stored
 from bot.messages import ConversationRef
 from tests.fakes.clock import FakeClock
 
@@ -27,8 +28,8 @@ class RecordingSender:
         self.clock = clock
         self.sent: list[tuple[datetime, ConversationRef, dict[str, Any]]] = []
 
-    async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
-        self.sent.append((self.clock(), ref, payload))
+    async def send(self, ref: ConversationRef, payload: Payload) -> None:
+        self.sent.append((self.clock(), ref, stored(payload)))
 
     def kinds(self) -> list[str]:
         return [payload["kind"] for _, _, payload in self.sent]

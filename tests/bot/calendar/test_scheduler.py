@@ -18,6 +18,7 @@ from bot.calendar.subscriptions import Subscriptions, SubscriptionSettings
 from bot.db.engine import Database
 from bot.db.models import CalendarReminder
 from bot.delivery.dispatcher import Dispatcher
+from bot.payload_types import payload_codec
 from tests.bot.calendar.helpers import (
     CHANNEL,
     FakeClock,
@@ -43,7 +44,9 @@ class Bot:
         self.scheduler = CalendarScheduler(
             database=database, builder=DigestBuilder(), clock=clock, skip_empty=skip_empty
         )
-        self.dispatcher = Dispatcher(database=database, senders=[self.sender], clock=clock)
+        self.dispatcher = Dispatcher(
+            codec=payload_codec(), database=database, senders=[self.sender], clock=clock
+        )
 
     async def tick(self) -> None:
         await self.scheduler.run_once()

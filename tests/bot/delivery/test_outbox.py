@@ -3,21 +3,45 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar, Self
 
 import pytest
 from sqlalchemy import select
 
+from bot.calendar.digest import Digest
+from bot.calendar.payloads import CalendarDigestPayload
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.outbox import FIRST_RETRY, LEASE, MAX_ATTEMPTS, claim_due, enqueue
+from bot.delivery.payloads import Payload, PayloadCodec, stored
 from bot.messages import ConversationRef
+from bot.payload_types import PAYLOAD_TYPES
 from tests.fakes.clock import FakeClock
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 REF = ConversationRef(platform="slack", conversation_id="C1", thread_id="1.1")
+
+
+@dataclass(frozen=True, slots=True)
+class Numbered:
+    """A payload that only names itself, so tests can tell messages apart."""
+
+    kind: ClassVar[str] = "numbered"
+    n: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        return cls(n=str(data["n"]))
+
+
+CODEC = PayloadCodec((*PAYLOAD_TYPES, Numbered))
 
 
 class RecordingSender:
@@ -27,16 +51,16 @@ class RecordingSender:
         self.sent: list[tuple[ConversationRef, dict[str, Any]]] = []
         self.failures = failures
 
-    async def send(self, ref: ConversationRef, payload: dict[str, Any]) -> None:
+    async def send(self, ref: ConversationRef, payload: Payload) -> None:
         if self.failures:
             self.failures -= 1
             raise RuntimeError("slack is down")
-        self.sent.append((ref, payload))
+        self.sent.append((ref, stored(payload)))
 
 
 async def put(database: Database, key: str, *, now: datetime = START) -> bool:
     async with database.transaction() as session:
-        return await enqueue(session, key=key, ref=REF, payload={"n": key}, now=now)
+        return await enqueue(session, key=key, ref=REF, payload=Numbered(key), now=now)
 
 
 async def rows(database: Database) -> list[OutboxMessage]:
@@ -52,7 +76,7 @@ async def test_enqueueing_a_key_twice_queues_it_once(database: Database) -> None
 
 async def test_due_messages_are_delivered_once(database: Database) -> None:
     clock, sender = FakeClock(START), RecordingSender()
-    dispatcher = Dispatcher(database=database, senders=[sender], clock=clock)
+    dispatcher = Dispatcher(database=database, codec=CODEC, senders=[sender], clock=clock)
     await put(database, "a")
     await put(database, "b")
     assert await dispatcher.run_once() == 2
@@ -64,7 +88,7 @@ async def test_due_messages_are_delivered_once(database: Database) -> None:
 
 async def test_failures_back_off_then_succeed_or_give_up(database: Database) -> None:
     clock, sender = FakeClock(START), RecordingSender(failures=2)
-    dispatcher = Dispatcher(database=database, senders=[sender], clock=clock)
+    dispatcher = Dispatcher(database=database, codec=CODEC, senders=[sender], clock=clock)
     await put(database, "a")
     assert await dispatcher.run_once() == 0
     (row,) = await rows(database)
@@ -80,7 +104,7 @@ async def test_failures_back_off_then_succeed_or_give_up(database: Database) -> 
     assert len(sender.sent) == 1
 
     stubborn = RecordingSender(failures=100)
-    failing = Dispatcher(database=database, senders=[stubborn], clock=clock)
+    failing = Dispatcher(database=database, codec=CODEC, senders=[stubborn], clock=clock)
     await put(database, "z", now=clock.now)
     for _ in range(MAX_ATTEMPTS):
         await failing.run_once()
@@ -93,10 +117,10 @@ async def test_a_message_given_up_on_is_reported_to_the_moderators(database: Dat
     moderators = ConversationRef(platform="slack", conversation_id="CMODS")
     stubborn = RecordingSender(failures=MAX_ATTEMPTS)
     dispatcher = Dispatcher(
-        database=database, senders=[stubborn], clock=clock, report_to=moderators
+        database=database, codec=CODEC, senders=[stubborn], clock=clock, report_to=moderators
     )
     async with database.transaction() as session:
-        payload = {"kind": "calendar_digest"}
+        payload = CalendarDigestPayload(Digest(title="Kenya", language="en"), subscription_id=1)
         await enqueue(session, key="digest", ref=REF, payload=payload, now=clock.now)
     for _ in range(MAX_ATTEMPTS):
         assert await dispatcher.run_once() == 0
@@ -117,7 +141,7 @@ async def test_a_claim_abandoned_by_a_dead_dispatcher_is_delivered_later(
     async with database.transaction() as session:
         assert len(await claim_due(session, platforms=["slack"], now=clock.now)) == 1
     sender = RecordingSender()
-    dispatcher = Dispatcher(database=database, senders=[sender], clock=clock)
+    dispatcher = Dispatcher(database=database, codec=CODEC, senders=[sender], clock=clock)
     assert await dispatcher.run_once() == 0
     clock.now += LEASE + timedelta(seconds=1)
     assert await dispatcher.run_once() == 1
@@ -130,7 +154,9 @@ async def test_two_dispatchers_never_deliver_the_same_message_twice(database: Da
     for i in range(40):
         await put(database, f"m{i}")
     senders = [RecordingSender(), RecordingSender()]
-    dispatchers = [Dispatcher(database=database, senders=[s], clock=clock) for s in senders]
+    dispatchers = [
+        Dispatcher(database=database, codec=CODEC, senders=[s], clock=clock) for s in senders
+    ]
     counts = await asyncio.gather(*(d.run_once() for d in dispatchers for _ in range(3)))
     delivered = [payload["n"] for s in senders for _, payload in s.sent]
     assert sum(counts) == 40
@@ -140,7 +166,9 @@ async def test_two_dispatchers_never_deliver_the_same_message_twice(database: Da
 async def test_messages_for_platforms_without_a_sender_wait(database: Database) -> None:
     async with database.transaction() as session:
         teams = ConversationRef(platform="teams", conversation_id="19:abc")
-        await enqueue(session, key="t", ref=teams, payload={}, now=START)
-    dispatcher = Dispatcher(database=database, senders=[RecordingSender()], clock=FakeClock(START))
+        await enqueue(session, key="t", ref=teams, payload=Numbered("t"), now=START)
+    dispatcher = Dispatcher(
+        database=database, codec=CODEC, senders=[RecordingSender()], clock=FakeClock(START)
+    )
     assert await dispatcher.run_once() == 0
     assert (await rows(database))[0].status == "pending"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
-from bot.kb.review import ReviewDigest, digest_text
+from bot.kb.review import OverdueRepliesPayload, ReviewDigest, digest_text
 from bot.kb.store import store_batch
 from bot.messages import ConversationRef
 from knowledge.records import IngestBatch
@@ -40,7 +40,7 @@ async def test_overdue_replies_are_listed_once_a_week(database: Database) -> Non
     ]
     replies = queued[0].payload["replies"]
     assert [r["id"] for r in replies] == ["hrba-programming"]
-    text = digest_text(replies)
+    text = digest_text(OverdueRepliesPayload.from_dict(queued[0].payload).replies)
     assert "hrba-programming" in text and "2026-08-01" in text and "gender-team" in text
 
 
