@@ -9,7 +9,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.moderation.queue import AnswerDraft, GroupView
+from bot.moderation.resolution import AnswerDraft
+from bot.moderation.views import GroupView
 from knowledge.records import SourceLink
 
 FIELDS = ("question", "answer", "tags", "sources")

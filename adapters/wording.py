@@ -4,7 +4,7 @@ a question group's status (so Slack and Teams members and moderators read the sa
 from __future__ import annotations
 
 from bot.messages import Reply
-from bot.moderation.queue import GroupView
+from bot.moderation.views import GroupView
 from bot.questions.log import Feedback
 
 FEEDBACK_LABELS = {

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pycountry
 
-from bot.calendar.digest import DigestBuilder
+from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.rows import CalendarRow
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.store import store_calendar

@@ -46,10 +46,10 @@ from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from adapters.composition import Services, open_services
 from adapters.logs import configure_logging
 from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
+from adapters.wiring.services import Services, open_services
 from bench.evalset import load_questions
 from bench.synthetic import synthetic_docs
 from bot.db.models import Question
@@ -230,7 +230,7 @@ async def serve(services: Services, api_url: str, *, worker: bool) -> AsyncItera
     config = SlackConfig(bot_token="xoxb-bench", signing_secret=SECRET, api_url=api_url)
     bot = SlackBot(
         config=config,
-        assistant=services.assistant,
+        intake=services.intake,
         answerer=services.answerer,
         answer_inline=not worker,
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import structlog
 import yaml
 
-from adapters.composition import build_answerer
+from adapters.wiring.services import build_answerer
 from bot.answers.answerer import CANDIDATES, Answerer
 from bot.answers.calibration import Calibration, load_calibration
 from bot.answers.policy import AnsweringPolicy

@@ -11,8 +11,8 @@ import typer
 
 from adapters.cli.ask_json import triaged_json, verdict_json
 from adapters.cli.common import fail, out, with_services
-from adapters.composition import Services
 from adapters.console.adapter import ConsoleAdapter, render
+from adapters.wiring.services import Services
 from bot.messages import ConversationRef, IncomingMessage
 
 
@@ -63,8 +63,6 @@ def chat() -> None:
     """Chat with HuriBot in the terminal."""
 
     async def _work(services: Services) -> None:
-        await ConsoleAdapter(
-            assistant=services.assistant, console=out, commands=services.commands
-        ).run()
+        await ConsoleAdapter(intake=services.intake, console=out, commands=services.commands).run()
 
     with_services(_work)

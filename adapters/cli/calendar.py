@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from adapters.cli.common import fail, out, with_services
-from adapters.composition import Services
+from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_csv, to_ics
 from bot.calendar.ics_import import parse_calendar_ics

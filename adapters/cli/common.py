@@ -11,9 +11,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from adapters.composition import Services, open_services
 from adapters.logs import configure_logging
-from bot.moderation.queue import Actor
+from adapters.wiring.services import Services, open_services
+from bot.moderation.directory import Actor
 from bot.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")

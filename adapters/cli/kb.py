@@ -11,7 +11,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from adapters.cli.common import AsUser, cli_actor, err, fail, out, settings, with_services
-from adapters.composition import Services
+from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.kb.queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
 from knowledge.ingest.errors import IngestError

@@ -14,10 +14,11 @@ import typer
 
 from adapters.cli.calendar import calendar_app
 from adapters.cli.common import fail, out, with_services
-from adapters.composition import Services
+from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError, country_code
 from bot.calendar.freshness import calendar_freshness
-from bot.calendar.overview import DEFAULT_CONTACT, build_letter, countries_in_year, render_letter
+from bot.calendar.letter_render import render_letter
+from bot.calendar.overview import DEFAULT_CONTACT, build_letter, countries_in_year
 from bot.calendar.store import events_for
 from bot.db.models import Unct
 

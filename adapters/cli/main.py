@@ -15,7 +15,7 @@ from adapters.cli.queue import privacy_app, queue_app
 from adapters.cli.serve import serve, worker
 from adapters.cli.stats import stats
 from adapters.cli.subscriptions import digest_app, subscription_app, unct_app
-from adapters.composition import Services
+from adapters.wiring.services import Services
 from bot import __version__
 
 app = typer.Typer(

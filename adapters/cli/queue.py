@@ -17,18 +17,14 @@ from rich.table import Table
 from sqlalchemy import select
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
-from adapters.composition import Services
+from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.db.audit import audit_trail
 from bot.db.models import Question
 from bot.kb.queries import UnknownItemError
-from bot.moderation.queue import (
-    ACTIVE,
-    AnswerDraft,
-    GroupView,
-    UnknownGroupError,
-    UnknownWordingError,
-)
+from bot.moderation.queue import ACTIVE
+from bot.moderation.resolution import AnswerDraft
+from bot.moderation.views import GroupView, UnknownGroupError, UnknownWordingError
 from bot.questions.log import QuestionStatus
 from bot.questions.privacy import forget_user, purge_before
 from knowledge.records import SourceLink

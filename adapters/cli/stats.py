@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from adapters.cli.common import out, with_services
-from adapters.composition import Services
+from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.kb.stats import knowledge_stats
 from bot.questions.stats import question_stats

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
-from adapters.composition import Services
+from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError
 from bot.calendar.schedule import (
     DEFAULT_CADENCE,

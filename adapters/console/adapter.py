@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.console import Console
@@ -11,10 +12,11 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 
 from bot.answers.answerer import OUTDATED_TEXT
-from bot.chat.commands import ChatCommands, CommandContext, is_command
-from bot.chat.intake import Assistant
+from bot.chat.commands import ChatCommands, CommandContext
+from bot.chat.intake import Intake
+from bot.chat.router import is_command
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
-from bot.moderation.queue import Actor
+from bot.moderation.directory import Actor
 
 PLATFORM = "console"
 QUIT_WORDS = frozenset({"quit", "exit", "bye", ":q", "/quit", "/exit"})
@@ -57,13 +59,25 @@ def render(reply: Reply) -> Panel:
     return Panel(Markdown("\n\n".join(parts)), title=title, border_style=_STYLE[reply.kind])
 
 
+@dataclass(frozen=True, slots=True)
+class ConsoleChannel:
+    """The console's reply channel: each reply printed as a panel."""
+
+    console: Console
+
+    async def post(self, replies: Sequence[Reply]) -> None:
+        """Print the replies, in order."""
+        for reply in replies:
+            self.console.print(render(reply))
+
+
 class ConsoleAdapter:
     """An interactive chat loop; input and output are injectable so tests can drive it."""
 
     def __init__(
         self,
         *,
-        assistant: Assistant,
+        intake: Intake,
         console: Console,
         read_line: Callable[[str], str] = input,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -71,13 +85,14 @@ class ConsoleAdapter:
         commands: ChatCommands | None = None,
     ) -> None:
         """With `commands`, chat commands such as `calendar KEN` work here too."""
-        self._assistant = assistant
+        self._intake = intake
         self._commands = commands
         self._console = console
         self._read_line = read_line
         self._clock = clock
         self._user = user_id or getpass.getuser()
         self._ref = ConversationRef(platform=PLATFORM, conversation_id=f"console:{self._user}")
+        self._channel = ConsoleChannel(console)
 
     async def run(self) -> None:
         """Chat until the user types quit or closes the input."""
@@ -91,24 +106,22 @@ class ConsoleAdapter:
                 break
             if not line.strip():
                 continue
-            for reply in await self._replies(line):
-                self._console.print(render(reply))
+            await self._handle(line)
         self._console.print("Goodbye.")
 
-    async def _replies(self, line: str) -> list[Reply]:
+    async def _handle(self, line: str) -> None:
+        """A chat command, or a question logged and answered as in Slack or Teams: one the
+        bot cannot answer reaches the Secretariat's queue, as the abstention says."""
         if self._commands is not None and is_command(line):
-            return [Reply(kind=ReplyKind.HELP, text=await self._command(self._commands, line))]
+            text = await self._command(self._commands, line)
+            await self._channel.post([Reply(kind=ReplyKind.HELP, text=text)])
+            return
         message = IncomingMessage(
             ref=self._ref, user_id=self._user, text=line, received_at=self._clock()
         )
-        # logged like a question in Slack or Teams: one the bot cannot answer reaches the
-        # Secretariat's queue, as the abstention says
-        received = await self._assistant.receive(message, event_key=None)
-        if received is None:
-            return []
-        replies = await self._assistant.respond(received)
-        await self._assistant.delivered(received, replies)
-        return replies
+        received = await self._intake.receive(message, event_key=None)
+        if received is not None:
+            await self._intake.answer(received, self._channel)
 
     async def _command(self, commands: ChatCommands, line: str) -> str:
         if line.split(maxsplit=1)[0].casefold() in NOT_HERE:

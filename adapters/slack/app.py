@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,11 +45,11 @@ from adapters.slack.translate import (
 from adapters.wording import GONE_TEXT
 from bot.answers.answerer import Answerer
 from bot.chat.commands import ChatCommands, CommandContext
-from bot.chat.intake import Assistant, Received
+from bot.chat.intake import ChannelFactory, Intake, Received
 from bot.chat.router import HELP_TEXT
 from bot.clock import Clock, system_clock
 from bot.messages import ConversationRef, Reply
-from bot.moderation.queue import Actor
+from bot.moderation.directory import Actor
 from bot.questions.log import Feedback
 
 logger = structlog.get_logger(__name__)
@@ -104,10 +104,37 @@ async def post_replies(
         )
 
 
-async def _respond_all(respond: AsyncRespond, replies: list[Reply]) -> None:
-    """Replies through a slash command's response_url (private to the member)."""
-    for reply in replies:
-        await respond(text=fallback_text(reply), blocks=reply_blocks(reply))
+@dataclass(frozen=True, slots=True)
+class SlackThread:
+    """The reply channel of a Slack conversation, in a thread when `thread_ts` is set."""
+
+    client: AsyncWebClient
+    channel: str
+    thread_ts: str | None = None
+
+    @classmethod
+    def factory(cls, client: AsyncWebClient) -> ChannelFactory:
+        """Reply channels of stored conversations (for workers)."""
+        return lambda ref: cls(client, ref.conversation_id, ref.thread_id)
+
+    async def post(self, replies: Sequence[Reply]) -> None:
+        """Post each reply in the conversation (and thread)."""
+        await post_replies(
+            self.client, channel=self.channel, thread_ts=self.thread_ts, replies=list(replies)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseUrl:
+    """The reply channel of a slash command's response_url: private to the member, for
+    where the bot may not post."""
+
+    respond: AsyncRespond
+
+    async def post(self, replies: Sequence[Reply]) -> None:
+        """Send each reply privately."""
+        for reply in replies:
+            await self.respond(text=fallback_text(reply), blocks=reply_blocks(reply))
 
 
 def _on_private_answer(body: dict[str, Any]) -> bool:
@@ -140,7 +167,7 @@ class SlackBot:
         self,
         *,
         config: SlackConfig,
-        assistant: Assistant,
+        intake: Intake,
         answerer: Answerer,
         moderation: SlackModeration | None = None,
         clock: Clock = system_clock,
@@ -150,7 +177,7 @@ class SlackBot:
     ) -> None:
         """With `answer_inline` false, events are only stored and acknowledged here, and
         `huribot worker` answers them (slash commands are always answered here)."""
-        self._assistant = assistant
+        self._intake = intake
         self._answerer = answerer
         self._moderation = moderation
         self._clock = clock
@@ -159,6 +186,8 @@ class SlackBot:
         self._commands = commands
         self.session = aiohttp.ClientSession()
         self.client = web_client(config, session=self.session)
+        self.channels = SlackThread.factory(self.client)
+        """The reply channel of each conversation."""
         self.app = AsyncApp(
             client=self.client,
             signing_secret=config.signing_secret,
@@ -191,7 +220,7 @@ class SlackBot:
         now = self._clock()
         found = question_from_event(body, now=now) or question_from_command(body, now=now)
         if found is not None:
-            received = await self._assistant.receive(found.message, event_key=found.event_key)
+            received = await self._intake.receive(found.message, event_key=found.event_key)
             if received is None:
                 return BoltResponse(status=200, body="")
             context[RECEIVED_KEY] = received
@@ -206,17 +235,8 @@ class SlackBot:
 
     async def answer_event(self, received: Received) -> None:
         """Answer a stored mention or direct message in its thread (here, or in a worker)."""
-        client = self.client
         async with self._answering:
-            replies = await self._assistant.respond(received)
-            ref = received.message.ref
-            await self._assistant.deliver(
-                received,
-                replies,
-                post_replies(
-                    client, channel=ref.conversation_id, thread_ts=ref.thread_id, replies=replies
-                ),
-            )
+            await self._intake.answer(received, self.channels(received.message.ref))
 
     async def _command_text(self, command: dict[str, Any]) -> str:
         """Help, or a chat command (`calendar KEN`, `subscribe KEN`, `stats`...)."""
@@ -273,7 +293,7 @@ class SlackBot:
     ) -> None:
         """Echo a slash command's question in the channel and answer in that thread, or answer
         privately through the response URL where the bot may not post."""
-        replies = await self._assistant.respond(received)
+        replies = await self._intake.respond(received)
         message = received.message
         try:
             echo = await client.chat_postMessage(
@@ -282,17 +302,12 @@ class SlackBot:
             )
         except SlackApiError as exc:
             logger.info("slack.command_private", error=exc.response.get("error"))
-            await self._assistant.deliver(received, replies, _respond_all(respond, replies))
+            await self._intake.deliver(received, replies, ResponseUrl(respond))
             return
         thread_ts = str(echo["ts"])
-        await self._assistant.questions.move_to_thread(received.question_id, thread_ts)
-        await self._assistant.deliver(
-            received,
-            replies,
-            post_replies(
-                client, channel=message.ref.conversation_id, thread_ts=thread_ts, replies=replies
-            ),
-        )
+        await self._intake.questions.move_to_thread(received.question_id, thread_ts)
+        thread = SlackThread(client, message.ref.conversation_id, thread_ts)
+        await self._intake.deliver(received, replies, thread)
 
     async def _rate(
         self,
@@ -305,7 +320,7 @@ class SlackBot:
         await ack()
         feedback = Feedback(action["action_id"].removeprefix(f"{FEEDBACK_ACTION}_"))
         user = body["user"]["id"]
-        thanks = await self._assistant.feedback(int(action["value"]), feedback, user_id=user)
+        thanks = await self._intake.feedback(int(action["value"]), feedback, user_id=user)
         await _tell_privately(body, client, respond, thanks)
 
     async def _show_related(
@@ -337,7 +352,7 @@ class SlackBot:
     async def _publish_home(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":
             return
-        recent = await self._assistant.questions.recent(platform=PLATFORM, user_id=event["user"])
+        recent = await self._intake.questions.recent(platform=PLATFORM, user_id=event["user"])
         view = home_view([(q.text, q.status) for q in recent])
         await client.views_publish(user_id=event["user"], view=view)
 

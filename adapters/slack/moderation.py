@@ -6,6 +6,7 @@ for refusals, tells them politely (ephemeral) instead of failing silently.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -30,14 +31,15 @@ from adapters.slack.moderation_blocks import (
     submitted,
     ticked,
 )
-from bot.moderation.queue import (
+from bot.moderation.directory import (
     Actor,
-    AnswerDraft,
     MembersSource,
-    Moderation,
     NotAModeratorError,
-    UnknownWordingError,
+    require_moderator,
 )
+from bot.moderation.queue import Moderation
+from bot.moderation.resolution import AnswerDraft
+from bot.moderation.views import CardLocation, GroupView, UnknownWordingError
 
 logger = structlog.get_logger(__name__)
 
@@ -56,14 +58,32 @@ def channel_members(client: AsyncWebClient, channel: str) -> MembersSource:
     return fetch
 
 
+@dataclass(frozen=True, slots=True)
+class SlackCard:
+    """Where a group's card was posted in Slack: a channel and the message's ts."""
+
+    channel: str
+    ts: str
+
+    def location(self) -> CardLocation:
+        """The form the core keeps for the Slack entry of a group's cards."""
+        return {"channel": self.channel, "ts": self.ts}
+
+    @classmethod
+    def of(cls, view: GroupView) -> SlackCard | None:
+        """The group's Slack card, if one was posted."""
+        where = view.group.card(PLATFORM)
+        return cls(channel=where["channel"], ts=where["ts"]) if where else None
+
+
 async def refresh_card(client: AsyncWebClient, moderation: Moderation, group_id: int) -> None:
     """Show a group's current status on its Slack card, if it has one."""
     view = await moderation.view(group_id)
-    card = view.group.card or {}
-    if "channel" not in card:  # no Slack card (perhaps only a Teams one)
+    card = SlackCard.of(view)
+    if card is None:  # no Slack card (perhaps only a Teams one)
         return
     await client.chat_update(
-        channel=card["channel"], ts=card["ts"], blocks=group_card(view), text=f"Group #{group_id}"
+        channel=card.channel, ts=card.ts, blocks=group_card(view), text=f"Group #{group_id}"
     )
 
 
@@ -94,11 +114,12 @@ class SlackModeration:
         await refresh_card(client, self._moderation, group_id)
 
     async def _allowed(self, body: dict[str, Any], client: AsyncWebClient) -> bool:
-        user = body["user"]["id"]
-        if await self._moderation.moderators.is_moderator(PLATFORM, user):
-            return True
-        await self._refuse(body, client)
-        return False
+        try:
+            await require_moderator(self._moderation.moderators, slack_actor(body))
+        except NotAModeratorError:
+            await self._refuse(body, client)
+            return False
+        return True
 
     async def _refuse(self, body: dict[str, Any], client: AsyncWebClient) -> None:
         container = body.get("container", {})

@@ -8,7 +8,7 @@ from adapters.answer_form import ALT_LABEL, ALT_QUESTIONS, WordingChoices, wordi
 from adapters.slack.blocks import Block, button, context, section
 from adapters.slack.mrkdwn import escape, truncate
 from adapters.wording import MAX_WORDINGS, group_heading, group_status
-from bot.moderation.queue import GroupView
+from bot.moderation.views import GroupView
 
 MOD_ACTION = "huribot_mod"
 ANSWER_MODAL = "huribot_answer_modal"

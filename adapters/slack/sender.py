@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.app import post_replies
+from adapters.platform_sender import PlatformSender
+from adapters.slack.app import SlackThread
 from adapters.slack.blocks import section
 from adapters.slack.digest_blocks import digest_blocks
-from adapters.slack.moderation import refresh_card
+from adapters.slack.moderation import SlackCard, refresh_card
 from adapters.slack.moderation_blocks import group_card
 from adapters.slack.mrkdwn import escape, truncate
-from bot.calendar.payloads import CalendarDigestPayload, CalendarPayload, CalendarReminderPayload
-from bot.delivery.payloads import Handlers, Payload, ReplyPayload
+from bot.calendar.payloads import CalendarPayload
+from bot.delivery.payloads import ReplyPayload
 from bot.kb.review import OverdueRepliesPayload, digest_text
 from bot.messages import ConversationRef
 from bot.moderation.payloads import GroupCardPayload, GroupCardRefreshPayload
 from bot.moderation.queue import Moderation
 
 
-class SlackSender:
+class SlackSender(PlatformSender):
     """Implements the dispatcher's `Sender` for Slack."""
 
     platform = "slack"
@@ -26,30 +27,13 @@ class SlackSender:
     def __init__(self, *, client: AsyncWebClient, moderation: Moderation) -> None:
         self._client = client
         self._moderation = moderation
-        self.handlers = (
-            Handlers()
-            .add(ReplyPayload, self._reply)
-            .add(GroupCardPayload, self._group_card)
-            .add(GroupCardRefreshPayload, self._refresh_card)
-            .add(OverdueRepliesPayload, self._overdue_replies)
-            .add(CalendarDigestPayload, self._calendar)
-            .add(CalendarReminderPayload, self._calendar)
-        )
+        super().__init__()
 
-    async def send(self, ref: ConversationRef, payload: Payload) -> None:
-        """Deliver one outbox payload; raise on failure (the dispatcher retries)."""
-        await self.handlers.send(ref, payload)
-
-    async def _reply(self, ref: ConversationRef, payload: ReplyPayload) -> None:
+    async def reply(self, ref: ConversationRef, payload: ReplyPayload) -> None:
         """A reply in its thread."""
-        await post_replies(
-            self._client,
-            channel=ref.conversation_id,
-            thread_ts=ref.thread_id,
-            replies=[payload.reply],
-        )
+        await SlackThread(self._client, ref.conversation_id, ref.thread_id).post([payload.reply])
 
-    async def _group_card(self, ref: ConversationRef, payload: GroupCardPayload) -> None:
+    async def group_card(self, ref: ConversationRef, payload: GroupCardPayload) -> None:
         """A group's card in the moderators' channel, unless the group was closed meanwhile."""
         view = await self._moderation.view(payload.group_id)
         if view.group.status not in {"open", "assigned"}:
@@ -59,22 +43,21 @@ class SlackSender:
             blocks=group_card(view, reminder=payload.reminder),
             text=truncate(f"Question for the Secretariat: {escape(view.group.title)}", 300),
         )
-        await self._moderation.set_card(
-            payload.group_id, {"channel": str(posted["channel"]), "ts": str(posted["ts"])}
-        )
+        card = SlackCard(channel=str(posted["channel"]), ts=str(posted["ts"]))
+        await self._moderation.set_card(payload.group_id, self.platform, card.location())
 
-    async def _refresh_card(self, ref: ConversationRef, payload: GroupCardRefreshPayload) -> None:
+    async def refresh_card(self, ref: ConversationRef, payload: GroupCardRefreshPayload) -> None:
         """A group's card shown with its new status."""
         await refresh_card(self._client, self._moderation, payload.group_id)
 
-    async def _overdue_replies(self, ref: ConversationRef, payload: OverdueRepliesPayload) -> None:
+    async def overdue_replies(self, ref: ConversationRef, payload: OverdueRepliesPayload) -> None:
         """The weekly list of replies due for review."""
         text = digest_text(payload.replies)
         await self._client.chat_postMessage(
             channel=ref.conversation_id, text=text, blocks=[section(escape(text))]
         )
 
-    async def _calendar(self, ref: ConversationRef, payload: CalendarPayload) -> None:
+    async def calendar(self, ref: ConversationRef, payload: CalendarPayload) -> None:
         """A calendar digest or reminder."""
         await self._client.chat_postMessage(
             channel=ref.conversation_id,

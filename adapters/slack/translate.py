@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.chat.commands import is_command
+from bot.chat.router import is_command
 from bot.messages import ConversationRef, IncomingMessage
 
 PLATFORM = "slack"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -28,13 +29,13 @@ from adapters.teams.translate import (
 )
 from adapters.wording import GONE_TEXT
 from bot.answers.answerer import Answerer
-from bot.chat.commands import ChatCommands, CommandContext, is_command
-from bot.chat.intake import Assistant, Received
-from bot.chat.router import HELP_TEXT
+from bot.chat.commands import ChatCommands, CommandContext
+from bot.chat.intake import ChannelFactory, Intake, Received
+from bot.chat.router import HELP_TEXT, is_command
 from bot.clock import Clock, system_clock
 from bot.delivery.conversations import KnownConversations
 from bot.messages import ConversationRef, Reply
-from bot.moderation.queue import Actor
+from bot.moderation.directory import Actor
 from bot.questions.log import Feedback
 
 logger = structlog.get_logger(__name__)
@@ -47,13 +48,24 @@ REMEMBERED = frozenset(
 """Activities after which the bot can message the conversation proactively."""
 
 
-async def send_replies(
-    connector: TeamsConnector, ref: ConversationRef, replies: Sequence[Reply]
-) -> None:
-    """Send each reply, in order, to the conversation (and reply chain) of `ref`."""
-    for reply in replies:
-        for activity in reply_activities(reply):
-            await connector.send(ref, activity)
+@dataclass(frozen=True, slots=True)
+class TeamsConversation:
+    """The reply channel of a Teams conversation (and reply chain), reached proactively
+    through the Bot Connector, so it works from a worker or after a restart."""
+
+    connector: TeamsConnector
+    ref: ConversationRef
+
+    @classmethod
+    def factory(cls, connector: TeamsConnector) -> ChannelFactory:
+        """Reply channels of stored conversations (for workers)."""
+        return lambda ref: cls(connector, ref)
+
+    async def post(self, replies: Sequence[Reply]) -> None:
+        """Send each reply, in order, as one or more activities."""
+        for reply in replies:
+            for activity in reply_activities(reply):
+                await self.connector.send(self.ref, activity)
 
 
 class TeamsBot:
@@ -63,7 +75,7 @@ class TeamsBot:
         self,
         *,
         connector: TeamsConnector,
-        assistant: Assistant,
+        intake: Intake,
         answerer: Answerer,
         moderation: TeamsModeration | None = None,
         commands: ChatCommands | None = None,
@@ -76,7 +88,9 @@ class TeamsBot:
         answers them. Conversations are remembered (with `conversations`) so scheduled
         messages can reach them later."""
         self.connector = connector
-        self._assistant = assistant
+        self.channels = TeamsConversation.factory(connector)
+        """The reply channel of each conversation."""
+        self._intake = intake
         self._answerer = answerer
         self._moderation = moderation
         self._commands = commands
@@ -120,7 +134,7 @@ class TeamsBot:
             answer = await self._command(self._commands, activity, found)
             await context.send_activity(text_activity(answer))
             return
-        received = await self._assistant.receive(found.message, event_key=found.event_key)
+        received = await self._intake.receive(found.message, event_key=found.event_key)
         if received is not None and self._answer_inline:
             self._spawn(self.answer_event(received))
 
@@ -137,17 +151,13 @@ class TeamsBot:
     async def answer_event(self, received: Received) -> None:
         """Answer a stored question in its conversation and reply chain (here, or in a worker)."""
         async with self._answering:
-            replies = await self._assistant.respond(received)
-            ref = received.message.ref
-            await self._assistant.deliver(
-                received, replies, send_replies(self.connector, ref, replies)
-            )
+            await self._intake.answer(received, self.channels(received.message.ref))
 
     async def _on_submit(self, context: TurnContext, value: Mapping[str, Any]) -> None:
         """A card's button: a rating, a related item, or (for moderators) a group action."""
         action = value.get(ACTION_KEY)
         if action == FEEDBACK:
-            thanks = await self._assistant.feedback(
+            thanks = await self._intake.feedback(
                 int(value["question_id"]),
                 Feedback(str(value["feedback"])),
                 user_id=user_id(context.activity),

@@ -7,6 +7,7 @@ is the core's decision; refusals are said politely, never failed silently.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -35,14 +36,10 @@ from adapters.teams.moderation_cards import (
 from adapters.teams.translate import PLATFORM
 from adapters.teams.translate import actor as sender
 from bot.messages import ConversationRef
-from bot.moderation.queue import (
-    Actor,
-    AnswerDraft,
-    Moderation,
-    NotAModeratorError,
-    UnknownGroupError,
-    UnknownWordingError,
-)
+from bot.moderation.directory import Actor, NotAModeratorError, require_moderator
+from bot.moderation.queue import Moderation
+from bot.moderation.resolution import AnswerDraft
+from bot.moderation.views import CardLocation, GroupView, UnknownGroupError, UnknownWordingError
 
 logger = structlog.get_logger(__name__)
 
@@ -50,9 +47,32 @@ GONE_GROUP = (
     "This question group no longer exists (its questions were deleted, for instance at a "
     "member's request). Nothing was changed."
 )
-CARD_CONVERSATION = "teams_conversation"
-CARD_ACTIVITY = "teams_activity"
-CARD_SERVICE_URL = "teams_service_url"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamsCard:
+    """Where a group's card was posted in Teams: the conversation, the activity to update,
+    and the service URL that reaches that conversation after a restart."""
+
+    conversation_id: str
+    activity_id: str
+    service_url: str | None = None
+
+    def location(self) -> CardLocation:
+        """The form the core keeps for the Teams entry of a group's cards."""
+        return {
+            "conversation_id": self.conversation_id,
+            "activity_id": self.activity_id,
+            "service_url": self.service_url or "",
+        }
+
+    @classmethod
+    def of(cls, view: GroupView) -> TeamsCard | None:
+        """The group's Teams card, if one was posted."""
+        where = view.group.card(PLATFORM)
+        if where is None:
+            return None
+        return cls(where["conversation_id"], where["activity_id"], where["service_url"] or None)
 
 
 class TeamsModeration:
@@ -73,24 +93,20 @@ class TeamsModeration:
         )
         posted = await self._connector.send(ref, activity)
         if posted:
-            card = {CARD_CONVERSATION: ref.conversation_id, CARD_ACTIVITY: posted}
-            await self._moderation.set_card(
-                group_id, card | {CARD_SERVICE_URL: ref.service_url or ""}
-            )
+            card = TeamsCard(ref.conversation_id, activity_id=posted, service_url=ref.service_url)
+            await self._moderation.set_card(group_id, PLATFORM, card.location())
 
     async def refresh_card(self, group_id: int) -> None:
         """Show a group's new status on its Teams card, if it has one."""
         view = await self._moderation.view(group_id)
-        card = view.group.card or {}
-        if CARD_ACTIVITY not in card:
+        card = TeamsCard.of(view)
+        if card is None:
             return
         ref = ConversationRef(
-            platform=PLATFORM,
-            conversation_id=card[CARD_CONVERSATION],
-            service_url=card.get(CARD_SERVICE_URL),
+            platform=PLATFORM, conversation_id=card.conversation_id, service_url=card.service_url
         )
         activity = card_activity(group_card(view), summary=f"Group #{group_id}")
-        await self._connector.update(ref, card[CARD_ACTIVITY], activity)
+        await self._connector.update(ref, card.activity_id, activity)
 
     async def on_submit(self, context: TurnContext, value: Mapping[str, Any]) -> None:
         """Assign or Dismiss pressed on a group's card."""
@@ -118,12 +134,13 @@ class TeamsModeration:
             return
         actor = sender(activity)
         try:
-            if not await self._moderation.moderators.is_moderator(actor.platform, actor.user_id):
-                body = task_message(str(NotAModeratorError()))
-            elif activity.name == "task/fetch":
+            await require_moderator(self._moderation.moderators, actor)
+            if activity.name == "task/fetch":
                 body = await self._open(data)
             else:
                 body = await self._submit(data, actor)
+        except NotAModeratorError as exc:
+            body = task_message(str(exc))
         except UnknownGroupError:  # deleted since the card was posted (privacy, retention)
             body = task_message(GONE_GROUP)
         await context.send_activity(

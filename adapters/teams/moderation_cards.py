@@ -17,7 +17,7 @@ from adapters.teams.cards import (
     text_block,
 )
 from adapters.wording import MAX_WORDINGS, group_heading, group_status
-from bot.moderation.queue import GroupView
+from bot.moderation.views import GroupView
 
 ANSWER = "mod_answer"
 LINK = "mod_link"

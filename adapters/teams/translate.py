@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from microsoft_agents.activity import Activity, ActivityTypes
 
 from bot.messages import ConversationRef, IncomingMessage
-from bot.moderation.queue import Actor
+from bot.moderation.directory import Actor
 
 PLATFORM = "teams"
 PERSONAL = "personal"

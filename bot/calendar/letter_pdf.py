@@ -102,10 +102,7 @@ def letter_pdf(letter: Letter) -> bytes:
     for text in (letter.greeting, letter.opening, letter.nothing):
         if text:
             pdf.paragraph(text, gap=3)
-    sections = list(letter.sections)
-    if letter.undated:
-        sections.append((letter.undated_title, letter.undated))
-    for heading, rows in sections:
+    for heading, rows in letter.tables():
         pdf.ln(1)
         pdf.set_text_color(*BLUE)
         pdf.paragraph(heading, size=12, style="B", gap=1.5)

@@ -46,6 +46,12 @@ COLUMNS = (
     "notes",
 )
 REQUIRED = ("event_id", "mechanism", "body", "event_type", "date_precision", "status")
+_CHOICES = (
+    ("mechanism", MECHANISMS),
+    ("event_type", EVENT_TYPES),
+    ("status", STATUSES),
+    ("date_precision", PRECISIONS),
+)
 _EVENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,119}$")
 UNKNOWN = {"", "unknown"}
 
@@ -97,43 +103,14 @@ def _retrieved(line: int, text: str, problems: list[str]) -> date | None:
 
 
 def _row(line: int, fields: dict[str, str], problems: list[str]) -> CalendarRow | None:
+    """The record as a row, or None after adding its problems to `problems`."""
     before = len(problems)
     get = {key: (fields.get(key) or "").strip() for key in COLUMNS}
-    for key in REQUIRED:
-        if not get[key]:
-            problems.append(f"line {line}: {key} is empty")
-    choices = (
-        ("mechanism", MECHANISMS),
-        ("event_type", EVENT_TYPES),
-        ("status", STATUSES),
-        ("date_precision", PRECISIONS),
-    )
-    for key, allowed in choices:
-        if get[key] and get[key] not in allowed:
-            problems.append(f"line {line}: {key} {get[key]!r} is not one of {', '.join(allowed)}")
-    if get["event_id"] and not _EVENT_ID.match(get["event_id"]):
-        problems.append(f"line {line}: event_id {get['event_id']!r} has spaces or symbols")
-    country = ""
-    try:
-        country = country_code(get["country_iso3"] or get["country_name"])
-    except UnknownCountryError as exc:
-        problems.append(f"line {line}: {exc}")
-    dates: list[date | None] = []
-    for key in ("start_date", "end_date"):
-        if get[key].casefold() in UNKNOWN:
-            dates.append(None)
-            continue
-        try:
-            dates.append(_date(get[key], get["date_precision"]))
-        except ValueError:
-            problems.append(f"line {line}: {key} {get[key]!r} is not a date (YYYY-MM-DD)")
-            dates.append(None)
-    start, end = dates
+    _check_fields(line, get, problems)
+    country = _country(line, get, problems)
+    start, end = _dates(line, get, problems)
     retrieved = _retrieved(line, get["source_retrieved"], problems)
-    if start and end and end < start:
-        problems.append(f"line {line}: end_date is before start_date")
-    if start is None and get["date_precision"] in {"day", "month"}:
-        problems.append(f"line {line}: a {get['date_precision']} precision needs a start_date")
+    _check_span(line, start, end, get["date_precision"], problems)
     if len(problems) > before:
         return None
     return CalendarRow(
@@ -152,6 +129,53 @@ def _row(line: int, fields: dict[str, str], problems: list[str]) -> CalendarRow 
         notes=get["notes"],
         source_retrieved=retrieved,
     )
+
+
+def _check_fields(line: int, get: dict[str, str], problems: list[str]) -> None:
+    """Required fields present, closed lists respected, a usable event id."""
+    for key in REQUIRED:
+        if not get[key]:
+            problems.append(f"line {line}: {key} is empty")
+    for key, allowed in _CHOICES:
+        if get[key] and get[key] not in allowed:
+            problems.append(f"line {line}: {key} {get[key]!r} is not one of {', '.join(allowed)}")
+    if get["event_id"] and not _EVENT_ID.match(get["event_id"]):
+        problems.append(f"line {line}: event_id {get['event_id']!r} has spaces or symbols")
+
+
+def _country(line: int, get: dict[str, str], problems: list[str]) -> str:
+    """The country's ISO code from its code or name ("" when unknown)."""
+    try:
+        return country_code(get["country_iso3"] or get["country_name"])
+    except UnknownCountryError as exc:
+        problems.append(f"line {line}: {exc}")
+        return ""
+
+
+def _dates(line: int, get: dict[str, str], problems: list[str]) -> tuple[date | None, date | None]:
+    """Start and end dates; None for an unknown or unreadable one."""
+    dates: list[date | None] = []
+    for key in ("start_date", "end_date"):
+        if get[key].casefold() in UNKNOWN:
+            dates.append(None)
+            continue
+        try:
+            dates.append(_date(get[key], get["date_precision"]))
+        except ValueError:
+            problems.append(f"line {line}: {key} {get[key]!r} is not a date (YYYY-MM-DD)")
+            dates.append(None)
+    start, end = dates
+    return start, end
+
+
+def _check_span(
+    line: int, start: date | None, end: date | None, precision: str, problems: list[str]
+) -> None:
+    """The end not before the start, and a start for a day or month precision."""
+    if start and end and end < start:
+        problems.append(f"line {line}: end_date is before start_date")
+    if start is None and precision in {"day", "month"}:
+        problems.append(f"line {line}: a {precision} precision needs a start_date")
 
 
 def parse_calendar_csv(text: str) -> list[CalendarRow]:

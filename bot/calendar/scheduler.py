@@ -1,17 +1,17 @@
 """The calendar's scheduled work: digests and deadline reminders, each delivered exactly once.
 
 Scheduled work is rows: `subscription.next_digest_at` and `calendar_reminder.due_at`. One loop
-in `huribot serve` calls `run_once`, which plans reminder rows from the calendar, then turns
-due rows into outbox messages. A row is taken with a conditional update (and SKIP LOCKED on
-PostgreSQL), so of several bot processes exactly one queues it, and the outbox's idempotency
-key (subscription, event, reminder kind) makes a second queueing a no-op. Work found overdue
-(the bot was down) is still done once, marked late.
+in `huribot serve` calls `run_once`, which plans reminder rows from the calendar (what to
+remind of is `bot.calendar.reminders`), then turns due rows into outbox messages. A row is
+taken with a conditional update (and SKIP LOCKED on PostgreSQL), so of several bot processes
+exactly one queues it, and the outbox's idempotency key (subscription, event, reminder kind)
+makes a second queueing a no-op. Work found overdue (the bot was down) is still done once,
+marked late.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,10 +21,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar.dates import countdown_date
-from bot.calendar.digest import Digest, DigestBuilder
+from bot.calendar.digest import Digest
+from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.freshness import Freshness, calendar_freshness
 from bot.calendar.payloads import CalendarDigestPayload, CalendarPayload, CalendarReminderPayload
-from bot.calendar.schedule import Schedule, local_date, next_run, reminder_due
+from bot.calendar.reminders import (
+    ReminderStatus,
+    due_reminders,
+    events_by_id,
+    events_in,
+    planned_reminders,
+    reminder_key,
+    sync_reminder_rows,
+)
+from bot.calendar.schedule import local_date, next_run
 from bot.calendar.subscriptions import UnknownSubscriptionError, covered_countries, schedule_of
 from bot.clock import Clock, system_clock
 from bot.db.claims import won
@@ -36,83 +46,9 @@ from bot.messages import ConversationRef
 
 logger = structlog.get_logger(__name__)
 
-REMINDED_TYPES = frozenset(
-    {"review", "submission_deadline", "list_of_issues", "visit", "midterm_report"}
-)
-"""Events worth a countdown; an outcome adoption or a session is news for the digest."""
-LIVE_STATUSES = frozenset({"tentative", "confirmed", "unknown"})
 LATE_AFTER = timedelta(minutes=15)
 """Work done later than this after its due time is marked late."""
 BATCH = 100
-
-
-class ReminderStatus:
-    """States of a reminder row."""
-
-    PENDING = "pending"
-    QUEUED = "queued"
-    SKIPPED = "skipped"
-    """Its time had already passed when it was planned (the event was added or moved late)."""
-    CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedReminder:
-    """A reminder the calendar calls for."""
-
-    event_id: str
-    lead_days: int
-    event_date: date
-    due_at: datetime
-
-
-def planned_reminders(events: Sequence[CalendarEvent], schedule: Schedule) -> list[PlannedReminder]:
-    """Reminders for events with a published day (a month-precision date has no day to
-    count down to), that are still going ahead."""
-    planned = []
-    for event in events:
-        day = countdown_date(event)
-        if (
-            day is None
-            or event.date_precision != "day"
-            or event.event_type not in REMINDED_TYPES
-            or event.status not in LIVE_STATUSES
-        ):
-            continue
-        planned += [
-            PlannedReminder(
-                event_id=event.event_id,
-                lead_days=lead,
-                event_date=day,
-                due_at=reminder_due(day, lead, schedule),
-            )
-            for lead in schedule.lead_days
-        ]
-    return planned
-
-
-async def events_in(session: AsyncSession, countries: Sequence[str]) -> Sequence[CalendarEvent]:
-    """The events of these countries, by date."""
-    return (
-        await session.scalars(
-            select(CalendarEvent)
-            .where(CalendarEvent.country.in_(countries))
-            .order_by(CalendarEvent.start_date, CalendarEvent.event_id)
-        )
-    ).all()
-
-
-async def events_by_id(session: AsyncSession, ids: set[str]) -> dict[str, CalendarEvent]:
-    """The events with these ids, in one query."""
-    found = await session.scalars(select(CalendarEvent).where(CalendarEvent.event_id.in_(ids)))
-    return {event.event_id: event for event in found}
-
-
-def reminder_key(reminder: CalendarReminder) -> str:
-    """The outbox key of a planned reminder (see `delivery_keys.calendar_reminder`)."""
-    return delivery_keys.calendar_reminder(
-        reminder.subscription_id, reminder.event_id, reminder.lead_days, reminder.event_date
-    )
 
 
 class CalendarScheduler:
@@ -199,46 +135,14 @@ class CalendarScheduler:
         if subscription is None:  # removed, or another process is planning it right now
             return False
         events = await events_in(session, covered_countries(subscription))
-        wanted = {
-            (p.event_id, p.lead_days): p
-            for p in planned_reminders(events, schedule_of(subscription))
-        }
-        rows = (
-            await session.scalars(
-                select(CalendarReminder).where(CalendarReminder.subscription_id == subscription_id)
-            )
-        ).all()
-        for row in rows:
-            planned = wanted.pop((row.event_id, row.lead_days), None)
-            _replan(row, planned, now)
-        for planned in wanted.values():
-            session.add(
-                CalendarReminder(
-                    subscription_id=subscription_id,
-                    event_id=planned.event_id,
-                    lead_days=planned.lead_days,
-                    event_date=planned.event_date,
-                    due_at=planned.due_at,
-                    status=_fresh_status(planned, now),
-                )
-            )
+        planned = planned_reminders(events, schedule_of(subscription))
+        await sync_reminder_rows(session, subscription_id, planned, now)
         return True
 
     async def _queue_reminders(self, now: datetime) -> tuple[int, int]:
         """Queue a batch of due reminders: (rows found due, messages queued)."""
         async with self._database.transaction() as session:
-            due = (
-                await session.scalars(
-                    select(CalendarReminder)
-                    .where(
-                        CalendarReminder.status == ReminderStatus.PENDING,
-                        CalendarReminder.due_at <= now,
-                    )
-                    .order_by(CalendarReminder.due_at, CalendarReminder.id)
-                    .limit(BATCH)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
+            due = await due_reminders(session, now, limit=BATCH)
             events = await events_by_id(session, {reminder.event_id for reminder in due})
             queued = 0
             for reminder in due:
@@ -389,25 +293,3 @@ class CalendarScheduler:
         ref = ConversationRef.from_dict(subscription.conversation)
         payload = payload_type(digest=digest, subscription_id=subscription.id)
         return int(await enqueue(session, key=key, ref=ref, payload=payload, now=now))
-
-
-def _fresh_status(planned: PlannedReminder, now: datetime) -> str:
-    return ReminderStatus.PENDING if planned.due_at > now else ReminderStatus.SKIPPED
-
-
-def _replan(row: CalendarReminder, planned: PlannedReminder | None, now: datetime) -> None:
-    """Follow the calendar: a withdrawn event cancels what has not been sent; a moved one
-    re-arms its reminders for the new date."""
-    if planned is None:
-        if row.status == ReminderStatus.PENDING:
-            row.status = ReminderStatus.CANCELLED
-        return
-    if row.event_date == planned.event_date and row.due_at == planned.due_at:
-        if row.status == ReminderStatus.CANCELLED:  # the event is back on
-            row.status = _fresh_status(planned, now)
-        return
-    row.event_date = planned.event_date
-    row.due_at = planned.due_at
-    row.late = False
-    row.queued_at = None
-    row.status = _fresh_status(planned, now)

@@ -18,17 +18,16 @@ from bot.calendar.subscriptions import (
     covered_countries,
 )
 from bot.calendar.upcoming import CalendarLookup
-from bot.chat.router import HELP_TEXT
+from bot.chat.router import HELP_TEXT, is_command
 from bot.clock import Clock, system_clock
 from bot.db.models import Subscription
 from bot.messages import ConversationRef
-from bot.moderation.queue import Actor, Moderation, NotAModeratorError
+from bot.moderation.directory import Actor, NotAModeratorError, require_moderator
+from bot.moderation.queue import Moderation
 from bot.questions.stats import question_stats
 
 MAX_LISTED = 15
 """Subscriptions listed in one chat message."""
-HELP_WORDS = frozenset({"", "help", "aide", "ayuda", "?"})
-COMMAND_WORDS = frozenset({"stats", "calendar", "subscribe", "unsubscribe", "subscriptions"})
 COMMANDS_HELP = (
     "Commands:\n"
     "- `calendar KEN [2025-01-01]`: the country's engagements with the human rights "
@@ -38,13 +37,6 @@ COMMANDS_HELP = (
     "- `unsubscribe KEN` (or `unsubscribe` for all), `subscriptions`: manage them\n"
     "- `stats` (moderators): the Secretariat's figures"
 )
-
-
-def is_command(text: str) -> bool:
-    """True when the text is a command rather than a question."""
-    words = text.split()
-    first = words[0].casefold() if words else ""
-    return first in COMMAND_WORDS or " ".join(words).casefold() in HELP_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +86,7 @@ class ChatCommands:
             return _friendly(exc)
 
     async def _stats(self, _rest: str, context: CommandContext) -> str:
-        await self._require_moderator(context)
+        await require_moderator(self._moderation.moderators, context.actor)
         async with self._moderation.database.sessions() as session:
             figures = await question_stats(
                 session, now=self._clock(), glossary=self._moderation.glossary
@@ -120,7 +112,7 @@ class ChatCommands:
     async def _unsubscribe(self, rest: str, context: CommandContext) -> str:
         target = rest.strip()
         if target.startswith("#"):
-            await self._require_moderator(context)
+            await require_moderator(self._moderation.moderators, context.actor)
             await self._subscriptions.remove(_subscription_id(target), actor=str(context.actor))
             return f"Subscription {target} removed."
         left = await self._subscriptions.unsubscribe(
@@ -135,7 +127,7 @@ class ChatCommands:
 
     async def _list(self, rest: str, context: CommandContext) -> str:
         if rest.strip().casefold() == "all":
-            await self._require_moderator(context)
+            await require_moderator(self._moderation.moderators, context.actor)
             everything = await self._subscriptions.all()
             if not everything:
                 return "No conversation is subscribed to the calendar yet."
@@ -172,11 +164,6 @@ class ChatCommands:
             lead_days=tuple(existing.lead_days),
         )
         return SubscriptionSettings(schedule=schedule, language=language)
-
-    async def _require_moderator(self, context: CommandContext) -> None:
-        actor = context.actor
-        if not await self._moderation.moderators.is_moderator(actor.platform, actor.user_id):
-            raise NotAModeratorError()
 
 
 def describe(subscription: Subscription) -> str:

@@ -1,19 +1,23 @@
-"""What adapters call: take a question in (persisted first), answer it, take feedback.
+"""The one path of a question: taken in (persisted first), answered, posted through the
+asker's reply channel, logged, and escalated to the Secretariat when the bot cannot answer or
+the platform refuses the answer.
 
 Adapters call `receive` before they acknowledge the platform, so a crash never loses a
-question, then `respond` after acknowledging, and render what it returns.
+question, then `answer` with a `ReplyChannel` for the asker's conversation. Workers answer the
+same way, with channels their platform's factory makes from the stored conversation.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import structlog
 
 from bot.chat.router import Router
-from bot.messages import IncomingMessage, Reply, ReplyKind
+from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
 from bot.moderation.queue import Moderation
 from bot.questions.log import LOGGED_KINDS, NEEDS_SECRETARIAT, Feedback, QuestionLog
 
@@ -36,8 +40,20 @@ class Received:
     message: IncomingMessage
 
 
-class Assistant:
-    """Ties the router to the question log."""
+class ReplyChannel(Protocol):
+    """Posts replies in one conversation (and thread) of one platform; raises when the
+    platform refuses them."""
+
+    async def post(self, replies: Sequence[Reply]) -> None:
+        """Send the replies, in order."""
+
+
+ChannelFactory = Callable[[ConversationRef], ReplyChannel]
+"""Makes the reply channel of a stored conversation (workers answer through these)."""
+
+
+class Intake:
+    """Ties the router to the question log and to the asker's reply channel."""
 
     def __init__(
         self, *, router: Router, questions: QuestionLog, moderation: Moderation | None = None
@@ -66,13 +82,19 @@ class Assistant:
             if reply.kind is ReplyKind.ABSTAIN:
                 await self._to_secretariat(received.question_id)
 
+    async def answer(self, received: Received, channel: ReplyChannel) -> list[Reply]:
+        """Answer a stored question through `channel`, and log what the member got."""
+        replies = await self.respond(received)
+        await self.deliver(received, replies, channel)
+        return replies
+
     async def deliver(
-        self, received: Received, replies: list[Reply], posting: Awaitable[None]
+        self, received: Received, replies: list[Reply], channel: ReplyChannel
     ) -> None:
-        """Await `posting` (the adapter sending `replies`), then log what the member got; if
-        the platform refused it, the question goes to a human instead."""
+        """Post `replies` through `channel`, then log what the member got; if the platform
+        refused them, the question goes to a human instead."""
         try:
-            await posting
+            await channel.post(replies)
         except Exception:
             await self.undelivered(received)
             raise
@@ -80,7 +102,7 @@ class Assistant:
 
     async def undelivered(self, received: Received) -> None:
         """The platform refused the answer: the member got nothing, so a human should look."""
-        logger.warning("assistant.undelivered", question=received.question_id)
+        logger.warning("intake.undelivered", question=received.question_id)
         await self._to_secretariat(received.question_id, force_open=True)
 
     async def feedback(self, question_id: int, feedback: Feedback, *, user_id: str) -> str:

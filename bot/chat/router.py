@@ -27,6 +27,15 @@ HELP_TEXT = (
     "When I can't answer, I pass the question to the Secretariat."
 )
 HELP_WORDS = frozenset({"help", "aide", "ayuda", "?", "/help"})
+COMMAND_WORDS = frozenset({"stats", "calendar", "subscribe", "unsubscribe", "subscriptions"})
+
+
+def is_command(text: str) -> bool:
+    """True when the text is a chat command (`calendar KEN`, `help`, nothing at all) rather
+    than a question: the one decision every platform asks before logging a question."""
+    words = text.split()
+    first = words[0].casefold() if words else ""
+    return not words or first in COMMAND_WORDS or " ".join(words).casefold() in HELP_WORDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,19 +8,18 @@ an acknowledgement and uses another core.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 
 import structlog
 
-from bot.chat.intake import Received
+from bot.chat.intake import ChannelFactory, Intake, Received
 from bot.db.models import Question
 from bot.messages import ConversationRef, IncomingMessage
 from bot.questions.log import QuestionLog
 
 logger = structlog.get_logger(__name__)
 
-Answer = Callable[[Received], Awaitable[None]]
 LEASE = timedelta(minutes=5)
 
 
@@ -37,13 +36,20 @@ def received_from(question: Question) -> Received:
 
 
 class AnswerWorker:
-    """Claims unanswered questions and hands each to its platform's answering function."""
+    """Claims unanswered questions and answers each through the intake, on a reply channel
+    its platform's factory makes for the stored conversation."""
 
     def __init__(
-        self, *, questions: QuestionLog, answerers: Mapping[str, Answer], batch: int = 8
+        self,
+        *,
+        questions: QuestionLog,
+        intake: Intake,
+        channels: Mapping[str, ChannelFactory],
+        batch: int = 8,
     ) -> None:
         self._questions = questions
-        self._answerers = dict(answerers)
+        self._intake = intake
+        self._channels = dict(channels)
         self._batch = batch
 
     async def run_once(self) -> int:
@@ -62,11 +68,12 @@ class AnswerWorker:
         return total
 
     async def _answer(self, question: Question) -> None:
-        answer = self._answerers.get(question.platform)
-        if answer is None:
+        channel = self._channels.get(question.platform)
+        if channel is None:
             logger.warning("worker.no_platform", platform=question.platform, question=question.id)
             return
+        received = received_from(question)
         try:
-            await answer(received_from(question))
-        except Exception:  # the question was handed to the Secretariat by the adapter
+            await self._intake.answer(received, channel(received.message.ref))
+        except Exception:  # the intake handed the question to the Secretariat
             logger.exception("worker.answer_failed", question=question.id)

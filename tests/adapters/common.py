@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 
 from bot.db.engine import Database
-from bot.db.models import Question, QuestionGroup
-from bot.moderation.queue import GroupView
+from bot.db.models import Question
+from bot.moderation.views import GroupInfo, GroupView, QuestionInfo
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -50,7 +51,8 @@ async def forget_questions(database: Database) -> None:
 def group_view(title: str, *asked: str, group_id: int = 7) -> GroupView:
     """A group as moderators see it, built in memory: first asked as `title`, then as each of
     `asked` in turn (a repeated wording is one more asker)."""
-    group = QuestionGroup(id=group_id, status="open", title=title, language="en")
+    group = GroupInfo(
+        id=group_id, status="open", title=title, language="en", updated_at=datetime.now(UTC)
+    )
     texts = (title, *asked)
-    questions = [Question(id=n, text=t, group_id=group_id) for n, t in enumerate(texts, 1)]
-    return GroupView(group, questions)
+    return GroupView(group, tuple(QuestionInfo(id=n, text=t) for n, t in enumerate(texts, 1)))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.composition import open_services
+from adapters.wiring.services import open_services
 from bot.settings import load_settings
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch

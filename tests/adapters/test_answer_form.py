@@ -11,7 +11,7 @@ from adapters.answer_form import (
     draft_from_form,
     wording_choices,
 )
-from bot.moderation.queue import AnswerDraft
+from bot.moderation.resolution import AnswerDraft
 from tests.adapters.common import group_view
 
 TITLE = "What is the per diem rate in Nairobi?"

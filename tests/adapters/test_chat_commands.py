@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from adapters.composition import open_services
+from adapters.wiring.services import open_services
 from bot.chat.commands import MAX_LISTED, CommandContext
 from bot.messages import ConversationRef
-from bot.moderation.queue import Actor
+from bot.moderation.directory import Actor
 from bot.settings import load_settings
 
 

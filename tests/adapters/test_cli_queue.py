@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
-from adapters.composition import open_services
+from adapters.wiring.services import open_services
 from bot.db.models import OutboxMessage, Question
 from bot.messages import ConversationRef, IncomingMessage
 from bot.settings import load_settings
@@ -31,9 +31,9 @@ async def ask(url: str, text: str, *, user: str, thread: str, days_ago: int = 0)
     async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
         ref = ConversationRef(platform="slack", conversation_id="CGEN", thread_id=thread)
         message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=when)
-        received = await services.assistant.receive(message, event_key=f"slack:{thread}")
+        received = await services.intake.receive(message, event_key=f"slack:{thread}")
         assert received is not None
-        await services.assistant.delivered(received, await services.assistant.respond(received))
+        await services.intake.delivered(received, await services.intake.respond(received))
         return received.question_id
 
 

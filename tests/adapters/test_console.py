@@ -10,8 +10,8 @@ from typing import Any
 from rich.console import Console
 
 from adapters.cli.calendar import sample_calendar_text
-from adapters.composition import Services, open_services
 from adapters.console.adapter import ConsoleAdapter
+from adapters.wiring.services import Services, open_services
 from bot.calendar.rows import parse_calendar_csv
 from bot.calendar.store import store_calendar
 from bot.settings import load_settings
@@ -34,7 +34,7 @@ async def chat(services: Services, lines: list[str], *, width: int = 100, **opti
     """What the console shows after `lines` are typed."""
     screen = io.StringIO()
     adapter = ConsoleAdapter(
-        assistant=services.assistant,
+        intake=services.intake,
         console=Console(file=screen, width=width, color_system=None),
         read_line=scripted(lines),
         user_id="tester",
@@ -50,7 +50,7 @@ async def test_chat_loop_answers_until_quit(tmp_path: object) -> None:
     async with open_services(settings) as services:
         await services.knowledge.ingest(SMALL_BATCH)
         adapter = ConsoleAdapter(
-            assistant=services.assistant,
+            intake=services.intake,
             console=Console(file=screen, width=100, color_system=None),
             read_line=scripted(["hello", "what is the human rights-based approach?", "quit", "x"]),
             clock=lambda: datetime(2026, 11, 27, tzinfo=UTC),
@@ -74,7 +74,7 @@ async def test_chat_commands_work_in_the_console(tmp_path: object) -> None:
             await store_calendar(session, parse_calendar_csv(sample_calendar_text()))
         lines = ["calendar Narnia", "subscribe KEN", "subscriptions", "/quit", "never read"]
         adapter = ConsoleAdapter(
-            assistant=services.assistant,
+            intake=services.intake,
             console=Console(file=screen, width=200, color_system=None),
             read_line=scripted(lines),
             user_id="tester",

@@ -22,8 +22,8 @@ from sqlalchemy import update
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
-from adapters.cli.serve import slack_mode
-from adapters.composition import open_services
+from adapters.wiring.platforms import slack_mode
+from adapters.wiring.services import open_services
 from bot.db.models import Subscription
 from bot.messages import ConversationRef, IncomingMessage
 from bot.settings import load_settings
@@ -132,7 +132,7 @@ async def store_question(url: str, ref: ConversationRef, *, user: str, key: str)
             text="What is the human rights-based approach?",
             received_at=datetime.now(UTC),
         )
-        assert await services.assistant.receive(message, event_key=key) is not None
+        assert await services.intake.receive(message, event_key=key) is not None
 
 
 async def test_worker_process_answers_a_stored_question(tmp_path: Path) -> None:

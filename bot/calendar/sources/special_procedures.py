@@ -25,7 +25,7 @@ from bot.calendar.sources._common import (
     settle,
     slug,
 )
-from bot.calendar.sources._html import Table, read_page
+from bot.calendar.sources._html import Page, Table, read_page
 
 _COLUMNS = (
     ("country", re.compile(r"^(countr|state)", re.I)),
@@ -77,51 +77,62 @@ def read_sp_visits(data: bytes | str, *, source_url: str, retrieved: date) -> Im
     """One `visit` row per visit in the table: dated as published, or unknown and tentative
     when the visit is only requested, pending or accepted. A declined request gives no row, and
     a mandate's repeated requests (reminders) to one country give one row."""
-    page = read_page(decode(data))
-    found = next(((t, c) for t in page.tables if (c := _columns(t))), None)
-    if found is None:
-        raise refuse(f"{_NOT_FOUND}: no table with country, mandate and visit dates found")
-    table, (top, columns) = found
+    table, top, columns = _visits_table(read_page(decode(data)))
     records: list[dict[str, str]] = []
     seen: set[str] = set()
     for offset, row in enumerate(table.grid[top + 1 :], start=top + 2):
         cell = {key: clean(row[col]) if col < len(row) else "" for key, col in columns.items()}
         if not cell["country"] or not cell["mandate"]:
             continue
-        said = " ".join(filter(None, (cell.get("dates", ""), cell.get("status", ""))))
-        try:
-            span = read_dates(cell.get("dates", "")) or read_dates(cell.get("status", ""))
-        except ValueError as exc:
-            raise refuse(f"row {offset}: visit dates {said!r}: {exc}") from exc
-        if span is None and _DECLINED.search(said):
+        visit = _row_visit(offset, cell, source_url=source_url, retrieved=retrieved)
+        if visit is None or visit["event_id"] in seen:
             continue
-        if span is None and not _EXPECTED.search(said):
-            raise refuse(
-                f"row {offset}: no visit dates and no status such as requested, "
-                f"accepted or pending in {said!r}"
-            )
-        iso3, name, key = country_fields(cell["country"])
-        event_id = f"sp-{mandate_key(cell['mandate'])}-{key}-visit-" + (
-            span.start.isoformat() if span else "expected"
-        )
-        if event_id in seen:
-            continue
-        seen.add(event_id)
-        records.append(
-            _visit(
-                event_id,
-                cell["mandate"],
-                iso3,
-                name,
-                span=span,
-                said=said,
-                source_url=source_url,
-                retrieved=retrieved,
-            )
-        )
+        seen.add(visit["event_id"])
+        records.append(visit)
     if not records:
         raise refuse(f"{_NOT_FOUND}: the table lists no visit")
     return Imported(records, first_line=1)
+
+
+def _visits_table(page: Page) -> tuple[Table, int, dict[str, int]]:
+    """The page's first table of visits, its header row and its columns by key."""
+    found = next(((t, c) for t in page.tables if (c := _columns(t))), None)
+    if found is None:
+        raise refuse(f"{_NOT_FOUND}: no table with country, mandate and visit dates found")
+    table, (top, columns) = found
+    return table, top, columns
+
+
+def _row_visit(
+    offset: int, cell: dict[str, str], *, source_url: str, retrieved: date
+) -> dict[str, str] | None:
+    """The visit one table row (number `offset`) publishes; None for a declined request."""
+    said = " ".join(filter(None, (cell.get("dates", ""), cell.get("status", ""))))
+    try:
+        span = read_dates(cell.get("dates", "")) or read_dates(cell.get("status", ""))
+    except ValueError as exc:
+        raise refuse(f"row {offset}: visit dates {said!r}: {exc}") from exc
+    if span is None and _DECLINED.search(said):
+        return None
+    if span is None and not _EXPECTED.search(said):
+        raise refuse(
+            f"row {offset}: no visit dates and no status such as requested, "
+            f"accepted or pending in {said!r}"
+        )
+    iso3, name, key = country_fields(cell["country"])
+    event_id = f"sp-{mandate_key(cell['mandate'])}-{key}-visit-" + (
+        span.start.isoformat() if span else "expected"
+    )
+    return _visit(
+        event_id,
+        cell["mandate"],
+        iso3,
+        name,
+        span=span,
+        said=said,
+        source_url=source_url,
+        retrieved=retrieved,
+    )
 
 
 def _visit(

@@ -90,19 +90,9 @@ def _header(table: Table) -> tuple[int, int, int | None] | None:
 def read_tb_session(data: bytes | str, *, source_url: str, retrieved: date) -> Imported:
     """One `review` row per State in the session page's table of States parties."""
     page = read_page(decode(data))
-    heading = page.ids.get(_TB_ID) or page.text
-    acronym = committee(heading) or committee(page.text[:3000])
-    if acronym is None:
-        raise refuse(f"{_NOT_FOUND}: no committee named ({', '.join(COMMITTEES)})")
-    labelled = [text for name, text in page.ids.items() if "session" in name.casefold()]
-    session = next((s for text in labelled if (s := _session(text))), None) or _session(page.text)
-    if session is None:
-        raise refuse(f"{_NOT_FOUND}: no session number found")
-    number, window = session
-    found = next(((t, h) for t in page.tables if (h := _header(t))), None)
-    if found is None:
-        raise refuse(f"{_NOT_FOUND}: no table of States parties found")
-    table, (top, country_col, dialogue_col) = found
+    acronym = _page_committee(page)
+    number, window = _page_session(page)
+    table, top, country_col, dialogue_col = _states_table(page)
     heading_line = (table.before.splitlines() or [""])[-1]  # the heading just above the table
     page_status = published_status(table.caption + "\n" + heading_line) or "confirmed"
     records: list[dict[str, str]] = []
@@ -111,22 +101,14 @@ def read_tb_session(data: bytes | str, *, source_url: str, retrieved: date) -> I
         if not clean(name):
             continue
         said = row[dialogue_col] if dialogue_col is not None and dialogue_col < len(row) else ""
-        try:
-            span = read_dates(said, within=window) if clean(said) else None
-        except ValueError as exc:
-            raise refuse(f"row {offset}: dialogue date {clean(said)!r}: {exc}") from exc
-        if clean(said) and span is None:
-            raise refuse(f"row {offset}: dialogue date {clean(said)!r} is not a date")
-        if span is None and window is None:
-            raise refuse(f"{_NOT_FOUND}: no session dates found and no dialogue date for {name!r}")
-        status = published_status(" ".join(row)) or page_status
+        span = _dialogue(offset, said, window=window, name=name)
         records.append(
             _review(
                 acronym,
                 number,
                 name.split("\n")[0],
                 span=span or window,
-                status=status,
+                status=published_status(" ".join(row)) or page_status,
                 retrieved=retrieved,
                 source_url=source_url,
                 notes=_DAY if span else _NO_DAY,
@@ -135,6 +117,47 @@ def read_tb_session(data: bytes | str, *, source_url: str, retrieved: date) -> I
     if not records:
         raise refuse(f"{_NOT_FOUND}: the table of States parties is empty")
     return Imported(records, first_line=1)
+
+
+def _page_committee(page: Page) -> str:
+    """The acronym of the committee whose session the page is about."""
+    heading = page.ids.get(_TB_ID) or page.text
+    acronym = committee(heading) or committee(page.text[:3000])
+    if acronym is None:
+        raise refuse(f"{_NOT_FOUND}: no committee named ({', '.join(COMMITTEES)})")
+    return acronym
+
+
+def _page_session(page: Page) -> tuple[str, Span | None]:
+    """The session's number and dates, from the elements labelled as the session first."""
+    labelled = [text for name, text in page.ids.items() if "session" in name.casefold()]
+    session = next((s for text in labelled if (s := _session(text))), None) or _session(page.text)
+    if session is None:
+        raise refuse(f"{_NOT_FOUND}: no session number found")
+    return session
+
+
+def _states_table(page: Page) -> tuple[Table, int, int, int | None]:
+    """The table of States parties, its header row, country column and dialogue column."""
+    found = next(((t, h) for t in page.tables if (h := _header(t))), None)
+    if found is None:
+        raise refuse(f"{_NOT_FOUND}: no table of States parties found")
+    table, (top, country_col, dialogue_col) = found
+    return table, top, country_col, dialogue_col
+
+
+def _dialogue(offset: int, said: str, *, window: Span | None, name: str) -> Span | None:
+    """The dialogue date a row gives (its year may come from the session `window`), or None
+    when the row gives none and the session's dates stand in."""
+    try:
+        span = read_dates(said, within=window) if clean(said) else None
+    except ValueError as exc:
+        raise refuse(f"row {offset}: dialogue date {clean(said)!r}: {exc}") from exc
+    if clean(said) and span is None:
+        raise refuse(f"row {offset}: dialogue date {clean(said)!r} is not a date")
+    if span is None and window is None:
+        raise refuse(f"{_NOT_FOUND}: no session dates found and no dialogue date for {name!r}")
+    return span
 
 
 def _review(
@@ -203,48 +226,67 @@ def read_tb_master_calendar(data: bytes | str, *, source_url: str, retrieved: da
     The calendar gives sessions, not dialogue days, so each row carries the session's dates and
     says so; a session listing no State gives no row (there is no country to file it under).
     """
-    page: Page = read_page(decode(data))
+    table, top, columns = _calendar_table(read_page(decode(data)))
+    page_status = published_status(table.caption) or "confirmed"
+    records: list[dict[str, str]] = []
+    for offset, row in enumerate(table.grid[top + 1 :], start=top + 2):
+        cell = {key: (row[col] if col < len(row) else "") for key, col in columns.items()}
+        if any(clean(value) for value in cell.values()):
+            records += _calendar_reviews(
+                offset, cell, page_status=page_status, source_url=source_url, retrieved=retrieved
+            )
+    if not records:
+        raise refuse(f"{_NOT_CALENDAR}: no State is listed against any session")
+    return Imported(records, first_line=1)
+
+
+def _calendar_table(page: Page) -> tuple[Table, int, dict[str, int]]:
+    """The page's calendar-of-sessions table, its header row and its columns by key."""
     found = next(((t, c) for t in page.tables if (c := _calendar_columns(t))), None)
     if found is None:
         raise refuse(
             f"{_NOT_CALENDAR}: no table with committee, session, dates and States columns found"
         )
     table, (top, columns) = found
-    page_status = published_status(table.caption) or "confirmed"
-    records: list[dict[str, str]] = []
-    for offset, row in enumerate(table.grid[top + 1 :], start=top + 2):
-        cell = {key: (row[col] if col < len(row) else "") for key, col in columns.items()}
-        if not any(clean(value) for value in cell.values()):
-            continue
-        acronym = committee(cell["committee"])
-        if acronym is None:
-            raise refuse(
-                f"row {offset}: committee {clean(cell['committee'])!r} is not one of "
-                f"{', '.join(COMMITTEES)}"
-            )
-        number = re.search(r"\d{1,3}", cell["session"])
-        if number is None:
-            raise refuse(f"row {offset}: no session number in {clean(cell['session'])!r}")
-        try:
-            span = read_dates(cell["dates"])
-        except ValueError as exc:
-            raise refuse(f"row {offset}: dates {clean(cell['dates'])!r}: {exc}") from exc
-        if span is None:
-            raise refuse(f"row {offset}: dates {clean(cell['dates'])!r} are not dates")
-        status = published_status(cell.get("status", "") + " " + cell["dates"]) or page_status
-        for name in split_names(cell["states"]):
-            records.append(
-                _review(
-                    acronym,
-                    number[0],
-                    name,
-                    span=span,
-                    status=status,
-                    retrieved=retrieved,
-                    source_url=source_url,
-                    notes=_NO_DAY,
-                )
-            )
-    if not records:
-        raise refuse(f"{_NOT_CALENDAR}: no State is listed against any session")
-    return Imported(records, first_line=1)
+    return table, top, columns
+
+
+def _calendar_reviews(
+    offset: int, cell: dict[str, str], *, page_status: str, source_url: str, retrieved: date
+) -> list[dict[str, str]]:
+    """The reviews one calendar row (number `offset`) lists, one per State."""
+    acronym = committee(cell["committee"])
+    if acronym is None:
+        raise refuse(
+            f"row {offset}: committee {clean(cell['committee'])!r} is not one of "
+            f"{', '.join(COMMITTEES)}"
+        )
+    number = re.search(r"\d{1,3}", cell["session"])
+    if number is None:
+        raise refuse(f"row {offset}: no session number in {clean(cell['session'])!r}")
+    span = _session_dates(offset, cell["dates"])
+    status = published_status(cell.get("status", "") + " " + cell["dates"]) or page_status
+    return [
+        _review(
+            acronym,
+            number[0],
+            name,
+            span=span,
+            status=status,
+            retrieved=retrieved,
+            source_url=source_url,
+            notes=_NO_DAY,
+        )
+        for name in split_names(cell["states"])
+    ]
+
+
+def _session_dates(offset: int, text: str) -> Span:
+    """A calendar row's session dates, which it must give."""
+    try:
+        span = read_dates(text)
+    except ValueError as exc:
+        raise refuse(f"row {offset}: dates {clean(text)!r}: {exc}") from exc
+    if span is None:
+        raise refuse(f"row {offset}: dates {clean(text)!r} are not dates")
+    return span

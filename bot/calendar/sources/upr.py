@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from datetime import date
 
 import docx
@@ -66,56 +67,78 @@ def _columns(rows: list[list[str]]) -> tuple[int, int, int, int | None] | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Session:
+    """The Working Group session the rows below its number belong to."""
+
+    number: str
+    span: Span
+    status: str
+
+
 def read_upr_calendar(data: bytes, *, source_url: str, retrieved: date) -> Imported:
     """One `review` row per State under review, in the calendar's order, with the session's
     dates (day precision, or month precision where the calendar gives only months)."""
-    tables = _grid(data)
-    found = next(((t, c) for t in tables if (c := _columns(t))), None)
-    if found is None:
-        raise refuse(f"{_NOT_FOUND}: no table with session and States under review columns")
-    rows, (top, session_col, states_col, dates_col) = found
+    rows, (top, session_col, states_col, dates_col) = _reviews_table(data)
     records: list[dict[str, str]] = []
     seen: set[tuple[str, str]] = set()
-    number: str | None = None
-    span: Span | None = None
-    status = "confirmed"
+    session: _Session | None = None
     for offset, row in enumerate(rows[top + 1 :], start=top + 2):
         session_text = row[session_col] if session_col < len(row) else ""
         dates_text = row[dates_col] if dates_col is not None and dates_col < len(row) else ""
-        found_number = _NUMBER.search(session_text)
-        if found_number and found_number[1] != number:
-            number = found_number[1]
-            try:
-                span = read_dates(dates_text) or read_dates(session_text)
-            except ValueError as exc:
-                raise refuse(f"table row {offset}: dates {clean(dates_text)!r}: {exc}") from exc
-            if span is None:
-                raise refuse(f"table row {offset}: no dates for session {number}")
-            status = published_status(session_text + " " + dates_text) or "confirmed"
+        session = _next_session(offset, session_text, dates_text, current=session)
         names = split_names(row[states_col]) if states_col < len(row) else []
-        if names and number is None:
+        if names and session is None:
             raise refuse(f"table row {offset}: States listed before any session number")
         for name in names:
-            if number is None or (number, name) in seen:
+            if session is None or (session.number, name) in seen:
                 continue
-            seen.add((number, name))
-            iso3, shown, key = country_fields(name)
-            records.append(
-                record(
-                    event_id=f"upr-{number}-{key}-review",
-                    mechanism="UPR",
-                    body="UPR Working Group",
-                    cycle_or_session=number,
-                    country_iso3=iso3,
-                    country_name=shown,
-                    event_type="review",
-                    status=settle(status, span, retrieved),
-                    source_url=source_url,
-                    source_retrieved=retrieved.isoformat(),
-                    notes=NOTES,
-                    **(span.fields() if span else {}),
-                )
-            )
+            seen.add((session.number, name))
+            records.append(_review(session, name, source_url=source_url, retrieved=retrieved))
     if not records:
         raise refuse(f"{_NOT_FOUND}: the table lists no State under review")
     return Imported(records, first_line=1)
+
+
+def _reviews_table(data: bytes) -> tuple[list[list[str]], tuple[int, int, int, int | None]]:
+    """The document's calendar table and its (header row, session, States, dates) columns."""
+    found = next(((t, c) for t in _grid(data) if (c := _columns(t))), None)
+    if found is None:
+        raise refuse(f"{_NOT_FOUND}: no table with session and States under review columns")
+    return found
+
+
+def _next_session(
+    offset: int, session_text: str, dates_text: str, *, current: _Session | None
+) -> _Session | None:
+    """The session a row starts when its session cell gives a new number, else `current`."""
+    found = _NUMBER.search(session_text)
+    if not found or (current is not None and found[1] == current.number):
+        return current
+    try:
+        span = read_dates(dates_text) or read_dates(session_text)
+    except ValueError as exc:
+        raise refuse(f"table row {offset}: dates {clean(dates_text)!r}: {exc}") from exc
+    if span is None:
+        raise refuse(f"table row {offset}: no dates for session {found[1]}")
+    status = published_status(session_text + " " + dates_text) or "confirmed"
+    return _Session(number=found[1], span=span, status=status)
+
+
+def _review(session: _Session, name: str, *, source_url: str, retrieved: date) -> dict[str, str]:
+    """The review of one State under review in the session."""
+    iso3, shown, key = country_fields(name)
+    return record(
+        event_id=f"upr-{session.number}-{key}-review",
+        mechanism="UPR",
+        body="UPR Working Group",
+        cycle_or_session=session.number,
+        country_iso3=iso3,
+        country_name=shown,
+        event_type="review",
+        status=settle(session.status, session.span, retrieved),
+        source_url=source_url,
+        source_retrieved=retrieved.isoformat(),
+        notes=NOTES,
+        **session.span.fields(),
+    )

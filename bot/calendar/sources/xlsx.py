@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -43,6 +44,23 @@ def read_calendar_xlsx(
     Rows above the header whose first cell starts with "#" are comments, as in the CSV. An
     empty source_url or source_retrieved cell takes `source_url` / `retrieved` when given.
     """
+    rows = list(_worksheet(data, sheet).iter_rows(min_row=1, values_only=True))
+    header_at, header = _header(rows)
+    body = rows[header_at:]
+    while body and not any(_text(v) for v in body[-1]):
+        body.pop()
+    precision_at = header.index("date_precision") if "date_precision" in header else None
+    records: list[dict[str, str]] = []
+    for number, row in enumerate(body, start=header_at + 1):
+        if not any(_text(v) for v in row):
+            raise refuse(f"row {number}: empty row inside the table (delete it)")
+        precision = _text(row[precision_at]) if precision_at is not None else ""
+        records.append(_fields(row, header, precision, source_url=source_url, retrieved=retrieved))
+    return Imported(records, first_line=header_at + 1)
+
+
+def _worksheet(data: bytes, sheet: str | None) -> Any:
+    """The named sheet of the workbook, or its first."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise refuse("row 1: not an Excel .xlsx file")
     try:
@@ -51,8 +69,12 @@ def read_calendar_xlsx(
         raise refuse(f"row 1: not an Excel .xlsx file ({exc})") from exc
     if sheet is not None and sheet not in book.sheetnames:
         raise refuse(f"row 1: no sheet {sheet!r} (the file has {', '.join(book.sheetnames)})")
-    worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-    rows = list(worksheet.iter_rows(min_row=1, values_only=True))
+    return book[sheet] if sheet is not None else book.worksheets[0]
+
+
+def _header(rows: Sequence[Sequence[Any]]) -> tuple[int, list[str]]:
+    """The header's row number (the first row neither empty nor a comment) and its column
+    names, trailing empty cells dropped."""
     header_at = next(
         (
             number
@@ -69,23 +91,25 @@ def read_calendar_xlsx(
     unknown = [name for name in header if name and name not in COLUMNS]
     if unknown:
         raise refuse(f"row {header_at}: unknown columns {unknown} (expected {', '.join(COLUMNS)})")
-    body = rows[header_at:]
-    while body and not any(_text(v) for v in body[-1]):
-        body.pop()
-    precision_at = header.index("date_precision") if "date_precision" in header else None
-    records: list[dict[str, str]] = []
-    for number, row in enumerate(body, start=header_at + 1):
-        if not any(_text(v) for v in row):
-            raise refuse(f"row {number}: empty row inside the table (delete it)")
-        precision = _text(row[precision_at]) if precision_at is not None else ""
-        fields = {
-            name: _text(row[i], precision) if i < len(row) else ""
-            for i, name in enumerate(header)
-            if name
-        }
-        if source_url and not fields.get("source_url"):
-            fields["source_url"] = source_url
-        if retrieved and not fields.get("source_retrieved"):
-            fields["source_retrieved"] = retrieved.isoformat()
-        records.append(fields)
-    return Imported(records, first_line=header_at + 1)
+    return header_at, header
+
+
+def _fields(
+    row: Sequence[Any],
+    header: Sequence[str],
+    precision: str,
+    *,
+    source_url: str,
+    retrieved: date | None,
+) -> dict[str, str]:
+    """One sheet row as CSV fields, the import's source and date filling empty cells."""
+    fields = {
+        name: _text(row[i], precision) if i < len(row) else ""
+        for i, name in enumerate(header)
+        if name
+    }
+    if source_url and not fields.get("source_url"):
+        fields["source_url"] = source_url
+    if retrieved and not fields.get("source_retrieved"):
+        fields["source_retrieved"] = retrieved.isoformat()
+    return fields

@@ -26,10 +26,10 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.cli.serve import slack_parts
-from adapters.composition import Services, open_services
 from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
+from adapters.wiring.platforms import open_platforms
+from adapters.wiring.services import Services, open_services
 from bot.clock import Clock, system_clock
 from bot.db.models import Question
 from bot.delivery.dispatcher import Dispatcher
@@ -288,7 +288,7 @@ def slack_bot(
     config = SlackConfig(bot_token="xoxb-test", signing_secret=signing_secret, api_url=fake.url)
     return SlackBot(
         config=config,
-        assistant=services.assistant,
+        intake=services.intake,
         answerer=services.answerer,
         commands=services.commands,
     )
@@ -351,8 +351,8 @@ async def running_bot(
             "HURIBOT_SLACK_API_URL": fake.url,
         }
     )
-    async with open_services(settings) as services:
-        parts = slack_parts(services)
+    async with open_platforms(settings) as platforms:
+        services, parts = platforms.services, platforms.slack
         assert parts is not None
         bot, sender = parts
         async with TestClient(TestServer(build_web_app(slack=bot.app), host="127.0.0.1")) as http:
@@ -362,7 +362,6 @@ async def running_bot(
             )
             yield Running(harness, dispatcher)
             await harness.settle()
-        await bot.aclose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,9 +9,10 @@ from datetime import date
 
 from slack_sdk.models.blocks import Block
 
-from adapters.composition import related_replies
 from adapters.slack.digest_blocks import MAX_BLOCKS, digest_blocks
-from bot.calendar.digest import Digest, DigestBuilder, DigestItem, DigestSection
+from adapters.wiring.services import related_replies
+from bot.calendar.digest import Digest, DigestItem, DigestSection
+from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.wording import phrase
 from tests.adapters.slack.conftest import MODERATOR, MODS_CHANNEL, running_bot

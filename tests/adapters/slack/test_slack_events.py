@@ -248,7 +248,7 @@ async def test_with_a_worker_the_web_process_only_stores_and_acknowledges(
         config=SlackConfig(
             bot_token="xoxb-test", signing_secret=slack.secret, api_url=slack.fake.url
         ),
-        assistant=services.assistant,
+        intake=services.intake,
         answerer=services.answerer,
         answer_inline=False,
     )
@@ -265,7 +265,9 @@ async def test_with_a_worker_the_web_process_only_stores_and_acknowledges(
     assert question.status == QuestionStatus.RECEIVED
 
     worker = AnswerWorker(
-        questions=services.assistant.questions, answerers={"slack": store_only.answer_event}
+        questions=services.intake.questions,
+        intake=services.intake,
+        channels={"slack": store_only.channels},
     )
     assert await worker.run_until_idle() == 1
     assert await worker.run_until_idle() == 0

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from adapters.cli.serve import readiness_checks
-from adapters.composition import Services, open_services
 from adapters.readiness import run_checks
 from adapters.slack.app import SlackBot
 from adapters.slack.socket_mode import LinkState, SocketModeLink
+from adapters.wiring.platforms import Platforms
+from adapters.wiring.services import Services, open_services
 from bot.questions.log import Feedback
 from bot.settings import load_settings
 from tests.adapters.common import stored_questions
@@ -143,7 +143,7 @@ async def test_a_refused_app_token_is_reported_once_and_not_retried(socket_bot: 
         assert await link.wait_until(LinkState.CONNECTED, LinkState.REFUSED) is LinkState.REFUSED
         [opened] = socket_bot.fake.calls_to("apps.connections.open")
         assert opened.response == {"ok": False, "error": "invalid_auth"}
-        checks = readiness_checks(socket_bot.services, None, link)
+        checks = Platforms(services=socket_bot.services, slack=None, teams=None).readiness(link)
         results = await run_checks(checks)
         assert results["database"].ok
         assert not results["slack"].ok

@@ -20,11 +20,11 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.cli.serve import teams_parts
-from adapters.composition import Services, open_services
 from adapters.server import build_web_app
 from adapters.teams.app import TeamsBot
 from adapters.teams.sender import TeamsSender
+from adapters.wiring.platforms import open_platforms
+from adapters.wiring.services import Services
 from bot.db.models import Question
 from bot.settings import load_settings
 from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
@@ -111,8 +111,8 @@ async def running_teams(
     environment: Mapping[str, str], fake: FakeConnector
 ) -> AsyncIterator[TeamsHarness]:
     """A bot process wired exactly as `huribot serve` wires Teams."""
-    async with open_services(load_settings(dict(environment))) as services:
-        parts = teams_parts(services)
+    async with open_platforms(load_settings(dict(environment))) as platforms:
+        services, parts = platforms.services, platforms.teams
         assert parts is not None
         bot, sender = parts
         web_app = build_web_app(teams=bot.route())

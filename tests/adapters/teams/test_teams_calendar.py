@@ -10,7 +10,8 @@ from pathlib import Path
 
 from adapters.teams.cards import CARD_CONTENT_TYPE
 from adapters.teams.digest_card import CARD_BYTES, digest_card
-from bot.calendar.digest import Digest, DigestBuilder, DigestItem, DigestSection
+from bot.calendar.digest import Digest, DigestItem, DigestSection
+from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.wording import phrase
 from bot.delivery.dispatcher import Dispatcher

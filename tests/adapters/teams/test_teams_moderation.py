@@ -14,11 +14,10 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.answer_form import ALT_QUESTIONS
-from adapters.cli.serve import slack_parts, teams_parts
-from adapters.composition import open_services
 from adapters.server import build_web_app
 from adapters.slack.moderation_blocks import answer_modal
 from adapters.teams.moderation_cards import answer_form, group_card, link_form
+from adapters.wiring.platforms import open_platforms
 from bot.delivery.dispatcher import Dispatcher
 from bot.payload_types import payload_codec
 from bot.settings import load_settings
@@ -69,9 +68,9 @@ async def both_platforms(tmp_path: Path, batch: IngestBatch) -> AsyncIterator[Bo
                 "HURIBOT_TEAMS_SERVICE_URL": connector.service_url,
             }
         )
-        async with open_services(settings) as services:
+        async with open_platforms(settings) as platforms:
+            services, slack, teams = platforms.services, platforms.slack, platforms.teams
             await services.knowledge.ingest(batch)
-            slack, teams = slack_parts(services), teams_parts(services)
             assert slack is not None and teams is not None
             web_app = build_web_app(slack=slack[0].app, teams=teams[0].route())
             async with TestClient(TestServer(web_app, host="127.0.0.1")) as http:
@@ -86,8 +85,6 @@ async def both_platforms(tmp_path: Path, batch: IngestBatch) -> AsyncIterator[Bo
                         senders=[slack[1], teams[1]],
                     ),
                 )
-                await teams[0].settle()
-            await slack[0].aclose()
 
 
 def _invoke(both: Both, name: str, *, user: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.composition import open_services
+from adapters.wiring.services import open_services
 from bot.chat.intake import FEEDBACK_THANKS
 from bot.questions.log import Feedback
 from bot.settings import load_settings

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.composition import build_answerer
+from adapters.wiring.services import build_answerer
 from bot.answers.answerer import Answerer
 from bot.answers.calibration import load_calibration
 from bot.answers.excerpts import answering_excerpt

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.calendar.dates import describe_dates
-from bot.calendar.digest import TITLE_CHARS, DigestBuilder, reminder_title
+from bot.calendar.digest_builder import TITLE_CHARS, DigestBuilder, reminder_title
 from bot.calendar.titles import who_submits
 from bot.db.models import CalendarEvent
 from tests.bot.calendar.helpers import event

@@ -20,15 +20,8 @@ from adapters.cli.main import app
 from bot.calendar.actions import STAKEHOLDERS_ACTION
 from bot.calendar.dates import describe_dates
 from bot.calendar.freshness import calendar_freshness
-from bot.calendar.overview import (
-    build_letter,
-    countries_in_year,
-    letter_docx,
-    letter_html,
-    letter_markdown,
-    render_letter,
-    source_label,
-)
+from bot.calendar.letter_render import letter_docx, letter_html, letter_markdown, render_letter
+from bot.calendar.overview import build_letter, countries_in_year, source_label
 from bot.calendar.rows import parse_calendar_csv
 from bot.calendar.store import events_for, store_calendar
 from bot.db.engine import Database

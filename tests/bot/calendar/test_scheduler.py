@@ -10,7 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.calendar.digest import Digest, DigestBuilder
+from bot.calendar.digest import Digest
+from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.rows import CalendarRow
 from bot.calendar.schedule import Schedule
 from bot.calendar.scheduler import CalendarScheduler

@@ -16,7 +16,7 @@ from bot.calendar.countries import UnknownCountryError, country_code
 from bot.calendar.dates import describe_dates
 from bot.calendar.export import to_csv, to_ics
 from bot.calendar.ics_import import parse_calendar_ics
-from bot.calendar.overview import overview_docx, overview_html, overview_markdown
+from bot.calendar.letter_render import overview_docx, overview_html, overview_markdown
 from bot.calendar.rows import COLUMNS, CalendarImportError, CalendarRow, parse_calendar_csv
 from bot.calendar.store import events_for, store_calendar
 from bot.calendar.upcoming import CalendarLookup

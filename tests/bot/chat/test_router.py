@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from adapters.composition import build_answerer
+from adapters.wiring.services import build_answerer
 from bot.answers.answerer import Answerer
 from bot.answers.calibration import load_calibration
 from bot.answers.policy import AnsweringPolicy

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 
@@ -15,6 +16,24 @@ from bot.questions.log import QuestionLog
 from tests.fakes.clock import FakeClock
 
 RECEIVED_AT = datetime(2026, 11, 27, 9, tzinfo=UTC)
+
+
+class RecordingIntake:
+    """Stands for the intake: keeps what it was asked to answer, and on which channel."""
+
+    def __init__(self) -> None:
+        self.answered: list[Received] = []
+        self.channels: list[ConversationRef] = []
+
+    async def answer(self, received: Received, channel: ConversationRef) -> None:
+        self.answered.append(received)
+        self.channels.append(channel)
+
+
+def worker_on(log: QuestionLog, intake: RecordingIntake, *, batch: int) -> AnswerWorker:
+    """A worker whose Slack "channel" is the stored conversation itself."""
+    channels: dict[str, Any] = {"slack": lambda ref: ref}
+    return AnswerWorker(questions=log, intake=cast(Any, intake), channels=channels, batch=batch)
 
 
 async def store(log: QuestionLog, count: int) -> None:
@@ -29,16 +48,14 @@ async def store(log: QuestionLog, count: int) -> None:
 async def test_each_question_is_answered_once_in_order(database: Database) -> None:
     log = QuestionLog(database=database, clock=FakeClock(RECEIVED_AT))
     await store(log, 5)
-    answered: list[Received] = []
-
-    async def answer(received: Received) -> None:
-        answered.append(received)
-
-    worker = AnswerWorker(questions=log, answerers={"slack": answer}, batch=2)
+    intake = RecordingIntake()
+    worker = worker_on(log, intake, batch=2)
     assert await worker.run_until_idle() == 5
     assert await worker.run_until_idle() == 0
+    answered = intake.answered
     assert [r.message.text for r in answered] == [f"question {n}" for n in range(5)]
     assert answered[3].message.ref.thread_id == "3.0"
+    assert intake.channels[3] == answered[3].message.ref
 
 
 async def test_two_workers_never_take_the_same_question(database: Database) -> None:
@@ -46,13 +63,10 @@ async def test_two_workers_never_take_the_same_question(database: Database) -> N
         pytest.skip("several workers share PostgreSQL; with SQLite run one")
     log = QuestionLog(database=database, clock=FakeClock(RECEIVED_AT))
     await store(log, 30)
-    taken: list[int] = []
-
-    async def answer(received: Received) -> None:
-        taken.append(received.question_id)
-
-    workers = [AnswerWorker(questions=log, answerers={"slack": answer}, batch=4) for _ in range(2)]
+    intake = RecordingIntake()
+    workers = [worker_on(log, intake, batch=4) for _ in range(2)]
     await asyncio.gather(*(w.run_until_idle() for w in workers for _ in range(3)))
+    taken = [received.question_id for received in intake.answered]
     assert sorted(taken) == sorted(set(taken)) and len(taken) == 30
 
 

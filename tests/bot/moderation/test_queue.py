@@ -8,26 +8,22 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from adapters.composition import build_answerer
-from bot.chat.intake import Assistant
+from adapters.wiring.services import build_answerer
+from bot.chat.intake import Intake
 from bot.chat.router import Router
 from bot.db.audit import audit_trail
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage, Question
 from bot.messages import ConversationRef, IncomingMessage, ReplyKind, reply_from_dict
+from bot.moderation.directory import Actor, ChannelModerators, Moderators, NotAModeratorError
 from bot.moderation.grouping import Similarity
-from bot.moderation.queue import (
-    Actor,
-    AnswerDraft,
-    ChannelModerators,
-    Moderation,
-    Moderators,
-    NotAModeratorError,
-    UnknownWordingError,
-)
+from bot.moderation.queue import Moderation
+from bot.moderation.resolution import AnswerDraft
+from bot.moderation.views import UnknownWordingError
 from bot.questions.log import Feedback, QuestionLog
 from knowledge.records import SourceLink
 from tests.corpus import SMALL_BATCH
+from tests.fakes.chat import MemoryChannel
 from tests.fakes.clock import FakeClock
 
 MODERATOR = Actor("slack", "UMOD")
@@ -52,7 +48,7 @@ class Loop:
             moderators_conversations=(MODS_CHANNEL,),
             clock=self.clock,
         )
-        self.assistant = Assistant(
+        self.intake = Intake(
             router=Router(answerer=self.answerer),
             questions=QuestionLog(database=database, clock=self.clock),
             moderation=self.moderation,
@@ -61,9 +57,9 @@ class Loop:
     async def ask(self, text: str, *, user: str, thread: str) -> int:
         ref = ConversationRef(platform="slack", conversation_id="CGEN", thread_id=thread)
         message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=NOW)
-        received = await self.assistant.receive(message, event_key=f"slack:{thread}")
+        received = await self.intake.receive(message, event_key=f"slack:{thread}")
         assert received is not None
-        await self.assistant.delivered(received, await self.assistant.respond(received))
+        await self.intake.answer(received, MemoryChannel(ref))
         return received.question_id
 
     async def outbox(self) -> list[OutboxMessage]:
@@ -73,7 +69,7 @@ class Loop:
             )
 
     async def question(self, question_id: int) -> Question:
-        return await self.assistant.questions.get(question_id)
+        return await self.intake.questions.get(question_id)
 
 
 @pytest.fixture
@@ -175,7 +171,7 @@ async def _group_of(loop: Loop, *wordings: str) -> int:
         for n, text in zip(_ASKERS, wordings, strict=False)
     ]
     if (await loop.question(first)).group_id is None:  # the bot answered it
-        await loop.assistant.feedback(first, Feedback.ASK_SECRETARIAT, user_id="U")
+        await loop.intake.feedback(first, Feedback.ASK_SECRETARIAT, user_id="U")
     group_id = (await loop.question(first)).group_id
     assert group_id is not None
     async with loop.database.transaction() as session:
@@ -245,7 +241,7 @@ async def test_negative_feedback_opens_an_answered_question(loop: Loop) -> None:
         "What is the human rights-based approach to programming?", user="U1", thread="1.1"
     )
     assert (await loop.question(question_id)).status == "answered-by-bot"
-    await loop.assistant.feedback(question_id, Feedback.NOT_HELPFUL, user_id="U1")
+    await loop.intake.feedback(question_id, Feedback.NOT_HELPFUL, user_id="U1")
     question = await loop.question(question_id)
     assert question.status == "open"
     assert question.group_id is not None

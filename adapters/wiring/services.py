@@ -1,4 +1,5 @@
-"""The composition root: the one place that wires settings, database, index and core services."""
+"""The core services (database, index, answering, moderation, calendar), built once per
+process from settings and closed together."""
 
 from __future__ import annotations
 
@@ -10,20 +11,21 @@ from pathlib import Path
 from bot.answers.answerer import Answerer
 from bot.answers.calibration import Calibration, load_calibration
 from bot.answers.policy import AnsweringPolicy
-from bot.calendar.digest import DigestBuilder
+from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.subscriptions import Subscriptions
 from bot.calendar.upcoming import CalendarLookup
 from bot.chat.commands import ChatCommands
-from bot.chat.intake import Assistant
+from bot.chat.intake import Intake
 from bot.chat.router import Router
 from bot.db.engine import Database
 from bot.delivery.conversations import KnownConversations
 from bot.kb.embeddings import EmbeddingStore
 from bot.kb.service import KnowledgeService
 from bot.messages import ConversationRef, Suggestion
+from bot.moderation.directory import ModeratorDirectory, Moderators
 from bot.moderation.grouping import Similarity
-from bot.moderation.queue import Moderation, Moderators
+from bot.moderation.queue import Moderation
 from bot.questions.log import QuestionLog
 from bot.settings import Settings
 from knowledge.embedding import load_embedder
@@ -41,7 +43,7 @@ class Services:
     knowledge: KnowledgeService
     answerer: Answerer
     router: Router
-    assistant: Assistant
+    intake: Intake
     moderation: Moderation
     subscriptions: Subscriptions
     commands: ChatCommands
@@ -102,8 +104,11 @@ def moderators_conversations(settings: Settings) -> list[ConversationRef]:
 
 
 @asynccontextmanager
-async def open_services(settings: Settings, *, load_index: bool = True) -> AsyncIterator[Services]:
-    """Upgrade the database, build the index from it, and close everything afterwards."""
+async def open_services(
+    settings: Settings, *, load_index: bool = True, moderators: ModeratorDirectory | None = None
+) -> AsyncIterator[Services]:
+    """Upgrade the database, build the index from it, and close everything afterwards.
+    `moderators` (by default the configured ids) may add the platforms' moderators' channels."""
     database = Database(url=settings.database_url)
     try:
         await database.upgrade()
@@ -118,10 +123,10 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
             knowledge=knowledge,
             answerer=answerer,
             similarity=Similarity(planner=answerer.planner),
-            moderators=Moderators(ids=settings.moderator_ids),
+            moderators=moderators or Moderators(ids=settings.moderator_ids),
             moderators_conversations=moderators_conversations(settings),
         )
-        assistant = Assistant(
+        intake = Intake(
             router=router, questions=QuestionLog(database=database), moderation=moderation
         )
         subscriptions = Subscriptions(database=database)
@@ -142,7 +147,7 @@ async def open_services(settings: Settings, *, load_index: bool = True) -> Async
             knowledge=knowledge,
             answerer=answerer,
             router=router,
-            assistant=assistant,
+            intake=intake,
             moderation=moderation,
             subscriptions=subscriptions,
             commands=commands,

@@ -1,0 +1,61 @@
+"""Data migrations keep what was stored: a group's card locations move under their platform
+(0009) and back on downgrade, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from alembic import command
+from sqlalchemy import select
+
+from bot.db.engine import Database, alembic_config
+from bot.db.models import QuestionGroup
+
+FLAT_SLACK = {"channel": "CMODS", "ts": "1700000000.000100"}
+FLAT_TEAMS = {
+    "teams_conversation": "19:mods@thread.tacv2",
+    "teams_activity": "1700000000001",
+    "teams_service_url": "https://smba.trafficmanager.net/emea/",
+}
+
+
+async def _migrate(database: Database, revision: str, *, down: bool = False) -> None:
+    move = command.downgrade if down else command.upgrade
+    async with database.engine.begin() as connection:
+        await connection.run_sync(lambda sync: move(alembic_config(sync), revision))
+
+
+async def _cards(database: Database) -> list[dict[str, Any] | None]:
+    async with database.sessions() as session:
+        return list(
+            (await session.scalars(select(QuestionGroup.card).order_by(QuestionGroup.id))).all()
+        )
+
+
+async def test_card_locations_move_under_their_platform_and_back(database: Database) -> None:
+    await _migrate(database, "0008", down=True)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    async with database.transaction() as session:
+        for card in (FLAT_SLACK | FLAT_TEAMS, FLAT_SLACK, None):
+            session.add(
+                QuestionGroup(
+                    status="open", title="per diem?", card=card, created_at=now, updated_at=now
+                )
+            )
+    await _migrate(database, "head")
+    assert await _cards(database) == [
+        {
+            "slack": FLAT_SLACK,
+            "teams": {
+                "conversation_id": "19:mods@thread.tacv2",
+                "activity_id": "1700000000001",
+                "service_url": "https://smba.trafficmanager.net/emea/",
+            },
+        },
+        {"slack": FLAT_SLACK},
+        None,
+    ]
+    await _migrate(database, "0008", down=True)
+    assert await _cards(database) == [FLAT_SLACK | FLAT_TEAMS, FLAT_SLACK, None]
+    await _migrate(database, "head")
