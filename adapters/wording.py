@@ -79,6 +79,6 @@ def group_status(view: GroupView) -> str:
     status = GROUP_STATUS_TEXT.get(group.status, group.status)
     if group.assigned_to and group.status == "assigned":
         status += f" to {group.assignee_name or group.assigned_to}"
-    if group.reply_slug:
-        status += f" with {group.reply_slug}"
+    if group.reply_id:
+        status += f" with {group.reply_id}"
     return status

@@ -94,7 +94,7 @@ class Reply:
     sources: tuple[SourceRef, ...] = ()
     suggestions: tuple[Suggestion, ...] = field(default_factory=tuple)
     confidence: float | None = None
-    hit_id: str | None = None
+    item_id: str | None = None
     question_id: int | None = None
     """The logged question this reply answers, so feedback buttons can refer to it."""
     tentative: bool = False
@@ -123,7 +123,7 @@ def reply_from_dict(data: Mapping[str, Any]) -> Reply:
         sources=tuple(SourceRef(**s) for s in data.get("sources", ())),
         suggestions=tuple(Suggestion(**s) for s in data.get("suggestions", ())),
         confidence=data.get("confidence"),
-        hit_id=data.get("hit_id"),
+        item_id=data.get("item_id", data.get("hit_id")),  # "hit_id": queued by older versions
         question_id=data.get("question_id"),
         tentative=bool(data.get("tentative", False)),
         outdated=bool(data.get("outdated", False)),

@@ -20,7 +20,7 @@ from bot.calendar.freshness import calendar_freshness
 from bot.calendar.letter_render import render_letter
 from bot.calendar.overview import DEFAULT_CONTACT, build_letter, countries_in_year
 from bot.calendar.store import events_for
-from bot.db.models import Unct
+from bot.calendar.subscriptions import UnctInfo
 
 
 class LetterFormat(StrEnum):
@@ -40,7 +40,7 @@ class Language(StrEnum):
     ES = "es"
 
 
-def _team_of(uncts: Sequence[Unct], country: str) -> str:
+def _team_of(uncts: Sequence[UnctInfo], country: str) -> str:
     """The name of the first registered UNCT covering the country, or ""."""
     return next((unct.name for unct in uncts if country in unct.countries), "")
 

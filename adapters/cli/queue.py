@@ -14,13 +14,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import select
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
 from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.db.audit import audit_trail
-from bot.db.models import Question
 from bot.kb.queries import UnknownItemError
 from bot.moderation.queue import ACTIVE
 from bot.moderation.resolution import AnswerDraft
@@ -244,12 +242,7 @@ def export(
     statuses = _statuses(status)
 
     async def _work(services: Services) -> None:
-        async with services.database.sessions() as session:
-            rows = (
-                await session.scalars(
-                    select(Question).where(Question.status.in_(statuses)).order_by(Question.id)
-                )
-            ).all()
+        rows = await services.intake.questions.with_status(statuses)
         target = (
             output.open("w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)
         )
@@ -266,7 +259,7 @@ def export(
                         q.text,
                         q.status,
                         q.group_id or "",
-                        q.answer_id or "",
+                        q.item_id or "",
                         q.confidence if q.confidence is not None else "",
                         q.feedback or "",
                     ]

@@ -136,7 +136,7 @@ class Answerer:
             sources=sources,
             suggestions=_suggestions(alternatives),
             confidence=confidence,
-            hit_id=doc.id,
+            item_id=doc.id,
             tentative=tentative,
             outdated=outdated,
             whole_item_id=doc.id if excerpt else None,

@@ -30,6 +30,14 @@ class UnknownSubscriptionError(SubscriptionError, LookupError):
 
 
 @dataclass(frozen=True, slots=True)
+class UnctInfo:
+    """A UN Country Team and the countries it covers, as read."""
+
+    name: str
+    countries: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SubscriptionSettings:
     """What a new subscription starts with (existing ones keep theirs)."""
 
@@ -105,10 +113,11 @@ class Subscriptions:
             )
         return unct
 
-    async def uncts(self) -> Sequence[Unct]:
+    async def uncts(self) -> list[UnctInfo]:
         """All UNCTs, by name."""
         async with self._database.sessions() as session:
-            return (await session.scalars(select(Unct).order_by(Unct.name))).all()
+            rows = (await session.scalars(select(Unct).order_by(Unct.name))).all()
+            return [UnctInfo(unct.name, tuple(unct.countries)) for unct in rows]
 
     async def subscribe(
         self,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AuditEvent
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit event as read back (never the row: readers cannot change the trail)."""
+
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    before: Mapping[str, Any] | None
+    after: Mapping[str, Any] | None
 
 
 def record_audit(
@@ -28,9 +41,12 @@ def record_audit(
     )
 
 
-async def audit_trail(session: AsyncSession, *, target: str | None = None) -> Sequence[AuditEvent]:
+async def audit_trail(session: AsyncSession, *, target: str | None = None) -> list[AuditEntry]:
     """Audit events, oldest first, optionally for one target (e.g. `group:5`)."""
     query = select(AuditEvent).order_by(AuditEvent.at, AuditEvent.id)
     if target is not None:
         query = query.where(AuditEvent.target == target)
-    return (await session.scalars(query)).all()
+    return [
+        AuditEntry(e.at, e.actor, e.action, e.target, e.before, e.after)
+        for e in (await session.scalars(query)).all()
+    ]

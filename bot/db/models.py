@@ -151,7 +151,7 @@ class Question(Base):
     event_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     status: Mapped[str] = mapped_column(String(24), default="received", index=True)
     reply_kind: Mapped[str | None] = mapped_column(String(16))
-    answer_id: Mapped[str | None] = mapped_column(String(255))
+    item_id: Mapped[str | None] = mapped_column(String(255))
     confidence: Mapped[float | None] = mapped_column(Float)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     feedback: Mapped[str | None] = mapped_column(String(24))
@@ -175,7 +175,7 @@ class QuestionGroup(Base):
     assigned_to: Mapped[str | None] = mapped_column(String(160))
     assignee_name: Mapped[str | None] = mapped_column(String(200))
     """The assignee's display name as their platform gave it (cards show it, not an id)."""
-    reply_slug: Mapped[str | None] = mapped_column(String(120))
+    reply_id: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -196,17 +196,17 @@ class Moderation:
         return record.slug
 
     async def link(
-        self, group_id: int, reply_slug: str, actor: Actor, *, alt_questions: Sequence[str] = ()
+        self, group_id: int, reply_id: str, actor: Actor, *, alt_questions: Sequence[str] = ()
     ) -> None:
         """Answer a group with an existing reply, adding to it the wordings the moderator
         chose (`alt_questions`, none by default) that it does not already have."""
         await require_moderator(self.moderators, actor)
         view = await self.view(group_id, candidates=0)
         async with self.database.sessions() as session:
-            reply = await get_reply(session, reply_slug)
+            reply = await get_reply(session, reply_id)
         added = view.chosen(alt_questions, besides=(reply.question, *reply.alt_questions))
         await self._knowledge.ingest(IngestBatch(replies=(linked_record(reply, added),)))
-        await self._resolve(view, reply_slug, actor, action="link", kept=added)
+        await self._resolve(view, reply_id, actor, action="link", kept=added)
 
     async def _resolve(
         self, view: GroupView, slug: str, actor: Actor, *, action: str, kept: Sequence[str]
@@ -221,7 +221,7 @@ class Moderation:
             group = await self._group(session, view.group.id)
             before = _snapshot(group)
             group.status = QuestionStatus.ANSWERED.value
-            group.reply_slug = slug
+            group.reply_id = slug
             group.answered_at = group.updated_at = now
             for question in await self._questions(session, group.id):
                 question.status = QuestionStatus.ANSWERED.value
@@ -276,7 +276,7 @@ class Moderation:
 
 
 def _snapshot(group: QuestionGroup) -> dict[str, Any]:
-    return {"status": group.status, "assigned_to": group.assigned_to, "reply": group.reply_slug}
+    return {"status": group.status, "assigned_to": group.assigned_to, "reply": group.reply_id}
 
 
 def _audit_group(

@@ -34,7 +34,7 @@ def answer_record(view: GroupView, draft: AnswerDraft, actor: Actor, *, today: d
     wordings the moderator chose become its alternative questions."""
     question = draft.question or view.group.title
     return ReplyRecord(
-        slug=view.group.reply_slug or slug_for(view.group.id, question),
+        slug=view.group.reply_id or slug_for(view.group.id, question),
         question=question,
         answer_md=draft.answer_md,
         alt_questions=view.chosen(draft.alt_questions, besides=(question,)),
@@ -81,7 +81,7 @@ def notification(question: Question, answer: Reply) -> Reply:
         text=f"{intro}\n\n{answer.text}",
         answer_md=f"**{intro}**\n\n{answer.answer_md}",
         sources=answer.sources,
-        hit_id=answer.hit_id,
+        item_id=answer.item_id,
         question_id=question.id,
         by_secretariat=True,
     )

@@ -41,7 +41,7 @@ class GroupInfo:
     updated_at: datetime
     assigned_to: str | None = None
     assignee_name: str | None = None
-    reply_slug: str | None = None
+    reply_id: str | None = None
     cards: Mapping[str, CardLocation] = field(default_factory=lambda: MappingProxyType({}))
     """Each platform's card of the group, by platform."""
 
@@ -58,7 +58,7 @@ class GroupInfo:
             updated_at=row.updated_at,
             assigned_to=row.assigned_to,
             assignee_name=row.assignee_name,
-            reply_slug=row.reply_slug,
+            reply_id=row.reply_id,
             cards=MappingProxyType(cards),
         )
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +43,38 @@ class Feedback(StrEnum):
 
 NEEDS_SECRETARIAT = frozenset({Feedback.NOT_HELPFUL, Feedback.ASK_SECRETARIAT})
 LOGGED_KINDS = frozenset({ReplyKind.ANSWER, ReplyKind.ABSTAIN})
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedQuestion:
+    """A logged question as adapters read it (for the App Home, the CSV export)."""
+
+    id: int
+    received_at: datetime
+    platform: str
+    language: str | None
+    text: str
+    status: str
+    group_id: int | None
+    item_id: str | None
+    confidence: float | None
+    feedback: str | None
+
+    @classmethod
+    def from_row(cls, row: Question) -> LoggedQuestion:
+        """The view of a stored question."""
+        return cls(
+            id=row.id,
+            received_at=row.received_at,
+            platform=row.platform,
+            language=row.language,
+            text=row.text,
+            status=row.status,
+            group_id=row.group_id,
+            item_id=row.item_id,
+            confidence=row.confidence,
+            feedback=row.feedback,
+        )
 
 
 class UnknownQuestionError(LookupError):
@@ -80,7 +113,7 @@ class QuestionLog:
         async with self._database.transaction() as session:
             question = await self._get(session, question_id)
             question.reply_kind = reply.kind.value
-            question.answer_id = reply.hit_id
+            question.item_id = reply.item_id
             question.confidence = reply.confidence
             question.answered_at = self._clock()
             if reply.kind is ReplyKind.ABSTAIN:
@@ -154,16 +187,24 @@ class QuestionLog:
         async with self._database.sessions() as session:
             return await self._get(session, question_id)
 
-    async def recent(self, *, platform: str, user_id: str, limit: int = 5) -> Sequence[Question]:
+    async def recent(self, *, platform: str, user_id: str, limit: int = 5) -> list[LoggedQuestion]:
         """A member's latest questions, newest first (for the App Home)."""
+        return await self._read(
+            select(Question)
+            .where(Question.platform == platform, Question.user_id == user_id)
+            .order_by(Question.received_at.desc(), Question.id.desc())
+            .limit(limit)
+        )
+
+    async def with_status(self, statuses: Sequence[str]) -> list[LoggedQuestion]:
+        """Every question in one of `statuses`, oldest first (for the CSV export)."""
+        return await self._read(
+            select(Question).where(Question.status.in_(statuses)).order_by(Question.id)
+        )
+
+    async def _read(self, query: Select[Question]) -> list[LoggedQuestion]:
         async with self._database.sessions() as session:
-            rows = await session.scalars(
-                select(Question)
-                .where(Question.platform == platform, Question.user_id == user_id)
-                .order_by(Question.received_at.desc(), Question.id.desc())
-                .limit(limit)
-            )
-            return rows.all()
+            return [LoggedQuestion.from_row(q) for q in (await session.scalars(query)).all()]
 
     @staticmethod
     async def _get(session: AsyncSession, question_id: int) -> Question:

@@ -29,7 +29,7 @@ REPLY = Reply(
     answer_md="… The UNCT submission is due six months before the session. …",
     sources=(SourceRef(title="Engaging with the UPR", location="https://e.org/upr", section="X"),),
     confidence=0.82,
-    hit_id="guide-upr#3",
+    item_id="guide-upr#3",
     question_id=7,
     notice="Todavía no hay respuesta en español; esta está en inglés.",
     whole_item_id="guide-upr#3",

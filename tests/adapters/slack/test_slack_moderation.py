@@ -251,8 +251,8 @@ async def test_the_ticked_wordings_and_only_those_become_alternative_questions(
         done = await bot.harness.send_action(submission)
         assert done.status == 200 and done.text in {"", "{}"}
         view = await bot.harness.services.moderation.view(group_id, candidates=0)
-        assert view.group.reply_slug is not None
-        doc = await bot.harness.services.knowledge.lookup(view.group.reply_slug)
+        assert view.group.reply_id is not None
+        doc = await bot.harness.services.knowledge.lookup(view.group.reply_id)
         assert doc is not None and doc.alt_titles == (NAIROBI[1], NAIROBI[3])
 
 

@@ -355,8 +355,8 @@ async def test_the_selected_wordings_and_only_those_are_kept_from_teams(
         )
         assert done.json()["task"]["type"] == "message"
         view = await both.teams.services.moderation.view(group_id, candidates=0)
-        assert view.group.reply_slug is not None
-        assert await _alt_titles(both, view.group.reply_slug) == (NAIROBI[1], NAIROBI[3])
+        assert view.group.reply_id is not None
+        assert await _alt_titles(both, view.group.reply_id) == (NAIROBI[1], NAIROBI[3])
 
 
 async def test_linking_from_teams_adds_only_the_selected_wordings(
@@ -384,7 +384,7 @@ async def test_linking_from_teams_adds_only_the_selected_wordings(
         assert done.json()["task"]["type"] == "message"
         assert await _alt_titles(both, "hrba-overview") == (*before, NAIROBI[0], NAIROBI[2])
         view = await both.teams.services.moderation.view(group_id, candidates=0)
-        assert view.group.reply_slug == "hrba-overview"
+        assert view.group.reply_id == "hrba-overview"
 
 
 async def test_a_dialog_for_a_group_that_no_longer_exists_says_so(

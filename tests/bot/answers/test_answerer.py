@@ -110,7 +110,7 @@ async def test_a_passage_answer_shows_the_sentences_that_answer(
 ) -> None:
     _, answerer = answering
     reply = await answerer.answer("who signs the unct submission and where is it sent portal")
-    assert reply.kind is ReplyKind.ANSWER and reply.hit_id == "guide-upr#0"
+    assert reply.kind is ReplyKind.ANSWER and reply.item_id == "guide-upr#0"
     assert "walks a UN Country Team" not in reply.answer_md
     assert "online portal" in reply.answer_md
     assert reply.whole_item_id == "guide-upr#0"
@@ -147,7 +147,7 @@ async def test_a_french_question_gets_the_french_reply_without_a_notice(
 ) -> None:
     _, answerer = answering
     reply = await answerer.answer("quand est due la contribution de l'équipe de pays à l'EPU ?")
-    assert reply.hit_id == "epu-delai"
+    assert reply.item_id == "epu-delai"
     assert reply.notice == ""
 
 
@@ -168,7 +168,7 @@ async def test_suggestions_never_repeat_the_answer_or_each_other(
 ) -> None:
     _, answerer = answering
     reply = await answerer.answer("UPR recommendations follow-up tracking and sharing")
-    answer_document = (reply.hit_id or "").partition("#")[0]
+    answer_document = (reply.item_id or "").partition("#")[0]
     documents = [s.id.partition("#")[0] for s in reply.suggestions]
     assert answer_document not in documents
     assert len(documents) == len(set(documents))
@@ -184,7 +184,7 @@ async def test_a_retired_reply_never_answers(
         verdict = answerer.assess(question, top_k=10)
         assert RETIRED.slug not in [h.doc.id for h in verdict.hits], question
         reply = await answerer.answer(question)
-        assert reply.hit_id != RETIRED.slug
+        assert reply.item_id != RETIRED.slug
         assert RETIRED.slug not in [s.id for s in reply.suggestions]
     assert await answerer.present(RETIRED.slug) is None
     assert (await answerer.answer(RETIRED.question)).kind is ReplyKind.ABSTAIN

@@ -46,7 +46,7 @@ async def ask(router: Router, text: str) -> Reply:
 async def test_a_known_question_is_answered_with_its_sources(router: Router) -> None:
     reply = await ask(router, "What is the human rights-based approach to programming?")
     assert reply.kind is ReplyKind.ANSWER
-    assert reply.hit_id == "hrba-programming"
+    assert reply.item_id == "hrba-programming"
     assert reply.sources[0].location == "https://unsdg.un.org/2030-agenda/hrba"
     assert "UNSDG HRBA portal" in reply.text
     assert reply.confidence is not None and reply.confidence >= 0.62
@@ -55,7 +55,7 @@ async def test_a_known_question_is_answered_with_its_sources(router: Router) -> 
 async def test_a_passage_answer_cites_its_document_and_section(router: Router) -> None:
     reply = await ask(router, "who drafts the terms of reference with the mandate holder's team")
     assert reply.kind is ReplyKind.ANSWER
-    assert reply.hit_id == "guide-visits#0"
+    assert reply.item_id == "guide-visits#0"
     assert reply.sources[0].title == "Preparing special procedures visits"
     assert reply.sources[0].section == "Before the visit"
 
@@ -64,7 +64,7 @@ async def test_an_unknown_question_is_an_honest_abstention(router: Router) -> No
     reply = await ask(router, "What is the per diem rate in Nairobi for consultants?")
     assert reply.kind is ReplyKind.ABSTAIN
     assert "Secretariat" in reply.text
-    assert reply.hit_id is None
+    assert reply.item_id is None
 
 
 @pytest.mark.parametrize("text", ["hello", "Thanks a lot!", "merci", "hola", "who are you?"])

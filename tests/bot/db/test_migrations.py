@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from alembic import command
-from sqlalchemy import select
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import JSON, Connection, column, select, table
 
 from bot.db.engine import Database, alembic_config
-from bot.db.models import QuestionGroup
+from bot.db.models import Base, QuestionGroup
 
 FLAT_SLACK = {"channel": "CMODS", "ts": "1700000000.000100"}
 FLAT_TEAMS = {
@@ -36,12 +38,16 @@ async def _cards(database: Database) -> list[dict[str, Any] | None]:
 async def test_card_locations_move_under_their_platform_and_back(database: Database) -> None:
     await _migrate(database, "0008", down=True)
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    async with database.transaction() as session:
+    groups = table(
+        "question_group",
+        *(column(name) for name in ("status", "title", "language", "created_at", "updated_at")),
+        column("card", JSON),
+    )
+    async with database.transaction() as session:  # rows as stored at 0008, whatever the models
         for card in (FLAT_SLACK | FLAT_TEAMS, FLAT_SLACK, None):
-            session.add(
-                QuestionGroup(
-                    status="open", title="per diem?", card=card, created_at=now, updated_at=now
-                )
+            fields = {"status": "open", "title": "per diem?", "language": "en"}
+            await session.execute(
+                groups.insert().values(**fields, created_at=now, updated_at=now, card=card)
             )
     await _migrate(database, "head")
     assert await _cards(database) == [
@@ -59,3 +65,15 @@ async def test_card_locations_move_under_their_platform_and_back(database: Datab
     await _migrate(database, "0008", down=True)
     assert await _cards(database) == [FLAT_SLACK | FLAT_TEAMS, FLAT_SLACK, None]
     await _migrate(database, "head")
+
+
+async def test_the_models_match_the_migrations(database: Database) -> None:
+    """A column renamed in the models but not in a migration (or the reverse) is caught here,
+    not in production."""
+
+    def differences(sync: Connection) -> list[Any]:
+        context = MigrationContext.configure(sync)
+        return list(compare_metadata(context, Base.metadata))
+
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []

@@ -115,7 +115,7 @@ async def test_answering_a_group_creates_a_reply_and_notifies_every_asker(loop: 
         assert (await loop.question(question_id)).status == "answered"
 
     again = await loop.ask("per diem Nairobi rate?", user="U9", thread="9.9")
-    assert (await loop.question(again)).answer_id == slug
+    assert (await loop.question(again)).item_id == slug
     assert (await loop.question(again)).status == "answered-by-bot"
     trail = await _trail(loop, group_id)
     assert [(e.actor, e.action) for e in trail] == [("slack:UMOD", "answer")]
