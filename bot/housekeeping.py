@@ -13,7 +13,7 @@ import structlog
 
 from bot.calendar.freshness import ImportReminder
 from bot.clock import Clock, system_clock
-from bot.kb.review import ReviewDigest
+from bot.kb.review import ReviewReminder
 from bot.moderation.queue import Moderation
 from bot.questions.privacy import purge_before
 
@@ -27,14 +27,14 @@ class Housekeeping:
         self,
         *,
         moderation: Moderation,
-        review_digest: ReviewDigest,
+        review_reminder: ReviewReminder,
         remind_after: timedelta,
         retention: timedelta,
         import_reminder: ImportReminder | None = None,
         clock: Clock = system_clock,
     ) -> None:
         self._moderation = moderation
-        self._review_digest = review_digest
+        self._review_reminder = review_reminder
         self._import_reminder = import_reminder
         self._remind_after = remind_after
         self._retention = retention
@@ -43,7 +43,7 @@ class Housekeeping:
     async def run_once(self) -> None:
         """One round of upkeep."""
         reminded = await self._moderation.remind_stale(untouched_for=self._remind_after)
-        await self._review_digest.queue_weekly()
+        await self._review_reminder.queue_weekly()
         if self._import_reminder is not None:
             await self._import_reminder.queue_if_stale()
         async with self._moderation.database.transaction() as session:

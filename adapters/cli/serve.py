@@ -21,10 +21,10 @@ from adapters.server import build_web_app
 from adapters.slack.socket_mode import SocketModeLink
 from adapters.wiring.platforms import Platforms, open_platforms, slack_mode
 from bot.calendar.freshness import ImportReminder
-from bot.chat.worker import AnswerWorker
+from bot.chat.worker import QuestionWorker
 from bot.delivery.dispatcher import Dispatcher
 from bot.housekeeping import Housekeeping
-from bot.kb.review import ReviewDigest
+from bot.kb.review import ReviewReminder
 from bot.payload_types import payload_codec
 from bot.periodic import every
 
@@ -99,7 +99,7 @@ def worker_loops(platforms: Platforms) -> list[Loop]:
     if platforms.teams is not None:
         channels["teams"] = platforms.teams[0].channels
     services = platforms.services
-    answer_worker = AnswerWorker(
+    answer_worker = QuestionWorker(
         questions=services.intake.questions, intake=services.intake, channels=channels
     )
     logger.info("worker.started", platforms=sorted(channels))
@@ -122,7 +122,9 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
     )
     housekeeping = Housekeeping(
         moderation=services.moderation,
-        review_digest=ReviewDigest(database=services.database, moderators_conversation=moderators),
+        review_reminder=ReviewReminder(
+            database=services.database, moderators_conversation=moderators
+        ),
         remind_after=timedelta(days=services.settings.moderation_reminder_days),
         retention=timedelta(days=services.settings.question_retention_days),
         import_reminder=ImportReminder(

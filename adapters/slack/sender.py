@@ -13,7 +13,7 @@ from adapters.slack.moderation_blocks import group_card
 from adapters.slack.mrkdwn import escape, truncate
 from bot.calendar.payloads import CalendarPayload
 from bot.delivery.payloads import ReplyPayload
-from bot.kb.review import OverdueRepliesPayload, digest_text
+from bot.kb.review import OverdueRepliesPayload, overdue_text
 from bot.messages import ConversationRef
 from bot.moderation.payloads import GroupCardPayload, GroupCardRefreshPayload
 from bot.moderation.queue import Moderation
@@ -52,7 +52,7 @@ class SlackSender(PlatformSender):
 
     async def overdue_replies(self, ref: ConversationRef, payload: OverdueRepliesPayload) -> None:
         """The weekly list of replies due for review."""
-        text = digest_text(payload.replies)
+        text = overdue_text(payload.replies)
         await self._client.chat_postMessage(
             channel=ref.conversation_id, text=text, blocks=[section(escape(text))]
         )

@@ -16,7 +16,7 @@ from adapters.teams.moderation import TeamsModeration
 from adapters.teams.translate import PLATFORM
 from bot.calendar.payloads import CalendarPayload
 from bot.delivery.payloads import ReplyPayload
-from bot.kb.review import OverdueRepliesPayload, digest_text
+from bot.kb.review import OverdueRepliesPayload, overdue_text
 from bot.messages import ConversationRef
 from bot.moderation.payloads import GroupCardPayload, GroupCardRefreshPayload
 
@@ -41,7 +41,7 @@ class TeamsSender(PlatformSender):
         await self._moderation.refresh_card(payload.group_id)
 
     async def overdue_replies(self, ref: ConversationRef, payload: OverdueRepliesPayload) -> None:
-        await self._connector.send(ref, text_activity(digest_text(payload.replies)))
+        await self._connector.send(ref, text_activity(overdue_text(payload.replies)))
 
     async def calendar(self, ref: ConversationRef, payload: CalendarPayload) -> None:
         activity = card_activity(digest_card(payload.digest), summary=payload.digest.title)

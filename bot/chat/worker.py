@@ -35,7 +35,7 @@ def received_from(question: Question) -> Received:
     return Received(question_id=question.id, message=message)
 
 
-class AnswerWorker:
+class QuestionWorker:
     """Claims unanswered questions and answers each through the intake, on a reply channel
     its platform's factory makes for the stored conversation."""
 

@@ -34,7 +34,7 @@ GROUP_KEY_PREFIXES = ("group-card", "group-reminder", "group-refresh")
 """The keys of messages about a group, which go when the group goes."""
 
 
-def review_digest(year: int, week: int) -> str:
+def review_reminder(year: int, week: int) -> str:
     """The weekly list of replies past their review date."""
     return f"review-digest:{year}-W{week:02d}"
 

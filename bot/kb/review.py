@@ -53,7 +53,7 @@ def _reply_dict(reply: OverdueReply) -> dict[str, Any]:
     }
 
 
-class ReviewDigest(ModeratorNotice):
+class ReviewReminder(ModeratorNotice):
     """Queues, at most once per ISO week, the list of overdue replies for the moderators."""
 
     async def queue_weekly(self) -> bool:
@@ -77,7 +77,7 @@ class ReviewDigest(ModeratorNotice):
             return None
         year, week, _ = now.isocalendar()
         payload = OverdueRepliesPayload(replies=tuple(_summary(r) for r in overdue))
-        return delivery_keys.review_digest(year, week), payload
+        return delivery_keys.review_reminder(year, week), payload
 
 
 def _summary(reply: ConsolidatedReply) -> OverdueReply:
@@ -89,7 +89,7 @@ def _summary(reply: ConsolidatedReply) -> OverdueReply:
     )
 
 
-def digest_text(replies: Sequence[OverdueReply]) -> str:
+def overdue_text(replies: Sequence[OverdueReply]) -> str:
     """The digest as plain text (Markdown-friendly), for any platform."""
     lines = [
         f"{len(replies)} consolidated replies are past their review date and are shown to "

@@ -11,7 +11,7 @@ import structlog.testing
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.app import SlackBot, SlackConfig
-from bot.chat.worker import AnswerWorker
+from bot.chat.worker import QuestionWorker
 from bot.questions.log import QuestionStatus
 from tests.fakes.slack_signing import signed_headers
 
@@ -264,7 +264,7 @@ async def test_with_a_worker_the_web_process_only_stores_and_acknowledges(
     [question] = await slack.questions()
     assert question.status == QuestionStatus.RECEIVED
 
-    worker = AnswerWorker(
+    worker = QuestionWorker(
         questions=services.intake.questions,
         intake=services.intake,
         channels={"slack": store_only.channels},

@@ -16,7 +16,7 @@ from adapters.cli.calendar import sample_calendar_text
 from adapters.slack.moderation_blocks import answer_modal, link_modal
 from bot.calendar.rows import parse_calendar_csv
 from bot.calendar.store import store_calendar
-from bot.kb.review import ReviewDigest
+from bot.kb.review import ReviewReminder
 from tests.adapters.common import group_view
 from tests.adapters.slack.conftest import (
     MODERATOR,
@@ -139,7 +139,7 @@ async def test_review_digest_and_stats_for_moderators(database_url: str) -> None
         fake.members(MODS_CHANNEL, [MODERATOR])
         async with running_bot(database_url, fake) as bot:
             services = bot.harness.services
-            digest = ReviewDigest(
+            digest = ReviewReminder(
                 database=services.database,
                 moderators_conversation=services.moderation.moderators_conversation,
             )

@@ -9,7 +9,7 @@ from typing import Any, cast
 import pytest
 
 from bot.chat.intake import Received
-from bot.chat.worker import LEASE, AnswerWorker
+from bot.chat.worker import LEASE, QuestionWorker
 from bot.db.engine import Database
 from bot.messages import ConversationRef, IncomingMessage
 from bot.questions.log import QuestionLog
@@ -30,10 +30,10 @@ class RecordingIntake:
         self.channels.append(channel)
 
 
-def worker_on(log: QuestionLog, intake: RecordingIntake, *, batch: int) -> AnswerWorker:
+def worker_on(log: QuestionLog, intake: RecordingIntake, *, batch: int) -> QuestionWorker:
     """A worker whose Slack "channel" is the stored conversation itself."""
     channels: dict[str, Any] = {"slack": lambda ref: ref}
-    return AnswerWorker(questions=log, intake=cast(Any, intake), channels=channels, batch=batch)
+    return QuestionWorker(questions=log, intake=cast(Any, intake), channels=channels, batch=batch)
 
 
 async def store(log: QuestionLog, count: int) -> None:

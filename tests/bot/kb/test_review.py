@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
-from bot.kb.review import OverdueRepliesPayload, ReviewDigest, digest_text
+from bot.kb.review import OverdueRepliesPayload, ReviewReminder, overdue_text
 from bot.kb.store import store_batch
 from bot.messages import ConversationRef
 from knowledge.records import IngestBatch
@@ -25,7 +25,7 @@ async def test_overdue_replies_are_listed_once_a_week(database: Database) -> Non
     async with database.transaction() as session:
         await store_batch(session, IngestBatch(replies=(overdue, current)))
     clock = FakeClock(datetime(2026, 11, 27, 9, tzinfo=UTC))
-    digest = ReviewDigest(database=database, moderators_conversation=MODS, clock=clock)
+    digest = ReviewReminder(database=database, moderators_conversation=MODS, clock=clock)
 
     assert await digest.queue_weekly()
     assert not await digest.queue_weekly()
@@ -40,12 +40,12 @@ async def test_overdue_replies_are_listed_once_a_week(database: Database) -> Non
     ]
     replies = queued[0].payload["replies"]
     assert [r["id"] for r in replies] == ["hrba-programming"]
-    text = digest_text(OverdueRepliesPayload.from_dict(queued[0].payload).replies)
+    text = overdue_text(OverdueRepliesPayload.from_dict(queued[0].payload).replies)
     assert "hrba-programming" in text and "2026-08-01" in text and "gender-team" in text
 
 
 async def test_nothing_overdue_or_no_moderators_channel_sends_nothing(database: Database) -> None:
     async with database.transaction() as session:
         await store_batch(session, IngestBatch(replies=(UPR_REPLY,)))
-    assert not await ReviewDigest(database=database, moderators_conversation=MODS).queue_weekly()
-    assert not await ReviewDigest(database=database, moderators_conversation=None).queue_weekly()
+    assert not await ReviewReminder(database=database, moderators_conversation=MODS).queue_weekly()
+    assert not await ReviewReminder(database=database, moderators_conversation=None).queue_weekly()
