@@ -336,7 +336,9 @@ async def benchmark(options: dict[str, Any]) -> dict[str, Any]:
     profiler = cProfile.Profile() if options["profile"] else None
     with tempfile.TemporaryDirectory() as folder, database_url(options, Path(folder)) as url:
         settings = load_settings({"HURIBOT_DATABASE_URL": url})
-        configure_logging(level=settings.log_level, fmt=settings.log_format)
+        configure_logging(
+            level=settings.log_level, fmt=settings.log_format, secrets=settings.secret_values()
+        )
         async with open_services(settings) as services:
             knowledge = await build_knowledge(services, options["passages"])
             result, bot_cpu = await measure(services, options, profiler)

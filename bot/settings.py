@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -118,6 +119,17 @@ class Settings(BaseSettings):
     def moderator_ids(self) -> frozenset[str]:
         """Configured moderators as `platform:user` strings."""
         return frozenset(m.strip() for m in self.moderators.split(",") if m.strip())
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret (tokens, signing secret, passwords, the database URL's
+        password), so the logs can mask them wherever they would appear."""
+        values = [
+            value.get_secret_value()
+            for value in (getattr(self, name) for name in type(self).model_fields)
+            if isinstance(value, SecretStr)
+        ]
+        password = urlsplit(self.database_url).password
+        return [v for v in (*values, password) if v]
 
     @field_validator("moderators")
     @classmethod

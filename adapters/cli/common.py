@@ -29,7 +29,7 @@ def settings() -> Settings:
     except SettingsError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(code=2) from exc
-    configure_logging(level=loaded.log_level, fmt=loaded.log_format)
+    configure_logging(level=loaded.log_level, fmt=loaded.log_format, secrets=loaded.secret_values())
     return loaded
 
 

@@ -38,6 +38,10 @@ EMBED_INTERVAL_SECONDS = 30.0
 background; the docs concerned rank lexically until then."""
 CALENDAR_INTERVAL_SECONDS = 30.0
 WORKER_POLL_SECONDS = 0.05
+RECOVERY_INTERVAL_SECONDS = 30.0
+RECOVERY_GRACE = timedelta(seconds=60)
+"""How long serve leaves a stored question to the answer it started on arrival before its
+recovery loop takes it up (the process that received it may have died before answering)."""
 
 Loop = tuple[str, float, Callable[[], Awaitable[object]]]
 
@@ -93,16 +97,22 @@ def with_platforms(work: Callable[[Platforms, asyncio.Event], Awaitable[None]]) 
     asyncio.run(_run())
 
 
-def worker_loops(platforms: Platforms) -> list[Loop]:
-    """What a worker runs: answering stored questions, and keeping its index current."""
+def question_worker(platforms: Platforms, *, grace: timedelta = timedelta(0)) -> QuestionWorker:
+    """Answers stored questions on the configured platforms' reply channels."""
     channels = {"slack": platforms.slack[0].channels} if platforms.slack else {}
     if platforms.teams is not None:
         channels["teams"] = platforms.teams[0].channels
+    intake = platforms.services.intake
+    return QuestionWorker(questions=intake.questions, intake=intake, channels=channels, grace=grace)
+
+
+def worker_loops(platforms: Platforms) -> list[Loop]:
+    """What a worker runs: answering stored questions, and keeping its index current."""
     services = platforms.services
-    answer_worker = QuestionWorker(
-        questions=services.intake.questions, intake=services.intake, channels=channels
+    answer_worker = question_worker(platforms)
+    logger.info(
+        "worker.started", slack=platforms.slack is not None, teams=platforms.teams is not None
     )
-    logger.info("worker.started", platforms=sorted(channels))
     return [
         ("answers", WORKER_POLL_SECONDS, answer_worker.run_until_idle),
         ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
@@ -131,13 +141,17 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
             database=services.database, moderators_conversation=moderators
         ),
     )
-    return [
+    loops: list[Loop] = [
         ("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),
         ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
         ("embeddings", EMBED_INTERVAL_SECONDS, services.knowledge.embed_missing),
         ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
         ("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
     ]
+    if platforms.chat and services.settings.answer_workers == 0:  # else the workers do it
+        recovery = question_worker(platforms, grace=RECOVERY_GRACE)
+        loops.append(("recovery", RECOVERY_INTERVAL_SECONDS, recovery.run_until_idle))
+    return loops
 
 
 def worker() -> None:

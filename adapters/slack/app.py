@@ -293,6 +293,8 @@ class SlackBot:
     ) -> None:
         """Echo a slash command's question in the channel and answer in that thread, or answer
         privately through the response URL where the bot may not post."""
+        if not await self._intake.take(received):
+            return
         replies = await self._intake.respond(received)
         message = received.message
         try:

@@ -138,6 +138,8 @@ def fallback_text(reply: Reply) -> str:
 
 STATUS_LABELS = {
     "received": "⏳ being answered",
+    "answering": "⏳ being answered",
+    "replied": "💬 replied",
     "answered-by-bot": "✅ answered by HuriBot",
     "open": "📨 with the Secretariat",
     "assigned": "📨 a moderator is on it",

@@ -81,9 +81,24 @@ class Intake:
                 await self.questions.record_reply(received.question_id, reply)
             if reply.kind is ReplyKind.ABSTAIN:
                 await self._to_secretariat(received.question_id)
+        if not any(reply.kind in LOGGED_KINDS for reply in replies):
+            await self.questions.record_replied(received.question_id)
 
-    async def answer(self, received: Received, channel: ReplyChannel) -> list[Reply]:
-        """Answer a stored question through `channel`, and log what the member got."""
+    async def take(self, received: Received) -> bool:
+        """Claim a stored question before answering it, so whoever answers (this process,
+        another, or a worker) answers it once; False when it was taken already."""
+        if await self.questions.claim(received.question_id):
+            return True
+        logger.info("intake.taken_elsewhere", question=received.question_id)
+        return False
+
+    async def answer(
+        self, received: Received, channel: ReplyChannel, *, taken: bool = False
+    ) -> list[Reply]:
+        """Answer a stored question through `channel`, and log what the member got; nothing
+        when another answerer took it first (`taken`: the caller claimed it already)."""
+        if not taken and not await self.take(received):
+            return []
         replies = await self.respond(received)
         await self.deliver(received, replies, channel)
         return replies

@@ -46,15 +46,21 @@ class QuestionWorker:
         intake: Intake,
         channels: Mapping[str, ChannelFactory],
         batch: int = 8,
+        grace: timedelta = timedelta(0),
     ) -> None:
+        """`grace` leaves questions stored less than that long ago to the process that
+        received them (serve answers its own; its recovery loop takes what a crash left)."""
         self._questions = questions
         self._intake = intake
         self._channels = dict(channels)
         self._batch = batch
+        self._grace = grace
 
     async def run_once(self) -> int:
         """Answer what is waiting (up to one batch, concurrently); returns how many."""
-        claimed = await self._questions.claim_unanswered(limit=self._batch, lease=LEASE)
+        claimed = await self._questions.claim_unanswered(
+            limit=self._batch, lease=LEASE, grace=self._grace
+        )
         await asyncio.gather(*(self._answer(question) for question in claimed))
         return len(claimed)
 
@@ -74,6 +80,6 @@ class QuestionWorker:
             return
         received = received_from(question)
         try:
-            await self._intake.answer(received, channel(received.message.ref))
+            await self._intake.answer(received, channel(received.message.ref), taken=True)
         except Exception:  # the intake handed the question to the Secretariat
             logger.exception("worker.answer_failed", question=question.id)

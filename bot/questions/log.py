@@ -27,6 +27,8 @@ class QuestionStatus(StrEnum):
     RECEIVED = "received"
     ANSWERING = "answering"
     ANSWERED_BY_BOT = "answered-by-bot"
+    REPLIED = "replied"
+    """Given a word that needs no answer (small talk, help, a message too long)."""
     OPEN = "open"
     ASSIGNED = "assigned"
     ANSWERED = "answered"
@@ -121,6 +123,14 @@ class QuestionLog:
             elif reply.kind is ReplyKind.ANSWER:
                 question.status = QuestionStatus.ANSWERED_BY_BOT.value
 
+    async def record_replied(self, question_id: int) -> None:
+        """Note that the member got a word that needs no answer, so no worker takes the
+        question up again."""
+        async with self._database.transaction() as session:
+            question = await self._get(session, question_id)
+            if question.status in {QuestionStatus.RECEIVED.value, QuestionStatus.ANSWERING.value}:
+                question.status = QuestionStatus.REPLIED.value
+
     async def record_feedback(
         self, question_id: int, feedback: Feedback, *, user_id: str
     ) -> Question:
@@ -145,16 +155,33 @@ class QuestionLog:
             question = await self._get(session, question_id)
             question.status = QuestionStatus.OPEN.value
 
-    async def claim_unanswered(self, *, limit: int, lease: timedelta) -> list[Question]:
+    async def claim(self, question_id: int) -> bool:
+        """Take one stored question to answer it; False when someone else took it first (a
+        worker, or another process's answer to a platform's retry)."""
+        claim = (
+            update(Question)
+            .where(Question.id == question_id, Question.status == QuestionStatus.RECEIVED.value)
+            .values(status=QuestionStatus.ANSWERING.value, answered_at=self._clock())
+        )
+        async with self._database.transaction() as session:
+            return await won(session, claim)
+
+    async def claim_unanswered(
+        self, *, limit: int, lease: timedelta, grace: timedelta = timedelta(0)
+    ) -> list[Question]:
         """Questions stored but not yet answered, each claimed by exactly one worker. A claim
-        not completed within `lease` (its worker died) can be claimed again."""
+        not completed within `lease` (its worker died) can be claimed again; a question stored
+        less than `grace` ago is left to the process that received it."""
         now = self._clock()
         async with self._database.transaction() as session:
             candidates = (
                 await session.scalars(
                     select(Question)
                     .where(
-                        (Question.status == QuestionStatus.RECEIVED.value)
+                        (
+                            (Question.status == QuestionStatus.RECEIVED.value)
+                            & (Question.received_at <= now - grace)
+                        )
                         | (
                             (Question.status == QuestionStatus.ANSWERING.value)
                             & (Question.answered_at < now - lease)

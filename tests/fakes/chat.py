@@ -3,11 +3,11 @@ the core's intake exactly as Slack, Teams and the console do, with no platform a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.chat.intake import Intake
+from bot.chat.intake import Intake, Received
 from bot.messages import ConversationRef, IncomingMessage, Reply
 
 PLATFORM = "memory"
@@ -36,7 +36,7 @@ class MemoryChat:
     """Members asking in threads of one channel; each thread has its own reply channel."""
 
     intake: Intake
-    now: datetime
+    clock: Callable[[], datetime]
     channel_id: str = "C-GENERAL"
     threads: dict[str, MemoryChannel] = field(default_factory=dict)
 
@@ -45,13 +45,19 @@ class MemoryChat:
         key = ref.thread_id or ref.conversation_id
         return self.threads.setdefault(key, MemoryChannel(ref))
 
+    async def receive(self, text: str, *, user: str, thread: str) -> Received:
+        """A question stored as a platform stores it before acknowledging (and before a crash
+        could stop its answer)."""
+        ref = ConversationRef(platform=PLATFORM, conversation_id=self.channel_id, thread_id=thread)
+        message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=self.clock())
+        received = await self.intake.receive(message, event_key=f"{PLATFORM}:{thread}")
+        assert received is not None, "a new thread's question is stored once"
+        return received
+
     async def ask(self, text: str, *, user: str, thread: str) -> tuple[int, list[Reply]]:
         """Ask in a thread, as a platform would: stored first, then answered in the thread;
         returns the question's id and what was posted in the thread."""
-        ref = ConversationRef(platform=PLATFORM, conversation_id=self.channel_id, thread_id=thread)
-        message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=self.now)
-        received = await self.intake.receive(message, event_key=f"{PLATFORM}:{thread}")
-        assert received is not None, "a new thread's question is stored once"
-        channel = self.channel(ref)
+        received = await self.receive(text, user=user, thread=thread)
+        channel = self.channel(received.message.ref)
         await self.intake.answer(received, channel)
         return received.question_id, channel.posted

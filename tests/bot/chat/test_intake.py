@@ -3,13 +3,15 @@ and handed to the Secretariat when the bot cannot answer or the platform refuses
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from adapters.wiring.services import build_answerer
 from bot.chat.intake import Intake
 from bot.chat.router import Router
+from bot.chat.worker import LEASE, QuestionWorker
 from bot.db.engine import Database
 from bot.messages import ConversationRef, ReplyKind
 from bot.moderation.directory import Moderators
@@ -42,7 +44,7 @@ async def chat(database: Database) -> MemoryChat:
         questions=QuestionLog(database=database, clock=clock),
         moderation=moderation,
     )
-    return MemoryChat(intake=intake, now=NOW)
+    return MemoryChat(intake=intake, clock=clock)
 
 
 async def test_an_answer_is_posted_in_the_askers_thread_and_logged(chat: MemoryChat) -> None:
@@ -73,3 +75,53 @@ async def test_a_refused_post_hands_the_question_to_a_human(chat: MemoryChat) ->
         await chat.ask("How does a UNCT contribute to the UPR?", user="U3", thread="3.3")
     [question] = [q for q in await chat.intake.questions.recent(platform="memory", user_id="U3")]
     assert question.group_id is not None
+
+
+UPR = "How does a UNCT contribute to the UPR?"
+
+
+def worker(chat: MemoryChat, *, grace: timedelta = timedelta(0)) -> QuestionWorker:
+    return QuestionWorker(
+        questions=chat.intake.questions,
+        intake=chat.intake,
+        channels={"memory": chat.channel},
+        grace=grace,
+    )
+
+
+async def test_a_question_answered_on_arrival_is_not_answered_again_by_a_worker(
+    chat: MemoryChat,
+) -> None:
+    _, posted = await chat.ask(UPR, user="U4", thread="4.4")
+    assert len(posted) == 1
+    assert await worker(chat).run_until_idle() == 0
+    assert len(posted) == 1
+
+
+async def test_two_answerers_racing_for_one_question_answer_it_once(chat: MemoryChat) -> None:
+    received = await chat.receive(UPR, user="U5", thread="5.5")
+    channel = chat.channel(received.message.ref)
+    await asyncio.gather(chat.intake.answer(received, channel), worker(chat).run_until_idle())
+    assert len(channel.posted) == 1
+
+
+async def test_a_question_a_crash_left_unanswered_is_answered_after_the_grace(
+    chat: MemoryChat,
+) -> None:
+    received = await chat.receive(UPR, user="U6", thread="6.6")  # the process dies here
+    recovery = worker(chat, grace=timedelta(seconds=60))
+    assert await recovery.run_until_idle() == 0  # still the receiving process's to answer
+    chat.clock.now += timedelta(seconds=61)  # type: ignore[attr-defined]
+    assert await recovery.run_until_idle() == 1
+    [reply] = chat.channel(received.message.ref).posted
+    assert reply.kind is ReplyKind.ANSWER
+    question = await chat.intake.questions.get(received.question_id)
+    assert question.status == QuestionStatus.ANSWERED_BY_BOT
+
+
+async def test_small_talk_is_not_taken_up_again_after_the_lease(chat: MemoryChat) -> None:
+    question_id, posted = await chat.ask("hi there, thanks!", user="U7", thread="7.7")
+    assert [reply.kind for reply in posted] == [ReplyKind.SMALLTALK]
+    chat.clock.now += LEASE * 2  # type: ignore[attr-defined]
+    assert await worker(chat).run_until_idle() == 0
+    assert (await chat.intake.questions.get(question_id)).status == QuestionStatus.REPLIED

@@ -25,7 +25,8 @@ class RecordingIntake:
         self.answered: list[Received] = []
         self.channels: list[ConversationRef] = []
 
-    async def answer(self, received: Received, channel: ConversationRef) -> None:
+    async def answer(self, received: Received, channel: ConversationRef, *, taken: bool) -> None:
+        assert taken, "the worker claimed the question before answering it"
         self.answered.append(received)
         self.channels.append(channel)
 

@@ -1,0 +1,79 @@
+"""Logs never hold a secret, in either format, and are structured throughout in JSON mode."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+import structlog
+
+from adapters.logs import MASK, Redactor, configure_logging
+from bot.settings import load_settings
+
+DATABASE_URL = "postgresql://huribot:s3cret-Pa55@db.internal:5432/huribot"
+BOT_TOKEN = "xoxb-1111111111-2222222222-AbCdEfGhIjKlMnOpQrStUvWx"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+def _fail_with_secrets_in_locals() -> None:
+    url = DATABASE_URL  # noqa: F841 - a local a traceback with locals would print
+    headers = {"Authorization": f"Bearer {BOT_TOKEN}"}  # noqa: F841
+    raise ConnectionError(f"could not connect to {DATABASE_URL}")
+
+
+def _log_a_failure() -> None:
+    try:
+        _fail_with_secrets_in_locals()
+    except ConnectionError:
+        structlog.get_logger("tests").exception("periodic.failed", task="outbox")
+    logging.getLogger("aiohttp.access").warning("a library line with %s", f"token {BOT_TOKEN}")
+
+
+@pytest.mark.parametrize("fmt", ["console", "json"])
+def test_no_secret_reaches_the_log(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = load_settings(
+        {
+            "HURIBOT_DATABASE_URL": DATABASE_URL,
+            "HURIBOT_SLACK_BOT_TOKEN": BOT_TOKEN,
+            "HURIBOT_SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        }
+    )
+    configure_logging(level="INFO", fmt=fmt, secrets=settings.secret_values())
+    _log_a_failure()
+    structlog.get_logger("tests").info("slack.configured", secret=SIGNING_SECRET)
+    written = capsys.readouterr().err
+    assert "periodic.failed" in written and "ConnectionError" in written
+    for secret in ("s3cret-Pa55", BOT_TOKEN, SIGNING_SECRET):
+        assert secret not in written
+    assert MASK in written
+
+
+def test_json_lines_are_json_with_the_traceback_and_the_library_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging(level="INFO", fmt="json")
+    _log_a_failure()
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    failure, library = lines
+    assert failure["event"] == "periodic.failed" and failure["level"] == "error"
+    assert failure["exception"][0]["exc_type"] == "ConnectionError"
+    assert "exc_info" not in failure
+    assert all(not frame.get("locals") for frame in failure["exception"][0]["frames"])
+    assert library["logger"] == "aiohttp.access" and library["level"] == "warning"
+    assert BOT_TOKEN not in library["event"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("connect to postgresql://bot:hunter2x@db/x failed", "postgresql://bot:"),
+        ("Authorization: Bearer eyJhbGciOi.J9.abc", "Authorization: "),
+        ("xapp-1-A0B1C2-3333-abcdef was refused", " was refused"),
+        ("dsn host=db password=hunter2x user=bot", "user=bot"),
+    ],
+)
+def test_secret_shaped_strings_are_masked(text: str, kept: str) -> None:
+    redacted = Redactor().redact(text)
+    assert MASK in redacted and kept in redacted
+    assert "hunter2x" not in redacted and "eyJhbGciOi" not in redacted
