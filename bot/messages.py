@@ -7,6 +7,7 @@ into Block Kit or an Adaptive Card; nothing here knows either platform.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -131,3 +132,13 @@ def reply_from_dict(data: Mapping[str, Any]) -> Reply:
         whole_item_id=data.get("whole_item_id"),
         by_secretariat=bool(data.get("by_secretariat", False)),
     )
+
+
+_LINK_OPENER = re.compile(r"\](?=\()")
+
+
+def inert_markdown(text: str) -> str:
+    """What a member typed, safe to put inside Markdown: `[text](url)` stays visible as typed
+    but is no longer a link (a zero-width space parts the brackets from the parenthesis), so
+    nobody's words become a disguised link in a message the Secretariat sends."""
+    return _LINK_OPENER.sub("]\u200b", text)

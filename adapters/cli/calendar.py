@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from adapters.cli.common import fail, out, with_services
+from adapters.cli.common import fail, out, problem_line, with_services
 from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_csv, to_ics
@@ -128,7 +128,7 @@ def import_calendar(
         raise fail(str(exc), code=2) from exc
     except CalendarImportError as exc:
         for problem in exc.problems:
-            out.print(f"[red]✗[/red] {problem}")
+            out.print(problem_line(problem))
         raise fail(f"Nothing was imported: {len(exc.problems)} problem(s) to fix first.") from exc
 
     async def _work(services: Services) -> None:

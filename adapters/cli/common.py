@@ -9,7 +9,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from adapters.logs import configure_logging
 from adapters.wiring.services import Services, open_services
@@ -18,8 +18,15 @@ from bot.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
+"""Neither reads Rich markup or emoji codes: what they print comes from files, members and
+moderators (`[blink]UPR[/blink]` prints as typed); styles are given as `style=`."""
+
+
+def problem_line(problem: str) -> Text:
+    """One problem of a refused import, marked, printed as written."""
+    return Text.assemble(("✗ ", "red"), problem)
 
 
 def settings() -> Settings:
@@ -27,7 +34,7 @@ def settings() -> Settings:
     try:
         loaded = load_settings()
     except SettingsError as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(str(exc), style="red")
         raise typer.Exit(code=2) from exc
     configure_logging(level=loaded.log_level, fmt=loaded.log_format, secrets=loaded.secret_values())
     return loaded
@@ -54,5 +61,5 @@ def cli_actor(name: str | None) -> Actor:
 
 def fail(message: str, *, code: int = 1) -> typer.Exit:
     """Print an actionable error and return the exit to raise."""
-    err.print(f"[red]Error:[/red] {escape(message)}", emoji=False)
+    err.print(Text.assemble(("Error:", "red"), " ", message))
     return typer.Exit(code=code)

@@ -9,8 +9,18 @@ import typer
 from rich.markdown import Markdown
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
-from adapters.cli.common import AsUser, cli_actor, err, fail, out, settings, with_services
+from adapters.cli.common import (
+    AsUser,
+    cli_actor,
+    err,
+    fail,
+    out,
+    problem_line,
+    settings,
+    with_services,
+)
 from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.kb.queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
@@ -75,7 +85,7 @@ def _read(targets: list[Path]) -> IngestBatch:
             return load_paths(targets, progress=_advance)
     except IngestError as exc:
         for problem in exc.problems:
-            err.print(f"[red]✗[/red] {problem}")
+            err.print(problem_line(str(problem)))
         message = f"Nothing was imported: {len(exc.problems)} problem(s) to fix first."
         raise fail(message) from exc
 
@@ -115,7 +125,7 @@ def show(item_id: Annotated[str, typer.Argument(help="A reply id or document id.
             except UnknownItemError:
                 reply = None
             if reply is not None:
-                out.print(f"[bold]{reply.question}[/bold]")
+                out.print(reply.question, style="bold")
                 out.print(f"  {reply.slug} · {reply.status} · {reply.language}")
                 for phrasing in reply.alt_questions:
                     out.print(f"  also: {phrasing}")
@@ -128,9 +138,11 @@ def show(item_id: Annotated[str, typer.Argument(help="A reply id or document id.
                 document = await get_document(session, item_id)
             except UnknownItemError as exc:
                 raise fail(f"{exc} Run `huribot kb list` to see the ids.") from exc
-            out.print(f"[bold]{document.title}[/bold]  ({document.slug}, {document.source})")
+            out.print(
+                Text.assemble((document.title, "bold"), f"  ({document.slug}, {document.source})")
+            )
             for passage in document.passages:
-                out.print(f"\n[cyan]#{passage.position} {' › '.join(passage.heading_path)}[/cyan]")
+                out.print(f"\n#{passage.position} {' › '.join(passage.heading_path)}", style="cyan")
                 out.print(passage.text)
 
     with_services(_work, load_index=False)

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
 from adapters.wiring.services import Services
@@ -90,10 +90,13 @@ def show(group_id: Annotated[int, typer.Argument(help="The group id from `queue 
             raise fail(f"{exc} Run `huribot queue list --status all` to see the ids.") from exc
         g = view.group
         out.print(
-            f"[bold]Group {g.id}[/bold] · {g.status} · {len(view.questions)} asked · {g.language}"
+            Text.assemble(
+                (f"Group {g.id}", "bold"),
+                f" · {g.status} · {len(view.questions)} asked · {g.language}",
+            )
         )
         for number, wording in enumerate(view.wordings, start=1):
-            out.print(f"  {number}. {escape(wording)}")
+            out.print(f"  {number}. {wording}")
         if view.candidates:
             out.print("Bot's best candidates:")
             for hit in view.candidates:
@@ -101,7 +104,7 @@ def show(group_id: Annotated[int, typer.Argument(help="The group id from `queue 
         async with services.database.sessions() as session:
             for event in await audit_trail(session, target=f"group:{g.id}"):
                 kept = (event.after or {}).get("alt_questions")
-                also = f" (alternative questions kept: {escape('; '.join(kept))})" if kept else ""
+                also = f" (alternative questions kept: {'; '.join(kept)})" if kept else ""
                 out.print(f"  {event.at:%Y-%m-%d %H:%M} {event.actor} {event.action}{also}")
 
     with_services(_work)
@@ -256,7 +259,7 @@ def export(
                         q.received_at.isoformat(),
                         q.platform,
                         q.language or "",
-                        q.text,
+                        spreadsheet_safe(q.text),
                         q.status,
                         q.group_id or "",
                         q.item_id or "",
@@ -266,6 +269,16 @@ def export(
                 )
 
     with_services(_work, load_index=False)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A member's text as a spreadsheet shows it, never runs it: Excel and LibreOffice read a
+    cell starting with = + - @ (or a tab or return) as a formula, so such text gets a leading
+    apostrophe (the spreadsheets' own "this is text" mark)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 @privacy_app.command("forget")

@@ -35,7 +35,7 @@ from adapters.slack.blocks import (
     reply_blocks,
 )
 from adapters.slack.moderation import SlackModeration
-from adapters.slack.mrkdwn import escape
+from adapters.slack.mrkdwn import escape, truncate
 from adapters.slack.translate import (
     PLATFORM,
     plain_text,
@@ -55,6 +55,9 @@ from bot.questions.log import Feedback
 logger = structlog.get_logger(__name__)
 
 RECEIVED_KEY = "huribot_received"
+ECHO_CHARS = 500
+"""A slash command's question is echoed in the channel at most this long (the whole of it is
+answered, or refused as too long, in the thread)."""
 RATE_LIMIT_RETRIES = 5
 ANSWER_CONCURRENCY = 4
 NOT_IN_CHANNEL = (
@@ -300,7 +303,7 @@ class SlackBot:
         try:
             echo = await client.chat_postMessage(
                 channel=message.ref.conversation_id,
-                text=f"<@{message.user_id}> asked: {escape(message.text)}",
+                text=f"<@{message.user_id}> asked: {truncate(escape(message.text), ECHO_CHARS)}",
             )
         except SlackApiError as exc:
             logger.info("slack.command_private", error=exc.response.get("error"))

@@ -19,7 +19,13 @@ import structlog
 from bot.chat.router import Router
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
 from bot.moderation.queue import Moderation
-from bot.questions.log import LOGGED_KINDS, NEEDS_SECRETARIAT, Feedback, QuestionLog
+from bot.questions.log import (
+    LOGGED_KINDS,
+    NEEDS_SECRETARIAT,
+    Feedback,
+    NotTheAskerError,
+    QuestionLog,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -30,6 +36,12 @@ FEEDBACK_THANKS = {
     Feedback.ASK_SECRETARIAT: "Done: your question is with the Secretariat's moderators. "
     "Their answer will come back to you in this thread.",
 }
+
+
+NOT_THE_ASKER = (
+    "Only the colleague who asked can rate this answer. If it does not answer your own "
+    "question, ask it yourself: I will answer you, or pass it to the Secretariat."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +134,10 @@ class Intake:
 
     async def feedback(self, question_id: int, feedback: Feedback, *, user_id: str) -> str:
         """Store a rating and return the short acknowledgement to show the member."""
-        await self.questions.record_feedback(question_id, feedback, user_id=user_id)
+        try:
+            await self.questions.record_feedback(question_id, feedback, user_id=user_id)
+        except NotTheAskerError:
+            return NOT_THE_ASKER
         if feedback in NEEDS_SECRETARIAT:
             await self._to_secretariat(question_id)
         return FEEDBACK_THANKS[feedback]

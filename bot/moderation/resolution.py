@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.db.models import ConsolidatedReply, Question
-from bot.messages import Reply
+from bot.messages import Reply, inert_markdown
 from bot.moderation.directory import Actor
 from bot.moderation.views import GroupView
 from knowledge.records import ReplyRecord, ReplyStatus, SourceLink
@@ -79,7 +79,7 @@ def notification(question: Question, answer: Reply) -> Reply:
     return Reply(
         kind=answer.kind,
         text=f"{intro}\n\n{answer.text}",
-        answer_md=f"**{intro}**\n\n{answer.answer_md}",
+        answer_md=f"**{inert_markdown(intro)}**\n\n{answer.answer_md}",
         sources=answer.sources,
         item_id=answer.item_id,
         question_id=question.id,

@@ -79,6 +79,10 @@ class LoggedQuestion:
         )
 
 
+class NotTheAskerError(PermissionError):
+    """Someone rated an answer given to another member (its buttons are in a shared thread)."""
+
+
 class UnknownQuestionError(LookupError):
     """No question has that id."""
 
@@ -134,9 +138,13 @@ class QuestionLog:
     async def record_feedback(
         self, question_id: int, feedback: Feedback, *, user_id: str
     ) -> Question:
-        """Store a member's rating; *Not helpful* and *Ask the Secretariat* open the question."""
+        """Store a member's rating; *Not helpful* and *Ask the Secretariat* open the question.
+        Only the asker may rate: anyone else's click raises NotTheAskerError."""
         async with self._database.transaction() as session:
             question = await self._get(session, question_id)
+            if question.user_id != user_id:
+                logger.info("question.feedback_refused", question=question_id)
+                raise NotTheAskerError(question_id)
             question.feedback = feedback.value
             question.feedback_by = user_id
             question.feedback_at = self._clock()

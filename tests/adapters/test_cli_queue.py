@@ -194,3 +194,27 @@ def test_stats_report_questions(url: str) -> None:
     assert code == 0
     assert "questions (all time)" in output and "open question groups" in output
     assert "unanswered topic" in output
+
+
+def test_the_export_never_hands_a_spreadsheet_a_formula(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'formula.db'}"
+    assert invoke(database, "ingest", "--sample")[0] == 0
+    hostile = ['=HYPERLINK("https://evil.example","per diem")', "+1+cmd|' /C calc'!A0", "@SUM(A1)"]
+    for n, text in enumerate(hostile):
+        asyncio.run(ask(database, text, user="U9", thread=f"9.{n}"))
+    target = tmp_path / "questions.csv"
+    assert invoke(database, "queue", "export", "--output", str(target))[0] == 0
+    exported = [r["question"] for r in csv.DictReader(io.StringIO(target.read_text("utf-8")))]
+    assert exported == [f"'{text}" for text in hostile]
+
+
+def test_import_problems_print_as_written_not_as_markup(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'markup.db'}"
+    broken = tmp_path / "calendar.csv"
+    broken.write_text(
+        "event_id,mechanism,body,country_iso3,event_type,start_date,end_date,date_precision,status\n"
+        "x-1,UPR,WG,[blink]UPR[/blink],review,2027-01-20,,day,tentative\n",
+        encoding="utf-8",
+    )
+    code, output = invoke(database, "calendar", "import", str(broken))
+    assert code == 1 and "[blink]UPR[/blink]" in output

@@ -155,3 +155,12 @@ async def test_echo_shows_an_ampersand_as_the_member_typed_it(slack: SlackHarnes
 
     echo, *_ = await slack.fake.wait_for("chat.postMessage")
     assert echo.params["text"] == "<@U061F7AUR> asked: gender &amp; LNOB in the CCA"
+
+
+async def test_a_huge_command_is_not_echoed_whole_into_the_channel(slack: SlackHarness) -> None:
+    huge = "why " * 10_000
+    sent = await slack.send_command(slack.command(huge))
+    assert sent.status == 200
+    echo, answer = await slack.fake.wait_for("chat.postMessage", count=2)
+    assert len(echo.params["text"]) < 600 and echo.params["text"].endswith("…")
+    assert "characters long" in answer.params["text"]

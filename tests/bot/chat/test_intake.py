@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.wiring.services import build_answerer
-from bot.chat.intake import Intake
+from bot.chat.intake import NOT_THE_ASKER, Intake
 from bot.chat.router import Router
 from bot.chat.worker import LEASE, QuestionWorker
 from bot.db.engine import Database
@@ -17,7 +17,7 @@ from bot.messages import ConversationRef, ReplyKind
 from bot.moderation.directory import Moderators
 from bot.moderation.grouping import Similarity
 from bot.moderation.queue import Moderation
-from bot.questions.log import QuestionLog, QuestionStatus
+from bot.questions.log import Feedback, QuestionLog, QuestionStatus
 from tests.corpus import SMALL_BATCH
 from tests.fakes.chat import MemoryChat, RefusedError
 from tests.fakes.clock import FakeClock
@@ -125,3 +125,14 @@ async def test_small_talk_is_not_taken_up_again_after_the_lease(chat: MemoryChat
     chat.clock.now += LEASE * 2  # type: ignore[attr-defined]
     assert await worker(chat).run_until_idle() == 0
     assert (await chat.intake.questions.get(question_id)).status == QuestionStatus.REPLIED
+
+
+async def test_only_the_asker_may_rate_an_answer(chat: MemoryChat) -> None:
+    question_id, _ = await chat.ask(UPR, user="U8", thread="8.8")
+    refused = await chat.intake.feedback(question_id, Feedback.NOT_HELPFUL, user_id="U-OTHER")
+    assert refused == NOT_THE_ASKER
+    question = await chat.intake.questions.get(question_id)
+    assert question.feedback is None and question.status == QuestionStatus.ANSWERED_BY_BOT
+    thanks = await chat.intake.feedback(question_id, Feedback.HELPFUL, user_id="U8")
+    assert thanks != NOT_THE_ASKER
+    assert (await chat.intake.questions.get(question_id)).feedback == Feedback.HELPFUL

@@ -309,3 +309,14 @@ async def test_channel_members_are_moderators_and_are_asked_for_once_per_period(
     )
     assert not await expired.is_moderator("slack", "U1")  # the platform failed: no one let in
     assert calls == ["asked", "asked"]
+
+
+async def test_a_members_link_syntax_is_not_a_link_in_the_secretariats_answer(loop: Loop) -> None:
+    asked = "per diem? [click here](https://evil.example)"
+    await loop.ask(asked, user="U1", thread="1.1")
+    [group] = await loop.moderation.groups()
+    await loop.moderation.answer(group.group.id, AnswerDraft(answer_md="It is 200 USD."), MODERATOR)
+    [notice] = [m for m in await loop.outbox() if m.payload["kind"] == "reply"]
+    reply = reply_from_dict(notice.payload["reply"])
+    assert "](https://evil.example)" not in reply.answer_md
+    assert "click here" in reply.answer_md and "https://evil.example" in reply.answer_md
