@@ -12,10 +12,9 @@ from email.utils import formatdate
 from aiohttp import web
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
 from microsoft_agents.hosting.core import Agent, AgentAuthConfiguration
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
 
 from adapters.readiness import Check, run_checks
+from adapters.slack.endpoint import Handler
 from bot import __version__
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_ics
@@ -43,16 +42,6 @@ def readyz(checks: Mapping[str, Check]) -> Callable[[web.Request], Awaitable[web
             "checks": {name: {"ok": r.ok, "detail": r.detail} for name, r in results.items()},
         }
         return web.json_response(body, status=200 if ready else 503)
-
-    return handle
-
-
-def slack_endpoint(app: AsyncApp) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """Events, slash commands and interactivity on one endpoint (bolt tells them apart)."""
-
-    async def handle(request: web.Request) -> web.Response:
-        response = await app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
 
     return handle
 
@@ -135,7 +124,7 @@ class TeamsRoute:
 
 def build_web_app(
     *,
-    slack: AsyncApp | None = None,
+    slack: Handler | None = None,
     teams: TeamsRoute | None = None,
     database: Database | None = None,
     readiness: Mapping[str, Check] | None = None,
@@ -153,5 +142,5 @@ def build_web_app(
     if database is not None:
         application.router.add_get("/calendar/{country}.ics", calendar_endpoint(database))
     if slack is not None:
-        application.router.add_post("/slack/events", slack_endpoint(slack))
+        application.router.add_post("/slack/events", slack)
     return application

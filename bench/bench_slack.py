@@ -246,7 +246,7 @@ async def serve(services: Services, api_url: str, *, worker: bool) -> AsyncItera
         workers.append(
             subprocess.Popen([sys.executable, "-m", "adapters.cli.main", "worker"], env=env)
         )
-    runner = web.AppRunner(build_web_app(slack=bot.app), access_log=None)
+    runner = web.AppRunner(build_web_app(slack=bot.route()), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     port = runner.addresses[0][1]

@@ -131,6 +131,18 @@ class Settings(BaseSettings):
         password = urlsplit(self.database_url).password
         return [v for v in (*values, password) if v]
 
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "teams_app_password",
+        mode="before",
+    )
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        """`HURIBOT_SLACK_APP_TOKEN=` (set but empty, as in a template .env) means not set."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("moderators")
     @classmethod
     def _qualified_moderators(cls, value: str) -> str:

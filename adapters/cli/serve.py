@@ -170,7 +170,7 @@ def web_app(platforms: Platforms, link: SocketModeLink | None) -> web.Applicatio
     slack, teams = platforms.slack, platforms.teams
     http_slack = slack is not None and slack_mode(platforms.services.settings) == "http"
     return build_web_app(
-        slack=slack[0].app if slack is not None and http_slack else None,
+        slack=slack[0].route() if slack is not None and http_slack else None,
         teams=teams[0].route() if teams is not None else None,
         database=platforms.services.database,
         readiness=platforms.readiness(link),

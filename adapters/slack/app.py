@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -34,6 +35,7 @@ from adapters.slack.blocks import (
     home_view,
     reply_blocks,
 )
+from adapters.slack.endpoint import Handler, slack_endpoint
 from adapters.slack.moderation import SlackModeration
 from adapters.slack.mrkdwn import escape, truncate
 from adapters.slack.translate import (
@@ -59,6 +61,11 @@ ECHO_CHARS = 500
 """A slash command's question is echoed in the channel at most this long (the whole of it is
 answered, or refused as too long, in the thread)."""
 RATE_LIMIT_RETRIES = 5
+SERVER_ERROR_RETRIES = 3
+"""A 500 or 503 from Slack is retried with back-off (0.5 s, 1 s, 2 s) before the answer is
+given up and the question handed to the Secretariat."""
+CALL_TIMEOUT_SECONDS = 10
+"""No Web API call may hang an answer (and, with it, one of the few answering slots) longer."""
 ANSWER_CONCURRENCY = 4
 NOT_IN_CHANNEL = (
     "I'm not in this channel yet, so its digests could not be posted here. Invite me with "
@@ -85,8 +92,10 @@ def web_client(config: SlackConfig, *, session: aiohttp.ClientSession) -> AsyncW
         token=config.bot_token,
         base_url=config.api_url,
         session=session,
+        timeout=CALL_TIMEOUT_SECONDS,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
         ],
     )
@@ -187,6 +196,7 @@ class SlackBot:
         self._answering = asyncio.Semaphore(answer_concurrency)
         self._answer_inline = answer_inline
         self._commands = commands
+        self._signing_secret = config.signing_secret
         self.session = aiohttp.ClientSession()
         self.client = web_client(config, session=self.session)
         self.channels = SlackThread.factory(self.client)
@@ -198,6 +208,10 @@ class SlackBot:
             process_before_response=False,
         )
         self._register()
+
+    def route(self) -> Handler:
+        """The handler of `POST /slack/events` (HTTP mode): signature first, then bolt."""
+        return slack_endpoint(self.app, self._signing_secret)
 
     async def aclose(self) -> None:
         """Close the connections to Slack."""

@@ -45,14 +45,23 @@ class Schedule:
             raise ScheduleError(f"Reminder lead times must be between 1 and {MAX_LEAD_DAYS} days.")
 
 
+LONGEST_ZONE_NAME = 64
+"""IANA names are at most 30-odd characters; anything much longer is not one (and a very long
+one makes the zone lookup fail with an operating-system error, not a clear message)."""
+
+
 def zone(name: str) -> ZoneInfo:
     """The IANA time zone, or a ScheduleError naming an example."""
+    shown = name if len(name) <= LONGEST_ZONE_NAME else f"{name[:LONGEST_ZONE_NAME]}…"
+    problem = ScheduleError(
+        f"'{shown}' is not a time zone: use an IANA name such as Africa/Nairobi."
+    )
+    if len(name) > LONGEST_ZONE_NAME:
+        raise problem
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ScheduleError(
-            f"'{name}' is not a time zone: use an IANA name such as Africa/Nairobi."
-        ) from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise problem from exc
 
 
 def parse_time_of_day(text: str) -> time:

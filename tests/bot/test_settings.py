@@ -66,3 +66,18 @@ def test_an_app_id_needs_a_secret_or_certificate() -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings({"HURIBOT_TEAMS_APP_ID": "00000000-0000-0000-0000-00000000b07a"})
     assert "HURIBOT_TEAMS_APP_PASSWORD" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "HURIBOT_SLACK_APP_TOKEN",
+        "HURIBOT_SLACK_BOT_TOKEN",
+        "HURIBOT_SLACK_SIGNING_SECRET",
+        "HURIBOT_TEAMS_APP_PASSWORD",
+    ],
+)
+def test_a_secret_set_but_empty_counts_as_not_set(name: str) -> None:
+    settings = load_settings({name: "  "})
+    field = name.removeprefix("HURIBOT_").lower()
+    assert getattr(settings, field) is None

@@ -305,7 +305,7 @@ async def slack_app(
     settings = load_settings({"HURIBOT_DATABASE_URL": f"sqlite:///{database}"})
     async with FakeSlackAPI() as fake, open_services(settings) as services:
         bot = slack_bot(services, fake)
-        web_app = build_web_app(slack=bot.app)
+        web_app = build_web_app(slack=bot.route())
         watch = AckWatch(database)
         web_app.middlewares.append(watch.middleware)
         async with TestClient(TestServer(web_app, host="127.0.0.1")) as http:
@@ -355,7 +355,9 @@ async def running_bot(
         services, parts = platforms.services, platforms.slack
         assert parts is not None
         bot, sender = parts
-        async with TestClient(TestServer(build_web_app(slack=bot.app), host="127.0.0.1")) as http:
+        async with TestClient(
+            TestServer(build_web_app(slack=bot.route()), host="127.0.0.1")
+        ) as http:
             harness = SlackHarness(http=http, fake=fake, services=services)
             dispatcher = Dispatcher(
                 codec=payload_codec(), database=services.database, senders=[sender], clock=clock

@@ -276,3 +276,17 @@ async def test_with_a_worker_the_web_process_only_stores_and_acknowledges(
     [question] = await slack.questions()
     assert question.status == QuestionStatus.ANSWERED_BY_BOT
     await store_only.aclose()
+
+
+async def test_a_slack_server_error_is_retried_before_the_answer_is_given_up(
+    slack: SlackHarness,
+) -> None:
+    slack.fake.fail_next("chat.postMessage", status=500, times=2)
+
+    assert (await slack.send_event(slack.mention(UPR_QUESTION))).status == 200
+    first, second, posted = await slack.fake.wait_for("chat.postMessage", count=3, timeout=10)
+
+    assert not first.answered_ok and not second.answered_ok and posted.answered_ok
+    assert "Universal Periodic Review" in posted.params["text"]
+    [question] = await slack.answered_questions()
+    assert question.status == QuestionStatus.ANSWERED_BY_BOT

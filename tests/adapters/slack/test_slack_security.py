@@ -163,3 +163,23 @@ async def test_members_markup_is_never_posted_live(slack: SlackHarness) -> None:
         f"{HOSTILE} how does a UNCT contribute to the UPR?",
         HOSTILE,
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "timestamp"),
+    [
+        ("{not json", None),
+        ("payload=%7Bbroken", None),
+        ('{"type": "event_callback"}', "abc"),
+        ('{"type": "event_callback"}', "1e400"),
+        ('{"type": "event_callback"}', "-"),
+    ],
+)
+async def test_malformed_unsigned_requests_get_401_not_a_traceback(
+    slack: SlackHarness, body: str, timestamp: str | None
+) -> None:
+    headers = {"Content-Type": JSON, "X-Slack-Signature": "v0=" + "0" * 64}
+    headers["X-Slack-Request-Timestamp"] = timestamp or str(int(time.time()))
+    sent = await slack.post(body, sign=False, headers=headers)
+    assert sent.status == 401
+    await assert_nothing_happened(slack)

@@ -72,7 +72,7 @@ async def both_platforms(tmp_path: Path, batch: IngestBatch) -> AsyncIterator[Bo
             services, slack, teams = platforms.services, platforms.slack, platforms.teams
             await services.knowledge.ingest(batch)
             assert slack is not None and teams is not None
-            web_app = build_web_app(slack=slack[0].app, teams=teams[0].route())
+            web_app = build_web_app(slack=slack[0].route(), teams=teams[0].route())
             async with TestClient(TestServer(web_app, host="127.0.0.1")) as http:
                 yield Both(
                     slack=SlackHarness(http=http, fake=slack_api, services=services),

@@ -15,6 +15,7 @@ from bot.calendar.schedule import (
     next_run,
     parse_lead_days,
     reminder_due,
+    zone,
 )
 from tests.bot.calendar.helpers import utc
 
@@ -70,3 +71,10 @@ def test_local_times_survive_the_clock_change_both_ways() -> None:
     )
     new_york = Schedule(timezone="America/New_York")
     assert reminder_due(date(2027, 4, 13), 30, new_york) == utc(2027, 3, 14, 13)
+
+
+@pytest.mark.parametrize("name", ["A" * 5000, "Africa/" + "x" * 300, "../../etc/passwd"])
+def test_a_hostile_time_zone_gets_the_usual_clear_message(name: str) -> None:
+    with pytest.raises(ScheduleError, match="is not a time zone") as refused:
+        zone(name)
+    assert len(str(refused.value)) < 200
