@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     log_level: str = Field(default="WARNING", description="Python logging level name.")
     log_format: str = Field(default="console", description="'console' or 'json'.")
     max_question_chars: int = Field(default=2000, ge=20, le=20000)
+    questions_per_minute: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="A member asking faster is asked to slow down (none reach the moderators).",
+    )
     glossary_path: Path | None = Field(
         default=None,
         description="A YAML glossary whose entries extend (or, by id, replace) the shipped ones.",

@@ -7,6 +7,7 @@ module only starts the web server, Socket Mode, the background loops and the ans
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -46,10 +47,30 @@ recovery loop takes it up (the process that received it may have died before ans
 Loop = tuple[str, float, Callable[[], Awaitable[object]]]
 
 
+PARENT_VARIABLE = "HURIBOT_WORKER_PARENT"
+"""Set by `serve` for the workers it starts: the process id they must not outlive."""
+PARENT_POLL_SECONDS = 1.0
+
+
 def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
-    """Start `count` `huribot worker` processes with this process's settings."""
+    """Start `count` `huribot worker` processes with this process's settings; each stops
+    when this process is gone, even if it was killed without a chance to stop them."""
     command = [sys.executable, "-m", "adapters.cli.main", "worker"]
-    return [subprocess.Popen(command) for _ in range(count)]
+    environment = {**os.environ, PARENT_VARIABLE: str(os.getpid())}
+    return [subprocess.Popen(command, env=environment) for _ in range(count)]
+
+
+def parent_watch(stop: asyncio.Event) -> Callable[[], Awaitable[None]]:
+    """For a worker started by `serve`: set `stop` once that parent is gone (the worker is
+    then adopted by another process); for a worker run on its own, nothing to watch."""
+    parent = os.environ.get(PARENT_VARIABLE)
+
+    async def watch() -> None:
+        if parent is not None and os.getppid() != int(parent):
+            logger.warning("worker.parent_gone", parent=int(parent))
+            stop.set()
+
+    return watch
 
 
 def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
@@ -159,7 +180,8 @@ def worker() -> None:
     its own, e.g. as another container), until stopped."""
 
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
-        await run_until_stopped(stop, worker_loops(platforms))
+        watch: Loop = ("parent", PARENT_POLL_SECONDS, parent_watch(stop))
+        await run_until_stopped(stop, [*worker_loops(platforms), watch])
 
     with_platforms(_work)
 

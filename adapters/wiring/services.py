@@ -127,7 +127,10 @@ async def open_services(
             moderators_conversations=moderators_conversations(settings),
         )
         intake = Intake(
-            router=router, questions=QuestionLog(database=database), moderation=moderation
+            router=router,
+            questions=QuestionLog(database=database),
+            moderation=moderation,
+            questions_per_minute=settings.questions_per_minute,
         )
         subscriptions = Subscriptions(database=database)
         commands = ChatCommands(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 import structlog
@@ -26,6 +27,7 @@ from bot.questions.log import (
     NotTheAskerError,
     QuestionLog,
 )
+from knowledge.language import detect_language
 
 logger = structlog.get_logger(__name__)
 
@@ -38,6 +40,16 @@ FEEDBACK_THANKS = {
 }
 
 
+QUESTIONS_PER_MINUTE = 10
+MINUTE = timedelta(minutes=1)
+SLOW_DOWN = {
+    "en": "You are asking faster than I can answer well. Please wait a minute, then ask "
+    "again, one question at a time.",
+    "fr": "Vous posez vos questions plus vite que je ne peux bien y répondre. Attendez une "
+    "minute, puis reposez-les, une à la fois.",
+    "es": "Está preguntando más rápido de lo que puedo responder bien. Espere un minuto y "
+    "vuelva a preguntar, una pregunta a la vez.",
+}
 NOT_THE_ASKER = (
     "Only the colleague who asked can rate this answer. If it does not answer your own "
     "question, ask it yourself: I will answer you, or pass it to the Secretariat."
@@ -68,11 +80,18 @@ class Intake:
     """Ties the router to the question log and to the asker's reply channel."""
 
     def __init__(
-        self, *, router: Router, questions: QuestionLog, moderation: Moderation | None = None
+        self,
+        *,
+        router: Router,
+        questions: QuestionLog,
+        moderation: Moderation | None = None,
+        questions_per_minute: int = QUESTIONS_PER_MINUTE,
     ) -> None:
+        """A member asking more than `questions_per_minute` is asked to slow down."""
         self._router = router
         self.questions = questions
         self.moderation = moderation
+        self._per_minute = questions_per_minute
 
     async def receive(self, message: IncomingMessage, *, event_key: str | None) -> Received | None:
         """Store the question; None for a platform retry of one already stored."""
@@ -96,6 +115,16 @@ class Intake:
         if not any(reply.kind in LOGGED_KINDS for reply in replies):
             await self.questions.record_replied(received.question_id)
 
+    async def _slow_down(self, received: Received, channel: ReplyChannel) -> list[Reply]:
+        """Ask a member flooding the bot to wait: answered, but neither searched nor sent to
+        the moderators, so a flood cannot fill their channel."""
+        message = received.message
+        language = detect_language(message.text, hint=message.language)
+        reply = Reply(kind=ReplyKind.SMALLTALK, text=SLOW_DOWN.get(language, SLOW_DOWN["en"]))
+        logger.info("intake.flood", question=received.question_id, user=message.user_id)
+        await self.deliver(received, [reply], channel)
+        return [reply]
+
     async def take(self, received: Received) -> bool:
         """Claim a stored question before answering it, so whoever answers (this process,
         another, or a worker) answers it once; False when it was taken already."""
@@ -111,6 +140,8 @@ class Intake:
         when another answerer took it first (`taken`: the caller claimed it already)."""
         if not taken and not await self.take(received):
             return []
+        if await self.questions.asked_since(received.question_id, window=MINUTE) > self._per_minute:
+            return await self._slow_down(received, channel)
         replies = await self.respond(received)
         await self.deliver(received, replies, channel)
         return replies

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import structlog
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -162,6 +162,23 @@ class QuestionLog:
         async with self._database.transaction() as session:
             question = await self._get(session, question_id)
             question.status = QuestionStatus.OPEN.value
+
+    async def asked_since(self, question_id: int, *, window: timedelta) -> int:
+        """How many questions the asker of `question_id` sent on its platform in the `window`
+        before it, itself included (a flood shows however many processes receive it)."""
+        async with self._database.sessions() as session:
+            question = await self._get(session, question_id)
+            count = await session.scalar(
+                select(func.count())
+                .select_from(Question)
+                .where(
+                    Question.platform == question.platform,
+                    Question.user_id == question.user_id,
+                    Question.received_at > question.received_at - window,
+                    Question.id <= question.id,
+                )
+            )
+            return int(count or 0)
 
     async def claim(self, question_id: int) -> bool:
         """Take one stored question to answer it; False when someone else took it first (a

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.wiring.services import build_answerer
-from bot.chat.intake import NOT_THE_ASKER, Intake
+from bot.chat.intake import NOT_THE_ASKER, QUESTIONS_PER_MINUTE, Intake
 from bot.chat.router import Router
 from bot.chat.worker import LEASE, QuestionWorker
 from bot.db.engine import Database
@@ -136,3 +136,20 @@ async def test_only_the_asker_may_rate_an_answer(chat: MemoryChat) -> None:
     thanks = await chat.intake.feedback(question_id, Feedback.HELPFUL, user_id="U8")
     assert thanks != NOT_THE_ASKER
     assert (await chat.intake.questions.get(question_id)).feedback == Feedback.HELPFUL
+
+
+async def test_a_member_flooding_the_bot_is_asked_to_slow_down_not_queued(
+    chat: MemoryChat,
+) -> None:
+    flood = [f"asdf qwer zxcv {n}" for n in range(QUESTIONS_PER_MINUTE + 3)]
+    kinds = []
+    for n, text in enumerate(flood):
+        _, posted = await chat.ask(text, user="U-FLOOD", thread=f"f.{n}")
+        kinds.append(posted[-1].kind)
+    assert kinds[:QUESTIONS_PER_MINUTE].count(ReplyKind.SMALLTALK) == 0
+    assert kinds[QUESTIONS_PER_MINUTE:] == [ReplyKind.SMALLTALK] * 3
+    groups = await chat.intake.moderation.groups()  # type: ignore[union-attr]
+    assert sum(len(view.questions) for view in groups) <= QUESTIONS_PER_MINUTE
+    chat.clock.now += timedelta(minutes=2)  # type: ignore[attr-defined]
+    _, posted = await chat.ask(UPR, user="U-FLOOD", thread="f.later")
+    assert posted[-1].kind is ReplyKind.ANSWER
