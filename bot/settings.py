@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     log_level: str = Field(default="WARNING", description="Python logging level name.")
     log_format: str = Field(default="console", description="'console' or 'json'.")
     max_question_chars: int = Field(default=2000, ge=20, le=20000)
+    redact_contacts: bool = Field(
+        default=False,
+        description="Store questions with e-mail addresses and phone numbers taken out.",
+    )
     questions_per_minute: int = Field(
         default=10,
         ge=1,

@@ -11,7 +11,8 @@ from adapters.cli.ask import ask, chat
 from adapters.cli.calendar import calendar_app
 from adapters.cli.common import out, with_services
 from adapters.cli.kb import ingest, kb_app
-from adapters.cli.queue import privacy_app, queue_app
+from adapters.cli.privacy import privacy_app
+from adapters.cli.queue import queue_app
 from adapters.cli.serve import serve, worker
 from adapters.cli.stats import stats
 from adapters.cli.subscriptions import digest_app, subscription_app, unct_app

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -17,20 +16,17 @@ from rich.text import Text
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
 from adapters.wiring.services import Services
-from bot.clock import system_clock
 from bot.db.audit import audit_trail
 from bot.kb.queries import UnknownItemError
 from bot.moderation.queue import ACTIVE
 from bot.moderation.resolution import AnswerDraft
 from bot.moderation.views import GroupView, UnknownGroupError, UnknownWordingError
 from bot.questions.log import QuestionStatus
-from bot.questions.privacy import forget_user, purge_before
 from knowledge.records import SourceLink
 
 queue_app = typer.Typer(
     help="The Secretariat's queue of unanswered questions.", no_args_is_help=True
 )
-privacy_app = typer.Typer(help="Data protection: purge and forget.", no_args_is_help=True)
 
 ALL = "all"
 AltQuestions = Annotated[
@@ -279,38 +275,3 @@ def spreadsheet_safe(text: str) -> str:
     cell starting with = + - @ (or a tab or return) as a formula, so such text gets a leading
     apostrophe (the spreadsheets' own "this is text" mark)."""
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-@privacy_app.command("forget")
-def forget(
-    user_id: Annotated[str, typer.Argument(help="The member's Slack or Teams user id.")],
-    platform: Annotated[str | None, typer.Option(help="slack or teams (default: both).")] = None,
-    as_user: AsUser = None,
-) -> None:
-    """Delete everything HuriBot logged about one member (a data-subject request)."""
-
-    async def _work(services: Services) -> None:
-        async with services.database.transaction() as session:
-            purged = await forget_user(
-                session,
-                user_id=user_id,
-                platform=platform,
-                actor=str(cli_actor(as_user)),
-                now=system_clock(),
-            )
-        out.print(f"Forgot {purged.questions} question(s) of {user_id}.")
-
-    with_services(_work, load_index=False)
-
-
-@privacy_app.command("purge")
-def purge() -> None:
-    """Delete questions older than HURIBOT_QUESTION_RETENTION_DAYS."""
-
-    async def _work(services: Services) -> None:
-        cutoff = system_clock() - timedelta(days=services.settings.question_retention_days)
-        async with services.database.transaction() as session:
-            purged = await purge_before(session, cutoff=cutoff)
-        out.print(f"Purged {purged.questions} question(s) received before {cutoff:%Y-%m-%d}.")
-
-    with_services(_work, load_index=False)

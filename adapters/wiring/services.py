@@ -128,7 +128,7 @@ async def open_services(
         )
         intake = Intake(
             router=router,
-            questions=QuestionLog(database=database),
+            questions=QuestionLog(database=database, redact_contacts=settings.redact_contacts),
             moderation=moderation,
             questions_per_minute=settings.questions_per_minute,
         )

@@ -17,6 +17,7 @@ from bot.db.claims import won
 from bot.db.engine import Database
 from bot.db.models import Question
 from bot.messages import IncomingMessage, Reply, ReplyKind
+from bot.questions.redaction import redact_contacts
 
 logger = structlog.get_logger(__name__)
 
@@ -90,9 +91,13 @@ class UnknownQuestionError(LookupError):
 class QuestionLog:
     """Writes and reads questions; every write is its own committed transaction."""
 
-    def __init__(self, *, database: Database, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, *, database: Database, clock: Clock = system_clock, redact_contacts: bool = False
+    ) -> None:
+        """With `redact_contacts`, e-mail addresses and phone numbers are never stored."""
         self._database = database
         self._clock = clock
+        self._redact = redact_contacts
 
     async def record(self, message: IncomingMessage, *, event_key: str | None) -> int | None:
         """Persist a question; None when `event_key` was seen before (a platform retry)."""
@@ -100,7 +105,7 @@ class QuestionLog:
             platform=message.ref.platform,
             conversation=message.ref.to_dict(),
             user_id=message.user_id,
-            text=message.text,
+            text=redact_contacts(message.text) if self._redact else message.text,
             language=message.language,
             received_at=message.received_at,
             event_key=event_key,

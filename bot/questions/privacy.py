@@ -1,10 +1,12 @@
-"""Forgetting: question logs purged after the retention period, or for one member on request."""
+"""A member's data: exported or forgotten on request, and the question log purged after the
+retention period."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import structlog
 from sqlalchemy import delete, or_, select, update
@@ -23,6 +25,50 @@ class Purged:
     questions: int
     groups: int
     notifications: int
+
+
+EXPORTED_FIELDS = (
+    "id",
+    "platform",
+    "received_at",
+    "language",
+    "text",
+    "status",
+    "reply_kind",
+    "item_id",
+    "confidence",
+    "answered_at",
+    "feedback",
+    "feedback_at",
+    "group_id",
+)
+
+
+async def export_user(
+    session: AsyncSession, *, user_id: str, platform: str | None = None
+) -> dict[str, Any]:
+    """Everything logged about one member, JSON-ready: each question they asked, what the bot
+    replied, their ratings, and the ratings they gave on others' questions (none are
+    allowed, but older logs may hold some)."""
+    asked = select(Question).where(Question.user_id == user_id).order_by(Question.id)
+    if platform is not None:
+        asked = asked.where(Question.platform == platform)
+    questions = [_exported(q) for q in (await session.scalars(asked)).all()]
+    rated = select(Question.id).where(Question.feedback_by == user_id, Question.user_id != user_id)
+    return {
+        "user_id": user_id,
+        "platform": platform,
+        "questions": questions,
+        "rated_others": list((await session.scalars(rated)).all()),
+    }
+
+
+def _exported(question: Question) -> dict[str, Any]:
+    values = {name: getattr(question, name) for name in EXPORTED_FIELDS}
+    return {
+        name: value.isoformat() if isinstance(value, datetime) else value
+        for name, value in values.items()
+    }
 
 
 async def forget_user(

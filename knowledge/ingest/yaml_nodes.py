@@ -39,6 +39,12 @@ def node_line(node: yaml.Node, line_offset: int = 0) -> int:
     return node.start_mark.line + 1 + line_offset
 
 
+def too_deep(file: str) -> IngestProblem:
+    """Lists or mappings nested so deep that reading them would exhaust Python's stack: no
+    reply or document needs more than a few levels."""
+    return IngestProblem(file, None, "malformed YAML: nested too deeply (a few levels at most)")
+
+
 def compose(text: str, file: str, line_offset: int = 0) -> yaml.Node | IngestProblem | None:
     """The node tree of a single YAML document, None when empty, or the syntax problem."""
     try:
@@ -47,6 +53,8 @@ def compose(text: str, file: str, line_offset: int = 0) -> yaml.Node | IngestPro
         return syntax_problem(exc, file, line_offset)
     except yaml.YAMLError as exc:
         return IngestProblem(file, None, f"malformed YAML: {exc}")
+    except RecursionError:
+        return too_deep(file)
 
 
 def syntax_problem(exc: yaml.MarkedYAMLError, file: str, line_offset: int = 0) -> IngestProblem:
@@ -65,6 +73,8 @@ def construct(node: yaml.Node, file: str, line_offset: int = 0) -> object | Inge
         return value
     except yaml.MarkedYAMLError as exc:
         return syntax_problem(exc, file, line_offset)
+    except RecursionError:
+        return too_deep(file)
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         return IngestProblem(file, node_line(node, line_offset), f"malformed YAML: {exc}")
     finally:

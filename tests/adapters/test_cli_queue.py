@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -218,3 +219,18 @@ def test_import_problems_print_as_written_not_as_markup(tmp_path: Path) -> None:
     )
     code, output = invoke(database, "calendar", "import", str(broken))
     assert code == 1 and "[blink]UPR[/blink]" in output
+
+
+def test_a_member_can_have_everything_logged_about_them_exported(url: str) -> None:
+    result = runner.invoke(
+        app, ["privacy", "export", "U1"], env={"HURIBOT_DATABASE_URL": url, "COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["user_id"] == "U1"
+    assert [q["text"] for q in record["questions"]] == [
+        "What is the per diem rate in Nairobi?",
+        "How do I book flights through Umoja travel?",
+    ]
+    assert all(q["platform"] == "slack" and q["status"] for q in record["questions"])
+    assert "per diem rates for Nairobi missions?" not in result.stdout  # U2's question

@@ -344,3 +344,11 @@ def test_bulk_file_errors_list_every_problem_and_return_nothing(tmp_path: Path) 
     )
     assert "replies.csv:2: question is empty" in str(caught.value)
     assert "replies.csv:3: answer is empty" in str(caught.value)
+
+
+@pytest.mark.parametrize("nested", ["[" * 3000 + "]" * 3000, "- " * 3000 + "x"])
+def test_yaml_nested_thousands_deep_is_a_problem_not_a_crash(nested: str) -> None:
+    parsed = parse_replies_yaml(nested, file="deep.yaml")
+    with pytest.raises(IngestError) as refused:
+        parsed.unwrap()
+    assert "nested too deeply" in str(refused.value)
