@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.moderation.resolution import AnswerDraft
+from bot.moderation.resolution import MAX_ANSWER_CHARS, AnswerDraft, AnswerTooLongError
 from bot.moderation.views import GroupView
 from knowledge.records import SourceLink
 
@@ -96,6 +96,8 @@ def draft_from_form(
     errors = {}
     if not answer:
         errors["answer"] = "Write the answer."
+    elif len(answer) > MAX_ANSWER_CHARS:
+        errors["answer"] = str(AnswerTooLongError(len(answer)))
     if bad:
         errors["sources"] = f"Write each source as: Title <https://…> (check “{bad[0][:60]}”)."
     if alternatives is None:

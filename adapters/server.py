@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import formatdate
 
+import structlog
 from aiohttp import web
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
 from microsoft_agents.hosting.core import Agent, AgentAuthConfiguration
+from pydantic import ValidationError
 
 from adapters.readiness import Check, run_checks
 from adapters.slack.endpoint import Handler
@@ -20,6 +22,8 @@ from bot.calendar.countries import UnknownCountryError, country_code, country_na
 from bot.calendar.export import to_ics
 from bot.calendar.store import events_for
 from bot.db.engine import Database
+
+logger = structlog.get_logger(__name__)
 
 MAX_REQUEST_BYTES = 1024 * 1024
 """Slack and Teams payloads are small; anything larger is refused (413) before it is read."""
@@ -52,7 +56,11 @@ def teams_endpoint(
     """Bot Framework activities, authenticated by the SDK's JWT check before anything runs."""
 
     async def handle(request: web.Request) -> web.Response:
-        response = await adapter.process(request, agent)
+        try:
+            response = await adapter.process(request, agent)
+        except ValidationError as exc:  # authenticated, yet not an activity the SDK can read
+            logger.warning("teams.malformed_activity", errors=exc.error_count())
+            return web.Response(status=400, text="malformed activity")
         return response if response is not None else web.Response(status=202)
 
     authorized: Callable[[web.Request], Awaitable[web.Response]]

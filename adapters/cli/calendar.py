@@ -161,9 +161,21 @@ def import_calendar(
     with_services(_work, load_index=False)
 
 
+MAX_CALENDAR_FILE_BYTES = 20 * 1024 * 1024
+"""The whole published calendar of every mechanism is well under a megabyte as CSV or ICS;
+a file past this is not a calendar, and reading it would hold the command for minutes."""
+
+
 def _read_bytes(file: Path | None) -> bytes:
     assert file is not None
     try:
+        size = file.stat().st_size
+        if size > MAX_CALENDAR_FILE_BYTES:
+            limit = MAX_CALENDAR_FILE_BYTES // 1024 // 1024
+            raise fail(
+                f"{file} is {size / 1024 / 1024:,.1f} MB; a calendar file may be {limit} MB at "
+                "most: import the mechanisms' files one by one."
+            )
         return file.read_bytes()
     except OSError as exc:
         raise fail(f"Cannot read {file}: {exc}") from exc

@@ -19,7 +19,7 @@ from adapters.wiring.services import Services
 from bot.db.audit import audit_trail
 from bot.kb.queries import UnknownItemError
 from bot.moderation.queue import ACTIVE
-from bot.moderation.resolution import AnswerDraft
+from bot.moderation.resolution import AnswerDraft, AnswerTooLongError
 from bot.moderation.views import GroupView, UnknownGroupError, UnknownWordingError
 from bot.questions.log import QuestionStatus
 from knowledge.records import SourceLink
@@ -145,6 +145,8 @@ def answer(
             raise fail(f"{exc} Run `huribot queue list` to see the ids.") from exc
         except UnknownWordingError as exc:
             raise fail(f"{exc} Run `huribot queue show {group_id}` to see them.", code=2) from exc
+        except AnswerTooLongError as exc:
+            raise fail(str(exc), code=2) from exc
         out.print(
             f"Group {group_id} answered as reply {slug}; askers are notified by `huribot serve`."
         )

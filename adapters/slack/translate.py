@@ -62,8 +62,8 @@ def question_from_event(body: Mapping[str, Any], *, now: datetime) -> SlackQuest
     is_dm = kind == "message" and event.get("channel_type") == "im"
     if kind != "app_mention" and not is_dm:
         return None
-    if is_from_a_bot(event) or not event.get("user"):
-        return None
+    if is_from_a_bot(event) or not event.get("user") or not event.get("channel"):
+        return None  # nowhere to answer (Slack always names the channel; a forgery may not)
     text = plain_text(str(event.get("text", "")))
     thread = event.get("thread_ts") or (None if is_dm else event.get("ts"))
     ref = ConversationRef(

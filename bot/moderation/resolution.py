@@ -14,6 +14,19 @@ from bot.moderation.views import GroupView
 from knowledge.records import ReplyRecord, ReplyStatus, SourceLink
 
 REVIEW_PERIOD = timedelta(days=365)
+MAX_ANSWER_CHARS = 20_000
+"""The longest answer a moderator may write: what fits the chat answers it is shown in;
+longer guidance belongs in a document the answer cites."""
+
+
+class AnswerTooLongError(ValueError):
+    """A moderator's answer past MAX_ANSWER_CHARS."""
+
+    def __init__(self, length: int) -> None:
+        super().__init__(
+            f"The answer is {length:,} characters long; keep it under {MAX_ANSWER_CHARS:,} "
+            "(link longer guidance as a source instead)."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +45,8 @@ class AnswerDraft:
 def answer_record(view: GroupView, draft: AnswerDraft, actor: Actor, *, today: date) -> ReplyRecord:
     """The new consolidated reply of a group (or its earlier one, rewritten); only the
     wordings the moderator chose become its alternative questions."""
+    if len(draft.answer_md) > MAX_ANSWER_CHARS:
+        raise AnswerTooLongError(len(draft.answer_md))
     question = draft.question or view.group.title
     return ReplyRecord(
         slug=view.group.reply_id or slug_for(view.group.id, question),

@@ -11,7 +11,7 @@ from adapters.answer_form import (
     draft_from_form,
     wording_choices,
 )
-from bot.moderation.resolution import AnswerDraft
+from bot.moderation.resolution import MAX_ANSWER_CHARS, AnswerDraft
 from tests.adapters.common import group_view
 
 TITLE = "What is the per diem rate in Nairobi?"
@@ -55,3 +55,10 @@ def test_the_answer_form_keeps_only_the_ticked_wordings() -> None:
     assert isinstance(unticked, AnswerDraft) and unticked.alt_questions == ()
     stale = draft_from_form(fields | {ALT_QUESTIONS: "5"}, wordings=wordings)
     assert stale == {ALT_QUESTIONS: STALE_CHOICE}
+
+
+def test_an_answer_past_the_limit_is_refused_on_the_form_with_the_limit() -> None:
+    errors = draft_from_form({"answer": "x" * (MAX_ANSWER_CHARS + 1)})
+    assert isinstance(errors, dict)
+    assert "20,001 characters" in errors["answer"] and "20,000" in errors["answer"]
+    assert isinstance(draft_from_form({"answer": "x" * MAX_ANSWER_CHARS}), AnswerDraft)

@@ -263,3 +263,13 @@ def test_prune_withdraws_what_deleted_files_brought_and_keeps_the_rest(tmp_path:
     assert code == 1
     code, output = invoke(url, "ask", "--json", "--top", "10", "special rapporteur invitation")
     assert "guide-visits#0" not in [hit["id"] for hit in json.loads(output)["hits"]]
+
+
+def test_a_calendar_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cal.db'}"
+    huge = tmp_path / "calendar.csv"
+    with huge.open("wb") as handle:
+        handle.truncate(21 * 1024 * 1024)  # sparse: no disk used, 21 MB long
+    code, output = invoke(url, "calendar", "import", str(huge))
+    assert code == 1
+    assert "21.0 MB; a calendar file may be 20 MB at most" in " ".join(output.split())

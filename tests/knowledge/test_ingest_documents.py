@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from fpdf import FPDF
 
+from knowledge.ingest import docx_reader
 from knowledge.ingest.blocks import Heading, Text
 from knowledge.ingest.documents import parse_document, read_document_file
-from knowledge.ingest.errors import IngestProblem
+from knowledge.ingest.errors import IngestError, IngestProblem
 from knowledge.ingest.markdown import markdown_blocks
 from knowledge.ingest.plaintext import heading_level
 from knowledge.records import DocumentRecord
@@ -395,3 +398,18 @@ def test_parse_document_from_bytes_matches_reading_the_file(tmp_path: Path) -> N
 
     assert parsed.problems == ()
     assert parsed.items == (read_document_file(path),)
+
+
+def test_a_docx_that_would_unzip_past_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(docx_reader, "MAX_UNZIPPED_BYTES", 1024 * 1024)
+    path = make_docx(tmp_path / "bomb.docx")
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.bin", b"\0" * (2 * 1024 * 1024))
+    assert path.stat().st_size < 200 * 1024  # small on disk, two megabytes inside
+    with pytest.raises(IngestError) as refused:
+        read_document_file(path)
+    assert re.search(r"bomb\.docx: .* it unzips to [23] MB; the limit is 1 MB", str(refused.value))
+    monkeypatch.setattr(docx_reader, "MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
+    assert read_document_file(path).passages  # the same file under the real limit is read

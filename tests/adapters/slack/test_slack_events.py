@@ -201,12 +201,19 @@ def _from_another_bot_mention(slack: SlackHarness) -> dict[str, Any]:
     return body
 
 
+def _without_a_channel(slack: SlackHarness) -> dict[str, Any]:
+    body = slack.mention(UPR_QUESTION)
+    del body["event"]["channel"]
+    return body
+
+
 NOT_QUESTIONS: dict[str, Callable[[SlackHarness], dict[str, Any]]] = {
     "own message": lambda slack: slack.event("message_own_bot"),
     "another bot's message": lambda slack: slack.event("message_other_bot"),
     "another bot's mention": _from_another_bot_mention,
     "edited message": lambda slack: slack.event("message_changed"),
     "channel message": lambda slack: slack.event("message_im", channel_type="channel"),
+    "mention without a channel": _without_a_channel,
 }
 
 

@@ -18,7 +18,7 @@ from bot.messages import ConversationRef, IncomingMessage, ReplyKind, reply_from
 from bot.moderation.directory import Actor, ChannelModerators, Moderators, NotAModeratorError
 from bot.moderation.grouping import Similarity
 from bot.moderation.queue import Moderation
-from bot.moderation.resolution import AnswerDraft
+from bot.moderation.resolution import MAX_ANSWER_CHARS, AnswerDraft, AnswerTooLongError
 from bot.moderation.views import UnknownWordingError
 from bot.questions.log import Feedback, QuestionLog
 from knowledge.records import SourceLink
@@ -320,3 +320,13 @@ async def test_a_members_link_syntax_is_not_a_link_in_the_secretariats_answer(lo
     reply = reply_from_dict(notice.payload["reply"])
     assert "](https://evil.example)" not in reply.answer_md
     assert "click here" in reply.answer_md and "https://evil.example" in reply.answer_md
+
+
+async def test_an_answer_past_the_limit_is_refused_and_nothing_changes(loop: Loop) -> None:
+    await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
+    [group] = await loop.moderation.groups()
+    too_long = AnswerDraft(answer_md="x" * (MAX_ANSWER_CHARS + 1))
+    with pytest.raises(AnswerTooLongError, match="keep it under 20,000"):
+        await loop.moderation.answer(group.group.id, too_long, MODERATOR)
+    [still] = await loop.moderation.groups()
+    assert still.group.status == "open"
