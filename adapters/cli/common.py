@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import getpass
-from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.text import Text
+from sqlalchemy.exc import DBAPIError
 
-from adapters.logs import configure_logging
+from adapters.logs import Redactor, configure_logging
 from adapters.wiring.services import Services, open_services
 from bot.moderation.directory import Actor
 from bot.settings import Settings, SettingsError, load_settings
@@ -47,7 +49,26 @@ def with_services(work: Callable[[Services], Awaitable[T]], *, load_index: bool 
         async with open_services(settings(), load_index=load_index) as services:
             return await work(services)
 
-    return asyncio.run(_run())
+    return run_reporting(_run())
+
+
+def run_reporting(work: Coroutine[Any, Any, T]) -> T:
+    """Run a command's work; a database that cannot be reached or written, or a port taken,
+    ends it with one line saying what to fix instead of a traceback."""
+    try:
+        return asyncio.run(work)
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise fail(
+            f"The database refused: {Redactor().redact(reason)}. Check HURIBOT_DATABASE_URL, "
+            "that the database is running, and that HuriBot may write to it."
+        ) from exc
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise fail(
+            "The port is already in use: stop the other process, or set HURIBOT_PORT."
+        ) from exc
 
 
 AsUser = Annotated[str | None, typer.Option("--as", help="Your name, for the audit trail.")]

@@ -17,7 +17,7 @@ from datetime import timedelta
 import structlog
 from aiohttp import web
 
-from adapters.cli.common import out, settings
+from adapters.cli.common import out, run_reporting, settings
 from adapters.server import build_web_app
 from adapters.slack.socket_mode import SocketModeLink
 from adapters.wiring.platforms import Platforms, open_platforms, slack_mode
@@ -115,7 +115,7 @@ def with_platforms(work: Callable[[Platforms, asyncio.Event], Awaitable[None]]) 
         async with open_platforms(settings()) as platforms:
             await work(platforms, stop)
 
-    asyncio.run(_run())
+    run_reporting(_run())
 
 
 def question_worker(platforms: Platforms, *, grace: timedelta = timedelta(0)) -> QuestionWorker:

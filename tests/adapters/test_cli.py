@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -273,3 +274,31 @@ def test_a_calendar_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -
     code, output = invoke(url, "calendar", "import", str(huge))
     assert code == 1
     assert "21.0 MB; a calendar file may be 20 MB at most" in " ".join(output.split())
+
+
+def test_an_unreachable_database_is_one_line_not_a_traceback() -> None:
+    code, output = invoke("postgresql://huribot:s3cret@127.0.0.1:1/huribot", "kb", "list")
+    assert code == 1
+    said = " ".join(output.split())
+    assert said.startswith("Error: The database refused:") and "HURIBOT_DATABASE_URL" in said
+    assert "Traceback" not in output and "s3cret" not in output
+
+
+def test_a_port_in_use_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(
+            app,
+            ["serve"],
+            env={
+                "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}",
+                "HURIBOT_HOST": "127.0.0.1",
+                "HURIBOT_PORT": str(port),
+            },
+        )
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "The port is already in use" in said and "HURIBOT_PORT" in said
+    assert "Traceback" not in result.output
