@@ -8,6 +8,7 @@ indexed at once, and reach each asker through the outbox in their original threa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -173,9 +174,10 @@ class Moderation:
         """One group with its questions and the bot's best candidate answers."""
         async with self.database.sessions() as session:
             group = await self._group(session, group_id)
-            questions = await self._questions(session, group_id)
-            hits = self._knowledge.search(group.title, top_k=candidates) if candidates else ()
-            return group_view(group, questions, hits)
+            view = group_view(group, await self._questions(session, group_id))
+        if not candidates:  # the search runs after the connection went back to the pool
+            return view
+        return replace(view, candidates=self._knowledge.search(view.group.title, top_k=candidates))
 
     async def assign(self, group_id: int, actor: Actor) -> None:
         """Mark a group as taken by a moderator."""
