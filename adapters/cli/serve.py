@@ -20,6 +20,7 @@ from aiohttp import web
 from adapters.cli.common import out, run_reporting, settings
 from adapters.server import build_web_app
 from adapters.slack.socket_mode import SocketModeLink
+from adapters.wiring.dashboard import dashboard_app
 from adapters.wiring.platforms import Platforms, open_platforms, slack_mode
 from bot.calendar.freshness import ImportReminder
 from bot.chat.worker import QuestionWorker
@@ -188,7 +189,8 @@ def worker() -> None:
 
 def web_app(platforms: Platforms, link: SocketModeLink | None) -> web.Application:
     """The web server: health and readiness, Slack's HTTP endpoint (unless Slack runs in
-    Socket Mode), Teams' messaging endpoint and the calendar feeds."""
+    Socket Mode), Teams' messaging endpoint, the calendar feeds and, when configured, the
+    moderators' dashboard."""
     slack, teams = platforms.slack, platforms.teams
     http_slack = slack is not None and slack_mode(platforms.services.settings) == "http"
     return build_web_app(
@@ -196,6 +198,7 @@ def web_app(platforms: Platforms, link: SocketModeLink | None) -> web.Applicatio
         teams=teams[0].route() if teams is not None else None,
         database=platforms.services.database,
         readiness=platforms.readiness(link),
+        dashboard=dashboard_app(platforms.services),
     )
 
 
@@ -206,6 +209,8 @@ def announce_started(platforms: Platforms) -> None:
     teams = "off" if platforms.teams is None else "on" if settings.teams_app_id else "anonymous"
     where = f"http://{settings.host}:{settings.port}"
     out.print(f"HuriBot listening on {where} (Slack: {mode}, Teams: {teams})")
+    if settings.dashboard_url is not None:
+        out.print(f"Dashboard: {settings.dashboard_url}/dashboard/")
     logger.info("serve.started", host=settings.host, port=settings.port, slack=mode, teams=teams)
 
 
