@@ -61,7 +61,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": "same-origin",
         "Cross-Origin-Opener-Policy": "same-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
         "Cache-Control": f"public, max-age={STATIC_MAX_AGE}, immutable" if static else "no-store",

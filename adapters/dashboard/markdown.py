@@ -13,3 +13,9 @@ _RENDERER = MarkdownIt("commonmark", {"html": False}).enable(["table", "striketh
 def preview_html(markdown: str) -> Markup:
     """The answer as the preview shows it."""
     return Markup(_RENDERER.render(markdown))
+
+
+def plain_text(markdown: str) -> str:
+    """The text of some Markdown without its marks, for short excerpts (the bot's
+    candidates beside the editor)."""
+    return Markup(_RENDERER.render(markdown)).striptags()

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from adapters.dashboard.context import FORM_TOKEN, LANGUAGE, SERVICES, SIGNED_IN
 from adapters.dashboard.i18n import DEFAULT, LANGUAGE_NAMES, Formats, gettext_for, ngettext_for
+from adapters.dashboard.markdown import plain_text
 from adapters.dashboard.queue_model import PLATFORM_NAMES
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -23,6 +24,7 @@ ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+ENVIRONMENT.filters["plain"] = plain_text
 
 
 @cache
@@ -59,7 +61,7 @@ def render(
         "csrf_token": signed_in.csrf_token if signed_in else request.get(FORM_TOKEN, ""),
         "url": lambda name, **parts: url(request, name, **parts),
         "static": lambda name: url(request, "static", filename=name, q_v=static_version(name)),
-        "here": request.path_qs,
+        "here": request.path_qs if request.method == "GET" else url(request, "queue"),
         **values,
     }
     body = ENVIRONMENT.get_template(template).render(context)

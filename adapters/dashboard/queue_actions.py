@@ -49,19 +49,17 @@ async def link(request: web.Request) -> web.StreamResponse:
     typed = _typed(form)
     reply_id = str(form.get("reply_id") or form.get("other_reply_id") or "").strip()
     _ = gettext_for(request[LANGUAGE])
-    errors = {}
     if not reply_id:
-        errors["reply_id"] = _("Choose one of the bot's candidates, or give a reply's id.")
-    else:
-        try:
-            await request.app[SERVICES].moderation.link(
-                wanted, reply_id, request[SIGNED_IN].actor, alt_questions=typed.chosen
-            )
-        except UnknownWordingError:
-            errors = _stale(request)
-        except LookupError:  # no reply of that id (or it is not published)
-            errors["reply_id"] = _("No published reply has the id “%(id)s”.", id=reply_id)
-    if errors:
+        errors = {"reply_id": _("Choose one of the bot's candidates, or give a reply's id.")}
+        return await group_page(request, wanted, typed=typed, errors=errors, status=422)
+    try:
+        await request.app[SERVICES].moderation.link(
+            wanted, reply_id, request[SIGNED_IN].actor, alt_questions=typed.chosen
+        )
+    except UnknownWordingError:
+        return await group_page(request, wanted, typed=typed, errors=_stale(request), status=409)
+    except LookupError:  # no reply of that id (or it is not published)
+        errors = {"reply_id": _("No published reply has the id “%(id)s”.", id=reply_id)}
         return await group_page(request, wanted, typed=typed, errors=errors, status=422)
     raise web.HTTPSeeOther(url(request, "queue", q_done="linked", q_group=wanted))
 

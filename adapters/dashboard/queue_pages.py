@@ -11,7 +11,7 @@ from aiohttp import web
 from adapters.dashboard.context import LANGUAGE, SERVICES
 from adapters.dashboard.i18n import gettext_for
 from adapters.dashboard.markdown import preview_html
-from adapters.dashboard.pages import message_error, render
+from adapters.dashboard.pages import message_error, render, url
 from adapters.dashboard.queue_model import queue_entries
 from bot.db.audit import audit_trail
 from bot.moderation.resolution import MAX_ANSWER_CHARS
@@ -108,6 +108,7 @@ async def group_page(
         preview=preview_html(typed.fields.get("answer", "")) if preview else None,
         notice=notice,
         max_answer_chars=MAX_ANSWER_CHARS,
+        here=url(request, "group", group_id=wanted),
     )
 
 

@@ -97,9 +97,8 @@ async def callback(request: web.Request) -> web.StreamResponse:
         logger.warning("dashboard.sign_in_refused", provider=provider.key, reason="state")
         return _forget_sign_in(_start_again(request, provider, status=400))
     if "error" in request.query or "code" not in request.query:
-        logger.info(
-            "dashboard.sign_in_declined", provider=provider.key, error=request.query.get("error")
-        )
+        error = request.query.get("error", "no code")[:100]  # the provider's word, bounded
+        logger.info("dashboard.sign_in_declined", provider=provider.key, error=error)
         return _forget_sign_in(_start_again(request, provider, status=403, declined=True))
     try:
         claims = await client.id_token_claims(

@@ -10,7 +10,7 @@ import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -100,17 +100,30 @@ class Dashboard:
 
 
 async def shown(response: aiohttp.ClientResponse) -> str:
-    """A page's text as the browser shows it (entities decoded)."""
-    return html.unescape(await response.text())
+    """A page's text as the browser shows it (entities decoded), with the no-break spaces
+    of French and Spanish numbers and units as plain spaces."""
+    text = html.unescape(await response.text())
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 async def ask(
-    services: Services, text: str, *, user: str, conversation: str = "CKEN", key: str
+    services: Services,
+    text: str,
+    *,
+    user: str,
+    key: str,
+    conversation: str = "CKEN",
+    platform: str = "slack",
+    days_ago: float = 0,
 ) -> int:
-    """A member's question the sample knowledge base cannot answer: it joins the queue."""
-    ref = ConversationRef(platform="slack", conversation_id=conversation, thread_id=key)
-    message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=datetime.now(UTC))
-    received = await services.intake.receive(message, event_key=f"slack:{key}")
+    """A member's question the sample knowledge base cannot answer: it joins the queue.
+    `key` names the member's thread (a Teams reply chain is named in the conversation id,
+    as Teams does)."""
+    conversation_id = f"{conversation};messageid={key}" if platform == "teams" else conversation
+    ref = ConversationRef(platform=platform, conversation_id=conversation_id, thread_id=key)
+    asked_at = datetime.now(UTC) - timedelta(days=days_ago)
+    message = IncomingMessage(ref=ref, user_id=user, text=text, received_at=asked_at)
+    received = await services.intake.receive(message, event_key=f"{platform}:{key}")
     assert received is not None
     await services.intake.delivered(received, await services.intake.respond(received))
     return received.question_id

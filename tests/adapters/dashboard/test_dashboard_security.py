@@ -269,7 +269,7 @@ async def test_pages_carry_security_headers_and_are_never_cached(dashboard: Dash
     assert "unsafe-inline" not in policy
     assert page.headers["X-Frame-Options"] == "DENY"
     assert page.headers["X-Content-Type-Options"] == "nosniff"
-    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Referrer-Policy"] == "same-origin"
     assert page.headers["Cache-Control"] == "no-store"
     redirected = await dashboard.http.get(dashboard.path("/queue"), allow_redirects=False)
     assert redirected.headers["Cache-Control"] == "no-store"
