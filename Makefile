@@ -29,7 +29,8 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # The real clients of the end-to-end tests: Microsoft's Agents Playground and Playwright from
-# npm, Debian's Chromium. Where they cannot be installed, those tests are skipped (not in CI).
+# npm, Debian's Chromium (which the dashboard's browser tests drive with Playwright for Python,
+# a dev extra). Where they cannot be installed, those tests are skipped (not in CI).
 $(E2E_STAMP): $(E2E)/package.json $(E2E)/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --prefix $(E2E) --no-audit --no-fund --silent && touch $@; \
@@ -38,7 +39,7 @@ $(E2E_STAMP): $(E2E)/package.json $(E2E)/package-lock.json
 e2e-tools: $(E2E_STAMP)
 	@command -v chromium >/dev/null 2>&1 || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-		echo "chromium could not be installed: the Agents Playground test will be skipped"
+		echo "chromium could not be installed: the browser tests will be skipped"
 
 # The dashboard's interface text: the messages of its code and templates extracted into the
 # template, then merged into each language's catalogue (new ones untranslated: the tests say

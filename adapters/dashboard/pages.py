@@ -43,6 +43,18 @@ def url(request: web.Request, name: str, **parts: object) -> str:
     )
 
 
+ROUND_TRIP_ROUTES = frozenset({"sign_in_start", "callback"})
+"""Addresses of a sign-in under way: never where a link (the language switch) leads back."""
+
+
+def _here(request: web.Request) -> str:
+    """Where the language switch brings the moderator back: this page, unless it answered
+    a form or a sign-in's round trip (then the queue)."""
+    if request.method != "GET" or request.match_info.route.name in ROUND_TRIP_ROUTES:
+        return url(request, "queue")
+    return request.path_qs
+
+
 def render(
     request: web.Request, template: str, *, status: int = 200, **values: Any
 ) -> web.Response:
@@ -61,7 +73,7 @@ def render(
         "csrf_token": signed_in.csrf_token if signed_in else request.get(FORM_TOKEN, ""),
         "url": lambda name, **parts: url(request, name, **parts),
         "static": lambda name: url(request, "static", filename=name, q_v=static_version(name)),
-        "here": request.path_qs if request.method == "GET" else url(request, "queue"),
+        "here": _here(request),
         **values,
     }
     body = ENVIRONMENT.get_template(template).render(context)

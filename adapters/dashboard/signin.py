@@ -210,6 +210,7 @@ def _refused(request: web.Request, actor: Actor) -> web.Response:
             "Secretariat to add you to the moderators.",
             name=actor.name or str(actor),
         ),
+        retry=url(request, "sign_in"),
     )
 
 

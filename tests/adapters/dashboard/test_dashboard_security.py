@@ -104,6 +104,7 @@ async def test_someone_signed_in_at_the_provider_who_is_no_moderator_gets_a_clea
     text = await shown(refused)
     assert "Only the Secretariat's moderators can use this dashboard" in text
     assert "Jean Dupont" in text and SECRET_QUESTION not in text
+    assert "code=" not in text  # no link on the page leads back to the provider's answer
     assert cookies.SESSION not in set_cookies(refused)
     after = await dashboard.http.get(dashboard.path("/queue"), allow_redirects=False)
     assert after.status == 303 and "/dashboard/sign-in" in after.headers["Location"]
