@@ -112,7 +112,7 @@ def with_platforms(work: Callable[[Platforms, asyncio.Event], Awaitable[None]]) 
 
     async def _run() -> None:
         stop = stop_on_signals()
-        async with open_platforms(settings()) as platforms:
+        async with open_platforms(settings(background_logging=True)) as platforms:
             await work(platforms, stop)
 
     run_reporting(_run())
