@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.calendar.limits import CalendarLimits
 from bot.calendar.schedule import zone
 from knowledge.embedding import INSTALL_HINT, SETTING_NAMES, embedder_installed
+from knowledge.ingest.limits import IngestLimits, SizeLimit
 
 ENV_PREFIX = "HURIBOT_"
 
@@ -46,6 +48,24 @@ class Settings(BaseSettings):
         ge=1,
         le=1000,
         description="A member asking faster is asked to slow down (none reach the moderators).",
+    )
+    max_import_mb: int = Field(
+        default=20,
+        ge=1,
+        le=4096,
+        description="Largest knowledge-base or calendar file an import reads, in MB.",
+    )
+    max_unzipped_mb: int = Field(
+        default=100,
+        ge=1,
+        le=16384,
+        description="Most a .docx or .xlsx file may unzip to, in MB (refused unread past it).",
+    )
+    max_calendar_events: int = Field(
+        default=20_000,
+        ge=1,
+        le=10_000_000,
+        description="Most events (rows) one calendar import may hold.",
     )
     glossary_path: Path | None = Field(
         default=None,
@@ -129,6 +149,23 @@ class Settings(BaseSettings):
     def moderator_ids(self) -> frozenset[str]:
         """Configured moderators as `platform:user` strings."""
         return frozenset(m.strip() for m in self.moderators.split(",") if m.strip())
+
+    def ingest_limits(self) -> IngestLimits:
+        """The import limits, each naming the variable that raises it."""
+        return IngestLimits(
+            file=SizeLimit(self.max_import_mb, f"{ENV_PREFIX}MAX_IMPORT_MB"),
+            unzipped=SizeLimit(self.max_unzipped_mb, f"{ENV_PREFIX}MAX_UNZIPPED_MB"),
+        )
+
+    def calendar_limits(self) -> CalendarLimits:
+        """The calendar import limits, each naming the variable that raises it."""
+        files = self.ingest_limits()
+        return CalendarLimits(
+            file=files.file,
+            unzipped=files.unzipped,
+            events=self.max_calendar_events,
+            events_setting=f"{ENV_PREFIX}MAX_CALENDAR_EVENTS",
+        )
 
     def secret_values(self) -> list[str]:
         """Every configured secret (tokens, signing secret, passwords, the database URL's
