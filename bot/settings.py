@@ -92,6 +92,12 @@ class Settings(BaseSettings):
         description="Slack Web API base URL (GovSlack, or a fake server in tests).",
     )
 
+    platform_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=120,
+        description="Seconds any one call to Slack's Web API or the Bot Connector may take.",
+    )
     teams_app_id: str | None = Field(
         default=None, description="Microsoft App ID of the Azure Bot; Teams is off without it."
     )

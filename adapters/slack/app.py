@@ -64,8 +64,6 @@ RATE_LIMIT_RETRIES = 5
 SERVER_ERROR_RETRIES = 3
 """A 500 or 503 from Slack is retried with back-off (0.5 s, 1 s, 2 s) before the answer is
 given up and the question handed to the Secretariat."""
-CALL_TIMEOUT_SECONDS = 10
-"""No Web API call may hang an answer (and, with it, one of the few answering slots) longer."""
 ANSWER_CONCURRENCY = 4
 NOT_IN_CHANNEL = (
     "I'm not in this channel yet, so its digests could not be posted here. Invite me with "
@@ -83,6 +81,9 @@ class SlackConfig:
     bot_token: str
     signing_secret: str | None
     api_url: str
+    call_timeout: int = 10
+    """Seconds any one Web API call may take: none may hang an answer (and, with it, one of
+    the few answering slots) longer."""
 
 
 def web_client(config: SlackConfig, *, session: aiohttp.ClientSession) -> AsyncWebClient:
@@ -92,7 +93,7 @@ def web_client(config: SlackConfig, *, session: aiohttp.ClientSession) -> AsyncW
         token=config.bot_token,
         base_url=config.api_url,
         session=session,
-        timeout=CALL_TIMEOUT_SECONDS,
+        timeout=config.call_timeout,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),

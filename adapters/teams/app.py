@@ -132,7 +132,7 @@ class TeamsBot:
             return
         if self._commands is not None and is_command(found.message.text):
             answer = await self._command(self._commands, activity, found)
-            await context.send_activity(text_activity(answer))
+            await self.connector.reply(context, text_activity(answer))
             return
         received = await self._intake.receive(found.message, event_key=found.event_key)
         if received is not None and self._answer_inline:
@@ -162,12 +162,12 @@ class TeamsBot:
                 Feedback(str(value["feedback"])),
                 user_id=user_id(context.activity),
             )
-            await context.send_activity(text_activity(thanks))
+            await self.connector.reply(context, text_activity(thanks))
         elif action == RELATED:
             reply = await self._answerer.present(str(value["reply_id"]))
             shown = reply_activities(reply) if reply is not None else [text_activity(GONE_TEXT)]
             for activity in shown:
-                await context.send_activity(activity)
+                await self.connector.reply(context, activity)
         elif self._moderation is not None:
             await self._moderation.on_submit(context, value)
 
@@ -177,7 +177,7 @@ class TeamsBot:
         bot_id = activity.recipient.id if activity.recipient else None
         if any(member.id == bot_id for member in activity.members_added or ()):
             logger.info("teams.installed", conversation=activity.conversation.id)
-            await context.send_activity(text_activity(WELCOME_TEXT))
+            await self.connector.reply(context, text_activity(WELCOME_TEXT))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._logged(work))

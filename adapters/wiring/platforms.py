@@ -40,6 +40,7 @@ def slack_config(settings: Settings) -> SlackConfig | None:
         bot_token=settings.slack_bot_token.get_secret_value(),
         signing_secret=secret.get_secret_value() if secret is not None else None,
         api_url=settings.slack_api_url,
+        call_timeout=settings.platform_timeout_seconds,
     )
 
 
@@ -55,6 +56,7 @@ def teams_connector(settings: Settings) -> TeamsConnector | None:
             certificate_path=settings.teams_certificate_path,
             tenant_id=settings.teams_tenant_id,
             allow_anonymous=settings.teams_allow_anonymous,
+            call_timeout=settings.platform_timeout_seconds,
         )
     )
 
