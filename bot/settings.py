@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         le=1000,
         description="A member asking faster is asked to slow down (none reach the moderators).",
     )
+    conversation_questions_per_minute: int = Field(
+        default=30,
+        ge=1,
+        le=10000,
+        description="A conversation (a channel, a chat) sending more questions a minute is "
+        "asked to slow down (none of the rest reach the moderators).",
+    )
     max_import_mb: int = Field(
         default=20,
         ge=1,
