@@ -17,7 +17,9 @@ from typing import Protocol
 
 import structlog
 
+from bot import metrics
 from bot.chat.router import Router
+from bot.clock import Clock, system_clock
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
 from bot.moderation.queue import Moderation
 from bot.questions.log import (
@@ -96,6 +98,7 @@ class Intake:
         moderation: Moderation | None = None,
         questions_per_minute: int = QUESTIONS_PER_MINUTE,
         conversation_questions_per_minute: int = CONVERSATION_QUESTIONS_PER_MINUTE,
+        clock: Clock = system_clock,
     ) -> None:
         """A member asking more than `questions_per_minute`, or anyone in a conversation
         that sent more than `conversation_questions_per_minute`, is asked to slow down."""
@@ -104,12 +107,14 @@ class Intake:
         self.moderation = moderation
         self._per_minute = questions_per_minute
         self._per_conversation = conversation_questions_per_minute
+        self._clock = clock
 
     async def receive(self, message: IncomingMessage, *, event_key: str | None) -> Received | None:
         """Store the question; None for a platform retry of one already stored."""
         question_id = await self.questions.record(message, event_key=event_key)
         if question_id is None:
             return None
+        metrics.QUESTIONS.labels(message.ref.platform).inc()
         return Received(question_id=question_id, message=message)
 
     async def respond(self, received: Received) -> list[Reply]:
@@ -119,7 +124,11 @@ class Intake:
 
     async def delivered(self, received: Received, replies: list[Reply]) -> None:
         """Note in the log what the member got; an abstention goes to the Secretariat."""
+        platform = received.message.ref.platform
+        waited = self._clock() - received.message.received_at
+        metrics.ANSWER_SECONDS.labels(platform).observe(max(waited.total_seconds(), 0.0))
         for reply in replies:
+            metrics.REPLIES.labels(platform, reply.kind.value).inc()
             if reply.kind in LOGGED_KINDS:
                 await self.questions.record_reply(received.question_id, reply)
             if reply.kind is ReplyKind.ABSTAIN:
@@ -191,6 +200,7 @@ class Intake:
     async def undelivered(self, received: Received) -> None:
         """The platform refused the answer: the member got nothing, so a human should look."""
         logger.warning("intake.undelivered", question=received.question_id)
+        metrics.FAILURES.labels("answer_delivery").inc()
         await self._to_secretariat(received.question_id, force_open=True)
 
     async def feedback(self, question_id: int, feedback: Feedback, *, user_id: str) -> str:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.wiring.services import build_answerer
+from bot import metrics
 from bot.chat.intake import BUSY_CONVERSATION, NOT_THE_ASKER, QUESTIONS_PER_MINUTE, Intake
 from bot.chat.router import Router
 from bot.chat.worker import LEASE, QuestionWorker
@@ -179,3 +180,17 @@ async def test_a_conversation_flooding_the_bot_is_asked_to_slow_down_not_queued(
     chat.channel_id = "C-OTHER"  # another conversation is not held back
     _, posted = await chat.ask(UPR, user="U-9", thread="c.other")
     assert posted[-1].kind is ReplyKind.ANSWER
+
+
+async def test_questions_replies_and_answer_times_are_counted(chat: MemoryChat) -> None:
+    def value(name: str, **labels: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    asked = value("huribot_questions_received_total", platform="memory")
+    answered = value("huribot_replies_total", platform="memory", kind="answer")
+    timed = value("huribot_answer_seconds_count", platform="memory")
+    _, posted = await chat.ask(UPR, user="U-M", thread="m.1")
+    assert posted[-1].kind is ReplyKind.ANSWER
+    assert value("huribot_questions_received_total", platform="memory") == asked + 1
+    assert value("huribot_replies_total", platform="memory", kind="answer") == answered + 1
+    assert value("huribot_answer_seconds_count", platform="memory") == timed + 1
