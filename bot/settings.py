@@ -105,6 +105,12 @@ class Settings(BaseSettings):
         le=120,
         description="Seconds any one call to Slack's Web API or the Bot Connector may take.",
     )
+    shutdown_grace_seconds: int = Field(
+        default=20,
+        ge=0,
+        le=600,
+        description="On SIGTERM, how long `serve` lets the answers under way finish.",
+    )
     teams_app_id: str | None = Field(
         default=None, description="Microsoft App ID of the Azure Bot; Teams is off without it."
     )

@@ -7,6 +7,7 @@ directory, then the core services, then the bots), so no service is changed once
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -154,6 +155,19 @@ class Platforms:
         if self.slack is None or token is None or slack_mode(self.services.settings) != "socket":
             return None
         return SocketModeLink(self.slack[0].app, token.get_secret_value())
+
+    async def settle(self, timeout: float) -> int:
+        """Let the answers under way on every platform finish, for at most `timeout` seconds
+        in all; returns how many were still under way when the time ran out."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        left = 0
+        for bot in (self.slack[0] if self.slack else None, self.teams[0] if self.teams else None):
+            if bot is None:
+                continue
+            remaining = max(deadline - asyncio.get_running_loop().time(), 0.0)
+            if not await bot.settle(remaining):
+                left += bot.answering.count
+        return left
 
     def readiness(self, link: SocketModeLink | None) -> dict[str, Check]:
         """What `/readyz` asks: the database, and Slack's link (Socket Mode) or its bot token

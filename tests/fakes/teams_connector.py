@@ -141,7 +141,7 @@ class FakeConnector:
         self._released.clear()
 
     def release(self) -> None:
-        """Let every hung request go on (each is then refused, as a dropped call would be)."""
+        """Let every hung request go on, as a slow call finally does."""
         self._hangs = 0
         if self._released is not None:
             self._released.set()
@@ -159,6 +159,12 @@ class FakeConnector:
             seen = [(s.method, s.conversation_id, s.reply_to) for s in self.sent]
             raise AssertionError(f"expected {expected} within {timeout} s; got {seen}") from None
         return list(self.sent)
+
+    async def wait_until_attempted(self, count: int, timeout: float = 30.0) -> None:
+        """Wait until `count` requests arrived, hung or refused ones included."""
+        assert self._arrived is not None, "use FakeConnector in `async with`"
+        async with asyncio.timeout(timeout), self._arrived:
+            await self._arrived.wait_for(lambda: self.attempts >= count)
 
     async def wait_for_count(self, count: int, timeout: float = 5.0) -> list[Delivered]:
         """Wait until `count` requests arrived."""
@@ -189,11 +195,13 @@ class FakeConnector:
 
     async def _record(self, request: web.Request) -> web.Response:
         self.attempts += 1
+        assert self._arrived is not None
+        async with self._arrived:
+            self._arrived.notify_all()
         if self._hangs > 0:
             self._hangs -= 1
             assert self._released is not None
             await self._released.wait()
-            return web.json_response({"error": {"code": "GatewayTimeout"}}, status=504)
         if self._failures > 0:
             self._failures -= 1
             headers = {"Retry-After": self._retry_after} if self._retry_after else None

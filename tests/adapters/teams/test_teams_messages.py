@@ -148,3 +148,17 @@ async def test_a_hung_connector_call_times_out_and_is_not_repeated(
         # the answer that hung may have been delivered: it is not sent again
         assert fake.attempts == len(fake.sent) + 1
         assert all(not s.card for s in fake.sent)
+
+
+async def test_settle_waits_for_an_answer_under_way(teams: TeamsHarness) -> None:
+    teams.fake.hang_next()
+    activity = teams.message("personal_message", "How does a UNCT contribute to the UPR?")
+    assert (await teams.post(activity)).status in {200, 201, 202}
+    await teams.fake.wait_until_attempted(1)
+
+    assert await teams.bot.settle(timeout=0.1) is False  # the answer is still on its way
+    teams.fake.release()
+    assert await teams.bot.settle(timeout=30) is True
+    assert len(_answers_to(teams, activity)) == 1
+    [question] = await teams.questions()
+    assert question.status == QuestionStatus.ANSWERED_BY_BOT.value
