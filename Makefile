@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-dev
 E2E := tests/e2e
 E2E_STAMP := $(E2E)/node_modules/.installed
 
-.PHONY: run test lint install e2e-tools catalogues clean
+.PHONY: run test lint audit install e2e-tools catalogues clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,17 @@ catalogues: $(STAMP)
 	$(PYBABEL) update -i $(DASHBOARD)/locale/dashboard.pot -d $(DASHBOARD)/locale -D dashboard \
 		--no-fuzzy-matching --ignore-obsolete -w 100
 
-test: lint e2e-tools
+# Known vulnerabilities in the installed dependencies, from PyPI's advisory data. `--strict`
+# fails on any package that could not be checked, so an audit that saw nothing never passes.
+# Where PyPI's per-release JSON API cannot be reached (these build machines reach only the
+# package index), it says so in one line and is skipped.
+AUDIT_PROBE := https://pypi.org/pypi/pip/$$($(BIN)/python -m pip --version | cut -d' ' -f2)/json
+audit: $(STAMP)
+	@if curl -sf -m 10 -o /dev/null "$(AUDIT_PROBE)"; then \
+		$(BIN)/pip-audit --strict --skip-editable --progress-spinner off; \
+	else echo "pip-audit skipped: PyPI's vulnerability data (per-release JSON API) is unreachable"; fi
+
+test: lint audit e2e-tools
 	$(BIN)/pytest
 
 clean:

@@ -16,6 +16,7 @@ from microsoft_agents.hosting.core import Agent, AgentAuthConfiguration
 from pydantic import ValidationError
 
 from adapters.dashboard.config import PREFIX as DASHBOARD_PREFIX
+from adapters.observability import metrics_endpoint, observed
 from adapters.readiness import Check, run_checks
 from adapters.slack.endpoint import Handler
 from bot import __version__
@@ -140,9 +141,10 @@ def build_web_app(
     dashboard: web.Application | None = None,
 ) -> web.Application:
     """The web application; Slack's route exists only when Slack runs in HTTP mode, Teams'
-    when Teams is configured, the calendar's when a database is given, `/readyz` when
-    readiness checks are, the dashboard (under /dashboard/) when it is configured."""
-    application = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    when Teams is configured, the calendar's and `/metrics` when a database is given,
+    `/readyz` when readiness checks are, the dashboard (under /dashboard/) when it is
+    configured. Every request is timed and gets a request id."""
+    application = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[observed])
     if teams is not None:
         application[AGENT_CONFIGURATION] = teams.auth  # where the SDK's JWT check reads it
         application.router.add_post("/api/messages", teams_endpoint(teams.adapter, teams.agent))
@@ -151,6 +153,7 @@ def build_web_app(
         application.router.add_get("/readyz", readyz(readiness))
     if database is not None:
         application.router.add_get("/calendar/{country}.ics", calendar_endpoint(database))
+        application.router.add_get("/metrics", metrics_endpoint(database))
     if slack is not None:
         application.router.add_post("/slack/events", slack)
     if dashboard is not None:

@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.calendar.limits import CalendarLimits
 from bot.calendar.schedule import zone
 from knowledge.embedding import INSTALL_HINT, SETTING_NAMES, embedder_installed
+from knowledge.ingest.limits import IngestLimits, SizeLimit
 
 ENV_PREFIX = "HURIBOT_"
 
@@ -47,6 +49,31 @@ class Settings(BaseSettings):
         le=1000,
         description="A member asking faster is asked to slow down (none reach the moderators).",
     )
+    conversation_questions_per_minute: int = Field(
+        default=30,
+        ge=1,
+        le=10000,
+        description="A conversation (a channel, a chat) sending more questions a minute is "
+        "asked to slow down (none of the rest reach the moderators).",
+    )
+    max_import_mb: int = Field(
+        default=20,
+        ge=1,
+        le=4096,
+        description="Largest knowledge-base or calendar file an import reads, in MB.",
+    )
+    max_unzipped_mb: int = Field(
+        default=100,
+        ge=1,
+        le=16384,
+        description="Most a .docx or .xlsx file may unzip to, in MB (refused unread past it).",
+    )
+    max_calendar_events: int = Field(
+        default=20_000,
+        ge=1,
+        le=10_000_000,
+        description="Most events (rows) one calendar import may hold.",
+    )
     glossary_path: Path | None = Field(
         default=None,
         description="A YAML glossary whose entries extend (or, by id, replace) the shipped ones.",
@@ -72,6 +99,18 @@ class Settings(BaseSettings):
         description="Slack Web API base URL (GovSlack, or a fake server in tests).",
     )
 
+    platform_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=120,
+        description="Seconds any one call to Slack's Web API or the Bot Connector may take.",
+    )
+    shutdown_grace_seconds: int = Field(
+        default=20,
+        ge=0,
+        le=600,
+        description="On SIGTERM, how long `serve` lets the answers under way finish.",
+    )
     teams_app_id: str | None = Field(
         default=None, description="Microsoft App ID of the Azure Bot; Teams is off without it."
     )
@@ -129,6 +168,23 @@ class Settings(BaseSettings):
     def moderator_ids(self) -> frozenset[str]:
         """Configured moderators as `platform:user` strings."""
         return frozenset(m.strip() for m in self.moderators.split(",") if m.strip())
+
+    def ingest_limits(self) -> IngestLimits:
+        """The import limits, each naming the variable that raises it."""
+        return IngestLimits(
+            file=SizeLimit(self.max_import_mb, f"{ENV_PREFIX}MAX_IMPORT_MB"),
+            unzipped=SizeLimit(self.max_unzipped_mb, f"{ENV_PREFIX}MAX_UNZIPPED_MB"),
+        )
+
+    def calendar_limits(self) -> CalendarLimits:
+        """The calendar import limits, each naming the variable that raises it."""
+        files = self.ingest_limits()
+        return CalendarLimits(
+            file=files.file,
+            unzipped=files.unzipped,
+            events=self.max_calendar_events,
+            events_setting=f"{ENV_PREFIX}MAX_CALENDAR_EVENTS",
+        )
 
     def secret_values(self) -> list[str]:
         """Every configured secret (tokens, signing secret, passwords, the database URL's

@@ -113,7 +113,7 @@ def with_platforms(work: Callable[[Platforms, asyncio.Event], Awaitable[None]]) 
 
     async def _run() -> None:
         stop = stop_on_signals()
-        async with open_platforms(settings()) as platforms:
+        async with open_platforms(settings(background_logging=True)) as platforms:
             await work(platforms, stop)
 
     run_reporting(_run())
@@ -202,6 +202,16 @@ def web_app(platforms: Platforms, link: SocketModeLink | None) -> web.Applicatio
     )
 
 
+async def drain(platforms: Platforms, grace: float) -> None:
+    """Let the answers under way finish (for at most `grace` seconds) before the platforms'
+    connections close; any cut short stay claimed, and are answered after the restart."""
+    logger.info("serve.stopping", grace_seconds=grace)
+    left = await platforms.settle(grace)
+    if left:
+        logger.warning("serve.answers_cut_short", answers=left)
+    logger.info("serve.stopped", answers_cut_short=left)
+
+
 def announce_started(platforms: Platforms) -> None:
     """Say where HuriBot listens and which platforms are on, to the operator and the log."""
     settings = platforms.services.settings
@@ -222,7 +232,8 @@ def serve() -> None:
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
         settings = platforms.services.settings
         link = platforms.socket_link()
-        runner = web.AppRunner(web_app(platforms, link), access_log=None)
+        grace = settings.shutdown_grace_seconds
+        runner = web.AppRunner(web_app(platforms, link), access_log=None, shutdown_timeout=grace)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
         if link is not None:
@@ -235,6 +246,7 @@ def serve() -> None:
             stop_workers(workers)
             if link is not None:
                 await link.close()
-            await runner.cleanup()
+            await runner.cleanup()  # no new requests; those under way are answered
+            await drain(platforms, grace)
 
     with_platforms(_work)

@@ -121,7 +121,7 @@ class TeamsModeration:
             else:
                 await self._moderation.dismiss(group_id, actor)
         except NotAModeratorError as exc:
-            await context.send_activity(text_activity(str(exc)))
+            await self._connector.reply(context, text_activity(str(exc)))
             return
         await self.refresh_card(group_id)
 

@@ -131,6 +131,7 @@ async def open_services(
             questions=QuestionLog(database=database, redact_contacts=settings.redact_contacts),
             moderation=moderation,
             questions_per_minute=settings.questions_per_minute,
+            conversation_questions_per_minute=settings.conversation_questions_per_minute,
         )
         subscriptions = Subscriptions(database=database)
         commands = ChatCommands(
