@@ -34,7 +34,9 @@ logger = structlog.get_logger(__name__)
 
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
-SYNC_INTERVAL_SECONDS = 10.0
+SYNC_INTERVAL_SECONDS = 1.0
+"""How often the knowledge base's change log is read: a change made through any process is
+searchable in this one a second later (one indexed query when nothing changed)."""
 EMBED_INTERVAL_SECONDS = 30.0
 """Vectors the database lacks (an embedder newly installed, another model) are computed in the
 background; the docs concerned rank lexically until then."""

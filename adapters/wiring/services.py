@@ -65,7 +65,6 @@ def build_answerer(
     knowledge = KnowledgeService(
         database=database,
         index=TantivyIndex(planner=planner),
-        new_index=lambda: TantivyIndex(planner=planner),
         embeddings=EmbeddingStore(database=database, embedder=model) if model else None,
     )
     calibration = calibration or load_calibration()

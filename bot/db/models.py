@@ -366,3 +366,19 @@ class SetupTokenUse(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class KnowledgeChange(Base):
+    """One change to the knowledge base (a reply or a document added, edited, retired or
+    removed), written in the transaction that made it. Every bot process reads the ones it
+    has not seen yet and updates its own index for just those items, so a change made through
+    any replica is searchable on the others within a second, without a rebuild."""
+
+    __tablename__ = "knowledge_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """"reply" or "document"."""
+    item: Mapped[str] = mapped_column(String(255))
+    """The reply's or the document's slug."""
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
