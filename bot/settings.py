@@ -149,6 +149,21 @@ class Settings(BaseSettings):
         le=16,
         description="0: `huribot serve` answers itself; N: it starts N `huribot worker` processes.",
     )
+    recovery_grace_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="Without answer workers, `serve` takes up a question stored this long ago "
+        "and still unclaimed (its process died before answering); it looks every half of this.",
+    )
+    claim_lease_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=86400,
+        description="A question or outbox message claimed but not finished within this long "
+        "(its process died) is taken up again; keep it well above the longest an answer or "
+        "a delivery can take while the platform rate-limits or times out.",
+    )
     question_retention_days: int = Field(
         default=730, ge=1, description="Questions older than this are purged."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Protocol
 
 import structlog
@@ -13,7 +14,7 @@ from bot.clock import Clock, system_clock
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.delivery import keys as delivery_keys
-from bot.delivery.outbox import OutboxStatus, claim_due, enqueue, mark_failed, mark_sent
+from bot.delivery.outbox import LEASE, OutboxStatus, claim_due, enqueue, mark_failed, mark_sent
 from bot.delivery.payloads import Payload, PayloadCodec, ReplyPayload
 from bot.messages import ConversationRef, Reply, ReplyKind
 
@@ -40,20 +41,25 @@ class Dispatcher:
         codec: PayloadCodec,
         clock: Clock = system_clock,
         report_to: ConversationRef | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
-        """`report_to` (the moderators' conversation) hears of messages given up on."""
+        """`report_to` (the moderators' conversation) hears of messages given up on; a
+        message claimed more than `lease` ago and not confirmed is claimed again."""
         self._database = database
         self._senders = {sender.platform: sender for sender in senders}
         self._codec = codec
         self._clock = clock
         self._report_to = report_to
+        self._lease = lease
 
     async def run_once(self) -> int:
         """Deliver what is due now; returns how many were delivered."""
         if not self._senders:
             return 0
         async with self._database.transaction() as session:
-            claimed = await claim_due(session, platforms=list(self._senders), now=self._clock())
+            claimed = await claim_due(
+                session, platforms=list(self._senders), now=self._clock(), lease=self._lease
+            )
             await session.flush()
             session.expunge_all()
         delivered = 0

@@ -24,7 +24,8 @@ logger = structlog.get_logger(__name__)
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)
 LEASE = timedelta(minutes=5)
-"""A claimed message not confirmed within this time (its dispatcher died) is claimed again."""
+"""A claimed message not confirmed within this time (its dispatcher died) is claimed again;
+the default of HURIBOT_CLAIM_LEASE_SECONDS."""
 
 
 class OutboxStatus:
@@ -66,7 +67,12 @@ async def enqueue(
 
 
 async def claim_due(
-    session: AsyncSession, *, platforms: Sequence[str], now: datetime, limit: int = 50
+    session: AsyncSession,
+    *,
+    platforms: Sequence[str],
+    now: datetime,
+    limit: int = 50,
+    lease: timedelta = LEASE,
 ) -> list[OutboxMessage]:
     """Mark as sending the due messages for these platforms. Each row is claimed with a
     conditional update, so of several dispatchers exactly one wins it; on PostgreSQL the rows
@@ -94,7 +100,7 @@ async def claim_due(
             .values(
                 status=OutboxStatus.SENDING,
                 attempts=OutboxMessage.attempts + 1,
-                next_attempt_at=now + LEASE,
+                next_attempt_at=now + lease,
             )
         )
         if await won(session, claim):
