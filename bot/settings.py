@@ -7,6 +7,7 @@ message naming the variables to fix, so an operator never sees a pydantic traceb
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -178,6 +179,11 @@ class Settings(BaseSettings):
         default=False,
         description="Skip a calendar digest with nothing upcoming (else it says so briefly).",
     )
+
+    @property
+    def claim_lease(self) -> timedelta:
+        """HURIBOT_CLAIM_LEASE_SECONDS as a duration."""
+        return timedelta(seconds=self.claim_lease_seconds)
 
     @property
     def moderator_ids(self) -> frozenset[str]:

@@ -5,6 +5,7 @@ started along with it), talking to the fake Slack Web API or to Teams in develop
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -102,6 +103,33 @@ class HuribotProcess:
         if self.log is None or not self.log.exists():
             return ""
         return self.log.read_text(encoding="utf-8", errors="replace")[-last:]
+
+    def logged(self, event: str) -> list[dict[str, Any]]:
+        """Its log entries of `event` so far (it logs with HURIBOT_LOG_FORMAT=json)."""
+        if self.log is None or not self.log.exists():
+            return []
+        entries = []
+        for line in self.log.read_text(encoding="utf-8", errors="replace").splitlines():
+            with contextlib.suppress(ValueError):  # a line printed for people, not a log entry
+                entry = json.loads(line)
+                if isinstance(entry, dict) and entry.get("event") == event:
+                    entries.append(entry)
+        return entries
+
+    async def wait_logged(
+        self, event: str, *, count: int = 1, timeout: float = BOOT_SECONDS, **fields: str
+    ) -> None:
+        """Until it has logged `event` (with these `fields`) `count` times."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [e for e in self.logged(event) if fields.items() <= e.items()]
+            if len(found) >= count:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"{event} {fields} logged {len(found)} of {count} times:\n{self.output()}"
+                )
+            await asyncio.sleep(0.05)
 
     def kill(self) -> None:
         """SIGKILL it and every process it started, as an out-of-memory kill or a lost node

@@ -129,7 +129,7 @@ def question_worker(platforms: Platforms, *, grace: timedelta = timedelta(0)) ->
         intake=services.intake,
         channels=channels,
         grace=grace,
-        lease=timedelta(seconds=services.settings.claim_lease_seconds),
+        lease=services.settings.claim_lease,
     )
 
 
@@ -165,7 +165,7 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
         senders=platforms.senders,
         codec=payload_codec(),
         report_to=moderators,
-        lease=timedelta(seconds=services.settings.claim_lease_seconds),
+        lease=services.settings.claim_lease,
     )
     housekeeping = Housekeeping(
         moderation=services.moderation,

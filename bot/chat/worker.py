@@ -14,15 +14,12 @@ from datetime import timedelta
 import structlog
 
 from bot.chat.intake import ChannelFactory, Intake, Received
+from bot.db.claims import LEASE
 from bot.db.models import Question
 from bot.messages import ConversationRef, IncomingMessage
 from bot.questions.log import QuestionLog
 
 logger = structlog.get_logger(__name__)
-
-LEASE = timedelta(minutes=5)
-"""A claim not completed within this long (its worker died) is claimed again; the default of
-HURIBOT_CLAIM_LEASE_SECONDS."""
 
 
 def received_from(question: Question) -> Received:

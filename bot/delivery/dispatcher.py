@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
 from bot.clock import Clock, system_clock
+from bot.db.claims import LEASE
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
+from bot.db.outage import retry_while_unreachable
 from bot.delivery import keys as delivery_keys
-from bot.delivery.outbox import LEASE, OutboxStatus, claim_due, enqueue, mark_failed, mark_sent
+from bot.delivery.outbox import OutboxStatus, claim_due, enqueue, mark_failed, mark_sent
 from bot.delivery.payloads import Payload, PayloadCodec, ReplyPayload
 from bot.messages import ConversationRef, Reply, ReplyKind
 
@@ -76,17 +78,24 @@ class Dispatcher:
         except Exception as exc:  # any platform failure is retried later
             error = f"{type(exc).__name__}: {exc}"
             logger.warning("dispatcher.send_failed", key=message.idempotency_key, error=error)
+        return await retry_while_unreachable(
+            lambda: self._record(message.id, error), patience=self._lease, what="outbox"
+        )
+
+    async def _record(self, message_id: int, error: str | None) -> int:
+        """Note how a send went (a database outage meanwhile is waited out: a message sent and
+        not noted as such would be sent again once its claim expires); 1 when it was sent."""
         async with self._database.transaction() as session:
-            row = await session.get(OutboxMessage, message.id)
+            row = await session.get(OutboxMessage, message_id)
             if row is None:
                 return 0
             if error is None:
                 mark_sent(row, now=self._clock())
-                metrics.DELIVERIES.labels(message.platform, "sent").inc()
+                metrics.DELIVERIES.labels(row.platform, "sent").inc()
                 return 1
             mark_failed(row, error=error, now=self._clock())
             given_up = row.status == OutboxStatus.FAILED
-            metrics.DELIVERIES.labels(message.platform, "given_up" if given_up else "retried").inc()
+            metrics.DELIVERIES.labels(row.platform, "given_up" if given_up else "retried").inc()
             if given_up and self._report_to is not None:
                 await self._report(session, row, to=self._report_to)
             return 0

@@ -14,7 +14,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.claims import won
+from bot.db.claims import LEASE, won
 from bot.db.models import OutboxMessage
 from bot.delivery.payloads import Payload, stored
 from bot.messages import ConversationRef
@@ -23,9 +23,6 @@ logger = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)
-LEASE = timedelta(minutes=5)
-"""A claimed message not confirmed within this time (its dispatcher died) is claimed again;
-the default of HURIBOT_CLAIM_LEASE_SECONDS."""
 
 
 class OutboxStatus:

@@ -13,13 +13,16 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import select
 
 from bot.db.engine import Database
-from bot.db.models import Question
+from bot.db.models import OutboxMessage, Question
+from bot.delivery.outbox import OutboxStatus
 from bot.questions.log import QuestionStatus
 from tests.fakes.slack_api import Call
 from tests.fakes.slack_events import Delivery
+from tests.processes import BOOT_SECONDS
 
 IN_FLIGHT = frozenset({QuestionStatus.RECEIVED.value, QuestionStatus.ANSWERING.value})
 QUEUED = frozenset({QuestionStatus.OPEN.value, QuestionStatus.ASSIGNED.value})
+UNSENT = frozenset({OutboxStatus.PENDING, OutboxStatus.SENDING})
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +108,21 @@ def account(
         lost=len(unstored) + unhandled,
         duplicated=twice_stored + twice_answered,
     )
+
+
+async def outbox_to(
+    database: Database, channel: str, *, settled: bool = False
+) -> list[OutboxMessage]:
+    """The outbox's messages to `channel`; with `settled`, once there is one and none is
+    still pending or being sent (AssertionError after BOOT_SECONDS)."""
+    deadline = time.monotonic() + BOOT_SECONDS
+    while True:
+        async with database.sessions() as session:
+            every = (await session.scalars(select(OutboxMessage))).all()
+        messages = [m for m in every if m.conversation["conversation_id"] == channel]
+        waiting = [m.status for m in messages if m.status in UNSENT]
+        if not settled or (messages and not waiting):
+            return messages
+        if time.monotonic() > deadline:
+            raise AssertionError(f"outbox to {channel} unsettled after {BOOT_SECONDS} s")
+        await asyncio.sleep(0.1)

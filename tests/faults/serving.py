@@ -47,6 +47,7 @@ class ServedBot:
         """Start `serve` and wait until it answers health checks."""
         self.runs += 1
         settings = {
+            "HURIBOT_LOG_FORMAT": "json",
             "HURIBOT_MODERATORS": f"slack:{MODERATOR}",
             "HURIBOT_SLACK_MODERATORS_CHANNEL": MODERATORS_CHANNEL,
             **self.settings,

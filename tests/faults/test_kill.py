@@ -8,22 +8,18 @@ at least once, and exactly once whenever the process dies anywhere else."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import select
 
 from bot.db.engine import Database
-from bot.db.models import OutboxMessage
 from bot.delivery.outbox import OutboxStatus
 from bot.questions.log import QuestionStatus
 from tests.adapters.common import DIGEST_CHANNEL, due_digest
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_events import mention
-from tests.faults.ledger import Ledger, account, event_key, settled, stored_questions
+from tests.faults.ledger import Ledger, account, event_key, outbox_to, settled, stored_questions
 from tests.faults.serving import served
 from tests.processes import BOOT_SECONDS
 
@@ -33,38 +29,34 @@ SHORT_CLAIMS = {"HURIBOT_CLAIM_LEASE_SECONDS": "2", "HURIBOT_RECOVERY_GRACE_SECO
 """A claim a killed process left is taken up 2 s later instead of 5 minutes later."""
 
 
-async def digests(database: Database, *, settled: bool = False) -> list[OutboxMessage]:
-    """The outbox's messages to DIGEST_CHANNEL; with `settled`, once none is still pending or
-    being sent."""
-    deadline = time.monotonic() + BOOT_SECONDS
-    while True:
-        async with database.sessions() as session:
-            every = (await session.scalars(select(OutboxMessage))).all()
-        messages = [m for m in every if m.conversation["conversation_id"] == DIGEST_CHANNEL]
-        waiting = [m for m in messages if m.status in {OutboxStatus.PENDING, OutboxStatus.SENDING}]
-        if not settled or (messages and not waiting) or time.monotonic() > deadline:
-            return messages
-        await asyncio.sleep(0.1)
-
-
-@pytest.mark.parametrize("workers", [0, 1], ids=["answered-by-serve", "answered-by-a-worker"])
+@pytest.mark.parametrize(
+    ("knowledge_url", "workers"),
+    [
+        pytest.param("sqlite", 0, id="sqlite-answered-by-serve"),
+        pytest.param("postgresql", 0, id="postgresql-answered-by-serve"),
+        pytest.param("sqlite", 1, id="sqlite-answered-by-a-worker"),  # the same claims
+    ],
+    indirect=["knowledge_url"],
+)
 async def test_a_question_and_a_digest_in_flight_at_a_kill_are_each_delivered_once(
     knowledge_url: str, records: Database, fake: FakeSlackAPI, tmp_path: Path, workers: int
 ) -> None:
     await due_digest(knowledge_url)
     settings = {**SHORT_CLAIMS, "HURIBOT_ANSWER_WORKERS": str(workers)}
-    fake.hang(POST)
+    body = mention(QUESTION)
+    channel = body["event"]["channel"]
+    fake.hang(POST, channel=channel)
+    fake.hang(POST, channel=DIGEST_CHANNEL)
     async with (
         aiohttp.ClientSession() as session,
         served(knowledge_url, fake, logs=tmp_path, settings=settings) as bot,
     ):
-        delivery = await bot.events(session).deliver(mention(QUESTION))
+        delivery = await bot.events(session).deliver(body)
         assert delivery.acknowledged and len(delivery.attempts) == 1
-        channel, _ = delivery.thread
         await fake.wait_for_held(POST, channel=channel, timeout=BOOT_SECONDS)
         await fake.wait_for_held(POST, channel=DIGEST_CHANNEL, timeout=BOOT_SECONDS)
         [question] = await stored_questions(records, [event_key(delivery)])
-        [digest] = await digests(records)
+        [digest] = await outbox_to(records, DIGEST_CHANNEL)
         assert question.status == QuestionStatus.ANSWERING
         assert (digest.status, digest.attempts) == (OutboxStatus.SENDING, 1)
 
@@ -72,7 +64,9 @@ async def test_a_question_and_a_digest_in_flight_at_a_kill_are_each_delivered_on
         fake.release(POST, answer=False)  # the killed process's posts: never made
         await bot.start()
         questions = await settled(records, [event_key(delivery)], timeout=BOOT_SECONDS)
-        [digest] = await digests(records, settled=True)  # one message, whatever ran again
+        [digest] = await outbox_to(
+            records, DIGEST_CHANNEL, settled=True
+        )  # one message, whatever ran again
 
     assert account([delivery], questions, fake.calls) == Ledger(
         sent=1, acknowledged=1, stored=1, answered=1, queued=0, lost=0, duplicated=0
