@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy.engine import make_url
 
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_events import SlackEvents
+from tests.fakes.tcp_proxy import TcpProxy
 from tests.processes import SIGNING_SECRET, HuribotProcess, free_port, start
 
 MODERATORS_CHANNEL = "CMODS"
@@ -94,3 +96,9 @@ async def served(
     finally:
         if bot.process is not None and bot.process.running():
             await bot.stop()
+
+
+def through(proxy: TcpProxy, database_url: str) -> str:
+    """`database_url` reaching its database through `proxy` (its host and port replaced)."""
+    url = make_url(database_url).set(host=proxy.host, port=proxy.port)
+    return url.render_as_string(hide_password=False)

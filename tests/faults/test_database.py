@@ -22,7 +22,7 @@ from bot.delivery.outbox import OutboxStatus
 from tests.adapters.common import DIGEST_CHANNEL, due_digest
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_events import Delivery, SlackEvents, mention
-from tests.fakes.tcp_proxy import TcpProxy, proxy_to
+from tests.fakes.tcp_proxy import proxy_to
 from tests.faults.ledger import (
     Ledger,
     account,
@@ -31,7 +31,7 @@ from tests.faults.ledger import (
     settled,
     stored_questions,
 )
-from tests.faults.serving import served
+from tests.faults.serving import served, through
 from tests.processes import BOOT_SECONDS, get_json
 
 POST = "chat.postMessage"
@@ -39,11 +39,6 @@ UNREACHABLE = "database.unreachable"
 BEFORE = ["how does a UNCT contribute to the UPR?", "what is hrba exactly", "lnob 5 factors??"]
 DURING = ["how do we put upr recs into the cca?", "how do i do a capacity gap analysis"]
 AFTER = ["what is the human rights-based approach?", "can we cite treaty body recs?"]
-
-
-def through(proxy: TcpProxy, url: str) -> str:
-    """`url` with its host and port replaced by the proxy's."""
-    return make_url(url).set(host=proxy.host, port=proxy.port).render_as_string(False)
 
 
 class CheckedSlack:
