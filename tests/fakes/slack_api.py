@@ -96,6 +96,9 @@ class FakeSlackAPI:
     """The bot token's scopes: those the app manifest asks for, unless a test says otherwise."""
     socket: SocketModeServer = field(default_factory=SocketModeServer)
     """Socket Mode: `apps.connections.open` hands out websocket URLs served here."""
+    latency: float = 0.0
+    """Seconds each Web API call takes before it is done and answered (Slack's take a few
+    tenths); none by default, so tests wait only on what they test."""
 
     async def start(self) -> None:
         """Listen on an ephemeral loopback port."""
@@ -314,6 +317,8 @@ class FakeSlackAPI:
         params = await _params(request)
         if self._holds(method, params) and not await self._hold(request, method):
             return web.Response(status=504)  # never written: the connection is closed
+        if self.latency:
+            await asyncio.sleep(self.latency)
         failure = self._failure(method, params)
         if failure is not None:
             return await self._record(request, method, lambda _params: _failed(failure))
