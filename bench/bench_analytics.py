@@ -27,7 +27,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp.test_utils import TestServer
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from adapters.logs import configure_logging
 from adapters.server import build_web_app
@@ -101,10 +101,13 @@ async def seed(url: str, count: int) -> None:
         if row["group_id"] is not None:
             row["status"] = statuses[row["group_id"]]
     settings = load_settings({"HURIBOT_DATABASE_URL": url})
-    async with open_services(settings) as services, services.database.transaction() as session:
-        await session.execute(insert(QuestionGroup), group_rows)
-        for start in range(0, len(rows), BATCH):
-            await session.execute(insert(Question), rows[start : start + BATCH])
+    async with open_services(settings) as services:
+        async with services.database.transaction() as session:
+            await session.execute(insert(QuestionGroup), group_rows)
+            for start in range(0, len(rows), BATCH):
+                await session.execute(insert(Question), rows[start : start + BATCH])
+        async with services.database.transaction() as session:
+            await session.execute(text("ANALYZE"))  # as autovacuum would have by then
     print(f"{count} questions, {groups} groups for the Secretariat")
 
 
