@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
+from adapters.spreadsheet import spreadsheet_safe
 from adapters.wiring.services import Services
 from bot.db.audit import audit_trail
 from bot.kb.queries import UnknownItemError
@@ -267,13 +268,3 @@ def export(
                 )
 
     with_services(_work, load_index=False)
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(text: str) -> str:
-    """A member's text as a spreadsheet shows it, never runs it: Excel and LibreOffice read a
-    cell starting with = + - @ (or a tab or return) as a formula, so such text gets a leading
-    apostrophe (the spreadsheets' own "this is text" mark)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

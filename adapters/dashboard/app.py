@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from adapters.dashboard import queue_actions, queue_pages, signin
+from adapters.dashboard import queue_actions, queue_pages, signin, stats_pages
 from adapters.dashboard.context import OPENID, SERVICES, DashboardServices
 from adapters.dashboard.guard import MIDDLEWARES, STATIC_ROUTE
 from adapters.dashboard.oidc import OpenIdClient
@@ -48,5 +48,9 @@ def build_dashboard(services: DashboardServices) -> web.Application:
     routes.add_post(f"{GROUP}/assign", queue_actions.assign, name="assign")
     routes.add_post(f"{GROUP}/dismiss", queue_actions.dismiss, name="dismiss")
     routes.add_post("/preview", queue_pages.preview, name="preview")
+    routes.add_get("/analytics", stats_pages.analytics, name="analytics")
+    routes.add_get(
+        r"/analytics/{report:[a-z-]{1,40}}.csv", stats_pages.analytics_csv, name="analytics_csv"
+    )
     routes.add_static("/static", STATIC_DIR, name=STATIC_ROUTE)
     return app

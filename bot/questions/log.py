@@ -18,6 +18,7 @@ from bot.db.engine import Database
 from bot.db.models import Question
 from bot.messages import IncomingMessage, Reply, ReplyKind
 from bot.questions.redaction import redact_contacts
+from knowledge.language import detect_language
 
 logger = structlog.get_logger(__name__)
 
@@ -109,13 +110,14 @@ class QuestionLog:
         self._redact = redact_contacts
 
     async def record(self, message: IncomingMessage, *, event_key: str | None) -> int | None:
-        """Persist a question; None when `event_key` was seen before (a platform retry)."""
+        """Persist a question, in the language it is written in (the asker's locale when
+        the platform gives it); None when `event_key` was seen before (a platform retry)."""
         question = Question(
             platform=message.ref.platform,
             conversation=message.ref.to_dict(),
             user_id=message.user_id,
             text=redact_contacts(message.text) if self._redact else message.text,
-            language=message.language,
+            language=detect_language(message.text, hint=message.language),
             received_at=message.received_at,
             event_key=event_key,
             status=QuestionStatus.RECEIVED.value,

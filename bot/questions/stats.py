@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Question, QuestionGroup
+from bot.questions.analytics import share
 from bot.questions.log import Feedback, QuestionStatus
 from knowledge.glossary import Glossary
 
@@ -84,18 +85,14 @@ async def question_stats(
     return QuestionStats(
         per_week=_per_week(questions, now),
         total=len(questions),
-        answer_rate=_share(sum(q.reply_kind == "answer" for q in logged), len(logged)),
-        helpful_rate=_share(sum(q.feedback == Feedback.HELPFUL.value for q in rated), len(rated)),
+        answer_rate=share(sum(q.reply_kind == "answer" for q in logged), len(logged)),
+        helpful_rate=share(sum(q.feedback == Feedback.HELPFUL.value for q in rated), len(rated)),
         median_secretariat_hours=statistics.median(waits) if waits else None,
         top_unanswered=topics.most_common(TOP_TOPICS),
         open_groups=len(
             {q.group_id for q in questions if q.status in open_statuses and q.group_id}
         ),
     )
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def _per_week(questions: Sequence[Question], now: datetime) -> list[tuple[str, int]]:

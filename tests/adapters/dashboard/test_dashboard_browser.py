@@ -12,8 +12,10 @@ $HURIBOT_TEST_ARTIFACTS/dashboard/). Without Chromium or Playwright the tests ar
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ except ImportError:  # the tests then skip, or fail in CI (chromium_path)
 from adapters.wiring.services import open_services
 from bot.messages import ConversationRef
 from bot.settings import load_settings
+from tests.adapters.dashboard.analytics_data import CHARTS, STILL_OPEN, ask_over_weeks
 from tests.adapters.dashboard.conftest import MEMBER, MODERATOR, ask, settings_for
 from tests.fakes.identity_provider import FakeIdentityProvider
 from tests.fakes.slack_api import Call, FakeSlackAPI
@@ -94,12 +97,24 @@ async def seed(url: str) -> None:
         await ask(services, TRAVEL, user="U3", key="3.3", conversation=UGANDA, days_ago=5)
 
 
+Seeding = Callable[[str], Awaitable[None]]
+
+
 @pytest.fixture
 async def served(tmp_path: Path, sample_database: Path) -> AsyncIterator[Served]:
+    async with serving_dashboard(tmp_path, sample_database, seed) as running:
+        yield running
+
+
+@asynccontextmanager
+async def serving_dashboard(
+    tmp_path: Path, sample_database: Path, seeding: Seeding
+) -> AsyncIterator[Served]:
+    """`huribot serve` over a copy of the sample database, once `seeding` wrote to it."""
     database = tmp_path / "huribot.db"
     shutil.copyfile(sample_database, database)
     url = f"sqlite:///{database}"
-    await seed(url)
+    await seeding(url)
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     async with FakeSlackAPI() as slack, FakeIdentityProvider("entra") as idp:
@@ -266,3 +281,56 @@ async def test_on_a_phone_in_french_a_moderator_answers_with_the_keyboard_alone(
     await expect(page.get_by_role("status")).to_contain_text("a reçu sa réponse")
     [post] = await served.notified(1)
     assert post.params["thread_ts"] == "3.3" and "Umoja" in post.params["text"]
+
+
+async def seed_weeks(url: str) -> None:
+    """Ten weeks of questions, answered by the bot and by the Secretariat."""
+    moderator = {"HURIBOT_MODERATORS": f"teams:{MODERATOR.user_id}"}
+    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url, **moderator})) as s:
+        await ask_over_weeks(s)
+
+
+@pytest.fixture
+async def served_weeks(tmp_path: Path, sample_database: Path) -> AsyncIterator[Served]:
+    async with serving_dashboard(tmp_path, sample_database, seed_weeks) as running:
+        yield running
+
+
+async def test_a_moderator_reads_the_analytics_in_charts_a_screen_reader_names(
+    served_weeks: Served, browser: Any
+) -> None:
+    served_weeks.idp.signs_in = MODERATOR
+    page = await new_page(browser, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    await page.goto(f"{served_weeks.url}/dashboard/analytics")
+    await page.get_by_role("link", name="Sign in with Microsoft").click()
+    await expect(page.get_by_role("heading", name="How members are served")).to_be_visible()
+    for name in CHARTS:
+        chart = page.get_by_role("img", name=name, exact=True)
+        await expect(chart).to_be_visible()
+        await expect(chart).to_have_accessible_description(re.compile(r"Weeks of|largest is"))
+    await screenshot(page, "analytics")
+
+    await page.get_by_label("Period").select_option("26")
+    await page.get_by_role("button", name="Show").click()
+    await expect(page.get_by_label("Period")).to_have_value("26")
+    await expect(page.get_by_role("img", name="Questions per week")).to_have_accessible_description(
+        re.compile("Highest")
+    )
+    unanswered = page.get_by_role("region", name="Top unanswered topics")
+    async with page.expect_download() as downloading:
+        await unanswered.get_by_role("link", name="Download as CSV").click()
+    download = await downloading.value
+    assert download.suggested_filename.startswith("huribot-top-unanswered-")
+    rows = Path(await download.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0] == "group_id,question,askers,first_asked,last_asked"
+    most_asked, askers = STILL_OPEN[0]
+    assert f",{most_asked},{askers}," in rows[1]
+
+    phone = await new_page(
+        browser, viewport={"width": 390, "height": 844}, locale="es-ES", is_mobile=True
+    )
+    await phone.goto(f"{served_weeks.url}/dashboard/analytics?weeks=52")
+    await phone.get_by_role("link", name="Iniciar sesión con Microsoft").click()
+    await expect(phone.get_by_role("img", name="Preguntas por semana")).to_be_visible()
+    assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await screenshot(phone, "analytics-phone-es")

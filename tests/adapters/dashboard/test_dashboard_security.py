@@ -204,9 +204,14 @@ async def test_no_question_text_is_reachable_without_a_moderators_session(
 ) -> None:
     group_id = await queued(dashboard)
     pages = ["/", "/queue", f"/groups/{group_id}", "/groups/999"]
+    pages += ["/analytics", "/analytics?weeks=52", "/analytics/top-unanswered.csv"]
+    pages += ["/analytics/questions-per-week.csv?weeks=4", "/analytics/unknown.csv"]
     forms = [f"/groups/{group_id}/{action}" for action in ("answer", "link", "assign", "dismiss")]
     forms.append("/preview")
     assert (await dashboard.sign_in()).status == 303
+    for moderators_only in ("/analytics", "/analytics/top-unanswered.csv"):  # what is at stake
+        seen = await dashboard.http.get(dashboard.path(moderators_only))
+        assert SECRET_QUESTION in await shown(seen)
     ended = dashboard.http.cookie_jar.filter_cookies(URL(dashboard.origin))
     ended_token = ended[cookies.SESSION].value
     signed_out = await dashboard.post(
