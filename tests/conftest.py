@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.db.engine import Database
+from tests.schemas import fresh_schema
 
 POSTGRES_URL_VARIABLE = "HURIBOT_TEST_POSTGRES_URL"
 
@@ -35,19 +33,8 @@ def postgres_schema_url() -> Iterator[str]:
     base = _postgres_url()
     if base is None:
         pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set; PostgreSQL tests are skipped")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    plain = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield (
-            make_url(base)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with psycopg.connect(plain, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with fresh_schema(base, prefix="test") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
