@@ -50,13 +50,24 @@ from bench.load_bot import (
 )
 from bench.load_events import DEFAULT_MIX, KINDS
 from bench.load_side import SideOptions, Stage, StageResult, load_side
-from bench.loopback import child_process, cpu_seconds, database_url, received
+from bench.loopback import (
+    NotLoopbackError,
+    OtherSideGoneError,
+    child_process,
+    cpu_seconds,
+    database_url,
+    received,
+)
 from tests.fakes.bot_framework_keys import new_key
 
 ACK_P99_MS = 100.0
 DEFAULT_RATES = (10, 20, 50, 100, 200, 400, 800, 1600)
 WARM_UP = (10.0, 5.0)
 """Rate and seconds of a first, unreported stage (connections, caches, answers to click)."""
+CHILD_START_S = 120.0
+STAGE_GRACE_S = 60.0
+"""How much longer than its sending and draining a stage may take before the load side is
+taken for dead."""
 FLAT_MB_PER_MINUTE = 0.5
 """A soak's memory is flat when its second half grows slower than this (30 MB an hour)."""
 
@@ -143,7 +154,8 @@ class StageRunner:
         self._log.since_last()
         cpu, began = cpu_seconds(), time.monotonic()
         self._side.send(stage)
-        result: StageResult = await received(self._side)
+        patience = stage.seconds + stage.drain_s + STAGE_GRACE_S
+        result: StageResult = await received(self._side, timeout=patience)
         wall, bot_cpu = time.monotonic() - began, cpu_seconds() - cpu
         self.sent += result.sent
         levels, errors = self._log.since_last()
@@ -236,7 +248,7 @@ async def run_load(options: argparse.Namespace) -> dict[str, Any]:
         database_url(options.postgres, Path(folder)) as url,
         child_process(load_side, side_options) as side,
     ):
-        fakes = await received(side)
+        fakes = await received(side, timeout=CHILD_START_S)
         settings = bot_settings(
             database_url=url, slack_api_url=fakes["slack_api_url"], embedder=options.embedder
         )
@@ -404,7 +416,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     options = parser().parse_args(argv)
     if options.rate and not options.soak:
         options.rates = [options.rate]
-    report = asyncio.run(run_load(options))
+    try:
+        report = asyncio.run(run_load(options))
+    except (NotLoopbackError, OtherSideGoneError) as exc:
+        raise SystemExit(f"bench.load: {exc}") from None
     print(json.dumps(report) if options.json else describe(report))
 
 

@@ -39,6 +39,8 @@ FIXTURE_ORIGIN = "http://127.0.0.1:0"
 RATINGS = ("helpful", "helpful", "helpful", "not_helpful")
 """Most clicks say an answer helped; a not-helpful one also sends it to the moderators."""
 FEEDBACK_PREFIX = "huribot_feedback_"
+ANSWERS_KEPT = 1000
+"""Members click recent answers: older ones not clicked yet are forgotten."""
 COMMAND_WORDS = ("question", "question", "question", "calendar", "help")
 """`/huribot <question>` answered in a thread, `/huribot calendar KEN` and `/huribot help`
 answered in the acknowledgement itself."""
@@ -127,7 +129,7 @@ class Traffic:
         self._countries = itertools.cycle(sample_countries())
         self._ratings = itertools.cycle(RATINGS)
         self._askers: dict[tuple[str, str], str] = {}
-        self._answers: deque[Answer] = deque()
+        self._answers: deque[Answer] = deque(maxlen=ANSWERS_KEPT)
         self._last_answer: Answer | None = None
         self._teams = itertools.cycle(["personal_message", "channel_mention"])
 

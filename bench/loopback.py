@@ -84,6 +84,7 @@ def child_process(target: Callable[..., None], *args: Any) -> Iterator[Connectio
     ours, theirs = context.Pipe()
     child = context.Process(target=target, args=(theirs, *args), daemon=True)
     child.start()
+    theirs.close()  # the child has its own copy: if it dies, this side reads the end of file
     try:
         yield ours
     finally:
@@ -93,6 +94,20 @@ def child_process(target: Callable[..., None], *args: Any) -> Iterator[Connectio
             child.join()
 
 
-async def received(connection: Connection) -> Any:
-    """The next message on `connection`, waited for off the event loop."""
-    return await asyncio.to_thread(connection.recv)
+class OtherSideGoneError(RuntimeError):
+    """The process at the other end of a pipe ended, or stopped answering."""
+
+
+async def received(connection: Connection, *, timeout: float | None = None) -> Any:
+    """The next message on `connection`, waited for (at most `timeout` seconds) off the
+    event loop."""
+
+    def wait() -> Any:
+        if not connection.poll(timeout):
+            raise OtherSideGoneError(f"the other process did not answer within {timeout:g} s")
+        try:
+            return connection.recv()
+        except EOFError:
+            raise OtherSideGoneError("the other process ended before answering") from None
+
+    return await asyncio.to_thread(wait)

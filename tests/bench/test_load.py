@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -17,10 +19,11 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
+import structlog
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from bench.load import describe, parser, rss_trend, run_load
-from bench.load_bot import SIGNING_SECRET, TEAMS_APP_ID, bot_settings, running_bot
+from bench.load_bot import SIGNING_SECRET, TEAMS_APP_ID, BotLog, bot_settings, running_bot
 from bench.load_events import DEFAULT_MIX, KINDS, Traffic, interleave
 from bench.loopback import NotLoopbackError, database_url, require_loopback
 from tests.conftest import BACKENDS, POSTGRES_URL_VARIABLE, _postgres_url
@@ -38,6 +41,20 @@ TINY_RUN = [
 ]  # fmt: skip
 
 
+@contextmanager
+def logging_kept() -> Iterator[None]:
+    """The benchmark configures this process's logging as the bot's; put it back after."""
+    saved = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        structlog.configure(**saved)
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def report(request: pytest.FixtureRequest) -> dict[str, Any]:
     """One tiny run's report per database."""
@@ -47,7 +64,8 @@ def report(request: pytest.FixtureRequest) -> dict[str, Any]:
         if url is None:
             pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set; PostgreSQL tests are skipped")
         extra = ["--postgres", url]
-    return asyncio.run(run_load(parser().parse_args([*TINY_RUN, *extra])))
+    with logging_kept():
+        return asyncio.run(run_load(parser().parse_args([*TINY_RUN, *extra])))
 
 
 def every_stage(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -173,3 +191,22 @@ async def test_the_benchmarked_bot_checks_signatures_and_tokens(bench_bot: Bench
             async with http.post(url, data=request.body, headers=headers) as response:
                 statuses.append(response.status)
     assert statuses == [401, 401, 401, 401, 200, 202]
+
+
+def test_what_the_bot_logs_at_error_level_is_counted(tmp_path: Path) -> None:
+    """An exception in the bot's log fails a step even when every request was answered."""
+    log = BotLog(tmp_path / "bot.log")
+    settings = bot_settings(
+        database_url="sqlite://", slack_api_url="http://127.0.0.1:1/api/", embedder="none"
+    )
+    with logging_kept(), log.capturing(settings):
+        structlog.get_logger("bench").warning("slow.thing")
+        logging.getLogger("aiohttp.server").error("Error handling request")
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            structlog.get_logger("bench").exception("listener.failed")
+    levels, errors = log.since_last()
+    assert levels == {"warning": 1, "error": 2}
+    assert errors == ["Error handling request", "listener.failed"]
+    assert log.since_last() == (Counter(), [])
