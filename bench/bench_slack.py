@@ -22,17 +22,15 @@ import cProfile
 import io
 import itertools
 import json
-import multiprocessing
 import os
 import pstats
-import resource
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -41,91 +39,39 @@ from typing import Any
 
 import aiohttp
 import numpy as np
-import psycopg
-from aiohttp import web
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from adapters.logs import configure_logging
 from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
 from adapters.wiring.services import Services, open_services
 from bench.evalset import load_questions
-from bench.synthetic import synthetic_docs
+from bench.knowledge_base import build_knowledge
+from bench.load_events import slack_mention, slack_ts
+from bench.loopback import child_process, cpu_seconds, database_url, received, serving
 from bot.db.models import Question
 from bot.settings import load_settings
-from knowledge.hashing import stable_hash
-from knowledge.ingest.loader import load_paths, sample_knowledge_path
-from knowledge.records import DocumentRecord, IngestBatch, PassageRecord
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import signed_headers
 
 AIM_P99_MS = 50.0
 AIM_ANSWERS_PER_S = 200.0
 SECRET = "bench-signing-secret"
-DOC_SEED = 7
 WARMUP = 20
-TEMPLATE = Path(__file__).resolve().parent.parent / "tests/fixtures/slack/app_mention.json"
-
-
-# ---------------------------------------------------------------------- knowledge base
-def synthetic_batch(count: int) -> IngestBatch:
-    """`count` synthetic passages as guidance documents of 50 passages each."""
-    by_source: dict[str, list[Any]] = {}
-    for doc in synthetic_docs(count, seed=DOC_SEED):
-        by_source.setdefault(doc.source, []).append(doc)
-    documents = tuple(
-        DocumentRecord(
-            slug=f"synthetic-{number}",
-            title=f"Guidance {number}: {docs[0].title}",
-            source=source,
-            content_hash=stable_hash(*(d.text for d in docs)),
-            passages=tuple(
-                PassageRecord(position=i, heading_path=d.heading_path, text=d.text)
-                for i, d in enumerate(docs)
-            ),
-        )
-        for number, (source, docs) in enumerate(by_source.items())
-    )
-    return IngestBatch(documents=documents)
-
-
-async def build_knowledge(services: Services, passages: int) -> dict[str, Any]:
-    """Ingest the sample and enough synthetic passages to reach `passages` in all."""
-    start = time.perf_counter()
-    sample = load_paths([sample_knowledge_path()])
-    await services.knowledge.ingest(sample)
-    sample_passages = sum(len(d.passages) for d in sample.documents)
-    synthetic = max(0, passages - sample_passages)
-    if synthetic:
-        await services.knowledge.ingest(synthetic_batch(synthetic))
-    return {
-        "passages": sample_passages + synthetic,
-        "replies": len(sample.replies),
-        "build_s": round(time.perf_counter() - start, 1),
-    }
 
 
 # ---------------------------------------------------------------------- load (Slack's side)
 def event_bodies(count: int, *, first: int) -> list[str]:
     """Distinct app_mention callbacks asking the evaluation set's questions in turn."""
-    template = json.loads(TEMPLATE.read_text(encoding="utf-8"))
-    template["event"].pop("blocks", None)
     questions = itertools.cycle(q.question for q in load_questions())
-    bodies = []
-    for n in range(first, first + count):
-        ts = f"{1700000000 + n}.{n % 1_000_000:06d}"
-        event = template["event"] | {
-            "text": f"<@UBOT> {next(questions)}",
-            "ts": ts,
-            "event_ts": ts,
-            "user": f"U{n % 500:08d}",
-            "channel": f"C{n % 40:08d}",
-            "client_msg_id": f"bench-{n}",
-        }
-        body = template | {"event_id": f"Ev{n:010d}", "event_time": 1700000000 + n}
-        bodies.append(json.dumps(body | {"event": event}))
-    return bodies
+    return [
+        json.dumps(
+            slack_mention(
+                n, next(questions), user=f"U{n % 500:08d}", channel=f"C{n % 40:08d}", ts=slack_ts(n)
+            )
+        )
+        for n in range(first, first + count)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,12 +129,6 @@ async def fire(
     )
 
 
-def cpu_seconds() -> float:
-    """User and system CPU time of this process, all threads."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 async def warm_up(fake: FakeSlackAPI, url: str) -> None:
     """A few events first (auth.test, connection pools, caches); then forget them."""
     await fire(fake, url, event_bodies(WARMUP, first=0), concurrency=5, timeout=30)
@@ -215,7 +155,7 @@ def load_process(conn: Connection, options: dict[str, Any]) -> None:
     async def main() -> None:
         async with FakeSlackAPI() as fake:
             conn.send(fake.url)
-            server_url = await asyncio.to_thread(conn.recv)
+            server_url = await received(conn)
             result = await run_load(fake, server_url, options)
             conn.send(result)
 
@@ -246,15 +186,11 @@ async def serve(services: Services, api_url: str, *, worker: bool) -> AsyncItera
         workers.append(
             subprocess.Popen([sys.executable, "-m", "adapters.cli.main", "worker"], env=env)
         )
-    runner = web.AppRunner(build_web_app(slack=bot.route()), access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    port = runner.addresses[0][1]
     try:
-        yield f"http://127.0.0.1:{port}/slack/events"
+        async with serving(build_web_app(slack=bot.route())) as origin:
+            yield f"{origin}/slack/events"
+            await asyncio.sleep(0.2)  # let the last listeners record their replies
     finally:
-        await asyncio.sleep(0.2)  # let the last listeners record their replies
-        await runner.cleanup()
         await bot.aclose()
         for process in workers:
             process.send_signal(signal.SIGTERM)
@@ -286,24 +222,16 @@ async def _measure(
             finally:
                 if profiler is not None:
                     profiler.disable()
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    child = context.Process(target=load_process, args=(theirs, options), daemon=True)
-    child.start()
-    try:
-        api_url = await asyncio.to_thread(ours.recv)
+    with child_process(load_process, options) as side:
+        api_url = await received(side)
         async with serve(services, api_url, worker=options["worker"]) as url:
             if profiler is not None:
                 profiler.enable()
-            ours.send(url)
-            result: LoadResult = await asyncio.to_thread(ours.recv)
+            side.send(url)
+            result: LoadResult = await received(side)
             if profiler is not None:
                 profiler.disable()
         return result
-    finally:
-        child.join(timeout=10)
-        if child.is_alive():
-            child.terminate()
 
 
 async def stored_questions(services: Services) -> int:
@@ -311,30 +239,13 @@ async def stored_questions(services: Services) -> int:
         return int(await session.scalar(select(func.count(Question.id))) or 0)
 
 
-@contextlib.contextmanager
-def database_url(options: dict[str, Any], folder: Path) -> Iterator[str]:
-    """A SQLite file in `folder`, or a fresh schema in the PostgreSQL of `--postgres`."""
-    if not options["postgres"]:
-        yield f"sqlite:///{folder / 'bench.db'}"
-        return
-    schema = f"bench_{os.getpid()}"
-    plain = make_url(options["postgres"]).set(drivername="postgresql")
-    with psycopg.connect(plain.render_as_string(hide_password=False), autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield (
-                make_url(options["postgres"])
-                .update_query_dict({"options": f"-csearch_path={schema}"})
-                .render_as_string(hide_password=False)
-            )
-        finally:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 async def benchmark(options: dict[str, Any]) -> dict[str, Any]:
     """Build, serve, fire, and gather the figures."""
     profiler = cProfile.Profile() if options["profile"] else None
-    with tempfile.TemporaryDirectory() as folder, database_url(options, Path(folder)) as url:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        database_url(options["postgres"], Path(folder)) as url,
+    ):
         settings = load_settings({"HURIBOT_DATABASE_URL": url})
         configure_logging(
             level=settings.log_level, fmt=settings.log_format, secrets=settings.secret_values()

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from adapters.wiring.services import open_services
 from bot.db.engine import Database
 from bot.settings import load_settings
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch
+from tests.schemas import fresh_schema
 
 POSTGRES_URL_VARIABLE = "HURIBOT_TEST_POSTGRES_URL"
 
@@ -39,19 +37,8 @@ def postgres_schema_url() -> Iterator[str]:
     base = _postgres_url()
     if base is None:
         pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set; PostgreSQL tests are skipped")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    plain = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(plain, autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield (
-            make_url(base)
-            .update_query_dict({"options": f"-csearch_path={schema}"})
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with psycopg.connect(plain, autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with fresh_schema(base, prefix="test") as url:
+        yield url
 
 
 def _backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:

@@ -26,6 +26,7 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
     AgentAuthConfiguration,
     ClaimsIdentity,
+    Connections,
     ConnectorClientBase,
     OutboundHostValidator,
     TurnContext,
@@ -74,14 +75,24 @@ class TeamsConfig:
 class TeamsConnector:
     """Owns the SDK adapter; sends activities to Teams conversations."""
 
-    def __init__(self, config: TeamsConfig) -> None:
+    def __init__(
+        self,
+        config: TeamsConfig,
+        *,
+        connections: Connections | None = None,
+        host_validator: OutboundHostValidator | None = None,
+    ) -> None:
+        """Outbound tokens come from Entra through MSAL and only Microsoft's connector hosts
+        are called, unless `connections` and `host_validator` say otherwise (a load test with
+        credentials on, whose Bot Connector and Entra are local servers)."""
         self.config = config
         self.auth = config.auth_configuration()
-        self.host_validator = OutboundHostValidator(enabled=not config.allow_anonymous)
+        self.host_validator = host_validator or OutboundHostValidator(
+            enabled=not config.allow_anonymous
+        )
         self.adapter = CloudAdapter(
-            connection_manager=MsalConnectionManager(
-                connections_configurations={"SERVICE_CONNECTION": self.auth}
-            ),
+            connection_manager=connections
+            or MsalConnectionManager(connections_configurations={"SERVICE_CONNECTION": self.auth}),
             host_validator=self.host_validator,
         )
         self.adapter.on_turn_error = _log_turn_error

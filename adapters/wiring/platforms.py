@@ -181,15 +181,18 @@ class Platforms:
 
 
 @asynccontextmanager
-async def open_platforms(settings: Settings) -> AsyncIterator[Platforms]:
+async def open_platforms(
+    settings: Settings, *, connector: TeamsConnector | None = None
+) -> AsyncIterator[Platforms]:
     """Build the platforms and the services they share, in order; close them afterwards
-    (Teams' pending turns finish, Slack's connections close)."""
+    (Teams' pending turns finish, Slack's connections close). Teams talks through
+    `connector` when the caller made one, else through one made from the settings."""
     async with AsyncExitStack() as stack:
         slack_session = None
         if slack_config(settings) is not None:
             slack_session = http_session(settings.platform_timeout_seconds)
             stack.push_async_callback(slack_session.close)
-        connector = teams_connector(settings)
+        connector = connector or teams_connector(settings)
         directory = moderator_directory(settings, slack_session=slack_session, connector=connector)
         services = await stack.enter_async_context(open_services(settings, moderators=directory))
         slack = slack_parts(services)
