@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,8 @@ import yaml
 from adapters.cli.main import app
 from bot.settings import ENV_PREFIX, Settings
 
-DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
 KUBERNETES = DEPLOY / "kubernetes"
 VARIABLE = re.compile(rf"\b{ENV_PREFIX}[A-Z0-9_]+\b")
 
@@ -77,3 +80,17 @@ def test_the_teams_manifest_is_valid_json_with_the_commands_the_bot_knows() -> N
     [bot] = manifest["bots"]
     titles = {c["title"].split()[0] for group in bot["commandLists"] for c in group["commands"]}
     assert titles == {"help", "calendar", "subscribe", "unsubscribe", "subscriptions", "stats"}
+
+
+def test_the_package_and_so_the_image_ships_every_data_file_of_the_sources() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["*"]
+    data = [
+        path.relative_to(ROOT)
+        for package in ("bot", "knowledge", "adapters")
+        for path in (ROOT / package).rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"}
+    ]
+    assert data, "no data files found"
+    left_out = [str(path) for path in data if not any(fnmatch(path.name, p) for p in patterns)]
+    assert left_out == [], f"not in [tool.setuptools.package-data]: {left_out}"
