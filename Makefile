@@ -68,3 +68,10 @@ test: lint audit e2e-tools
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache huribot.db $(E2E)/node_modules
+
+# The container image, built from deploy/Dockerfile and run against the PostgreSQL on loopback
+# until it answers a question (as root: podman and debootstrap are installed if missing).
+# .ci/run runs it after `make test`; it is not part of `make test`.
+.PHONY: image-test
+image-test: $(STAMP)
+	deploy/ci/image-check.sh
