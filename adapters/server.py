@@ -4,6 +4,7 @@ the calendar feeds."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from email.utils import formatdate
 
 import structlog
 from aiohttp import web
+from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
 from microsoft_agents.hosting.core import Agent, AgentAuthConfiguration
 from pydantic import ValidationError
@@ -53,19 +55,47 @@ def readyz(checks: Mapping[str, Check]) -> Callable[[web.Request], Awaitable[web
 def teams_endpoint(
     adapter: CloudAdapter, agent: Agent
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """Bot Framework activities, authenticated by the SDK's JWT check before anything runs."""
+    """Bot Framework activities, authenticated by the SDK's JWT check before anything runs;
+    an authenticated body the SDK cannot read as an activity gets 400, not a 500."""
 
     async def handle(request: web.Request) -> web.Response:
-        try:
-            response = await adapter.process(request, agent)
-        except ValidationError as exc:  # authenticated, yet not an activity the SDK can read
-            logger.warning("teams.malformed_activity", errors=exc.error_count())
+        problem = await unreadable_activity(request)
+        if problem is not None:
+            logger.warning("teams.malformed_activity", problem=problem)
             return web.Response(status=400, text="malformed activity")
+        response = await adapter.process(request, agent)
         return response if response is not None else web.Response(status=202)
 
     authorized: Callable[[web.Request], Awaitable[web.Response]]
     authorized = jwt_authorization_decorator(handle)  # type: ignore[no-untyped-call]
     return authorized
+
+
+async def unreadable_activity(request: web.Request) -> str | None:
+    """Why the body is no activity the bot can read and answer (None when it is one): not
+    JSON, not an activity's fields (pydantic's ValidationError), a field the SDK's own checks
+    refuse with a TypeError (an empty `channelId`), no service URL to answer through, no
+    sender or recipient (a reply names both), or an id that cannot stand in the connector's
+    URL. Teams sends none of these."""
+    try:
+        activity = Activity.model_validate(await request.json())
+    except ValidationError as exc:
+        return f"{exc.error_count()} invalid fields"
+    except (ValueError, TypeError) as exc:
+        return type(exc).__name__
+    if not activity.service_url:
+        return "no serviceUrl"
+    if activity.from_property is None or activity.recipient is None:
+        return "no sender or no recipient"
+    conversation = activity.conversation.id if activity.conversation else None
+    if not all(_URL_SAFE_ID.fullmatch(i) for i in (activity.id, conversation) if i is not None):
+        return "an id with characters no Teams id has"
+    return None
+
+
+_URL_SAFE_ID = re.compile(r"[^\s/?#%\\\x00-\x1f\x7f-\x9f]+")
+"""What the connector's URLs (`v3/conversations/{id}/activities/{id}`) can carry as is: the
+SDK puts ids there unquoted, so a `/`, `?` or `#` would send the reply elsewhere."""
 
 
 FEED_MAX_AGE_SECONDS = 3600

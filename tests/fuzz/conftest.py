@@ -27,9 +27,12 @@ import pytest
 from hypothesis import settings
 
 from tests.adapters.conftest import sample_batch, sample_database
+from tests.adapters.teams.conftest import secured, signing_key
 from tests.fuzz.tally import TALLY, counting
 
-__all__ = ["sample_batch", "sample_database"]  # the sample knowledge base, ingested once
+__all__ = ["sample_batch", "sample_database", "secured", "signing_key"]
+"""Fixtures of the adapters' tests: the sample knowledge base, ingested once; the Teams bot
+with authentication on, and the key its tokens are signed with."""
 
 EXAMPLES_VARIABLE = "HURIBOT_FUZZ_EXAMPLES"
 REPORT_VARIABLE = "HURIBOT_FUZZ_REPORT"

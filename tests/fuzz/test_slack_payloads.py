@@ -26,6 +26,7 @@ from adapters.slack.moderation_blocks import ANSWER_MODAL, LINK_MODAL, MOD_ACTIO
 from tests.adapters.slack.conftest import MODERATOR, SECRET, SlackHarness, running_bot
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_signing import FORM, JSON, signature
+from tests.fuzz.json_shapes import json_values, payload
 from tests.fuzz.logs import errors_logged
 from tests.fuzz.tally import counted
 from tests.fuzz.text import hostile_text, long_text
@@ -35,32 +36,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 SLACK_STATUSES = {200, 400, 404, 413}
 """What the endpoint may answer a signed request: handled, malformed, no listener, too big."""
 _SERIAL = itertools.count(1)
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | hostile_text,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(hostile_text, inner, max_size=4),
-    max_leaves=12,
-)
-"""Any JSON value: where a field is of the wrong type, or nested where it should not be."""
-
-Fields = dict[str, st.SearchStrategy[Any]]
-
-
-def payload(fields: Fields, optional: Fields | None = None) -> st.SearchStrategy[Any]:
-    """An object with `fields` (and some `optional` ones) as Slack types them (three times in
-    four), or one where any of them may be any JSON value instead."""
-    optional = optional or {}
-    typed = st.fixed_dictionaries(fields, optional=optional)
-    malformed = st.fixed_dictionaries(
-        {name: _either(value) for name, value in fields.items()},
-        optional={name: _either(value) for name, value in optional.items()},
-    )
-    return st.one_of(typed, typed, typed, malformed)
-
-
-def _either(good: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    return good | json_values
-
 
 user_ids = st.sampled_from(["U061F7AUR", MODERATOR, "UBOT", "W0ENTERPRISE"]) | hostile_text
 channel_ids = st.sampled_from(["C0LAN2Q65", "CMODS", "D0DIRECT1", "G0PRIVATE"]) | hostile_text
