@@ -74,28 +74,43 @@ def teams_endpoint(
 async def unreadable_activity(request: web.Request) -> str | None:
     """Why the body is no activity the bot can read and answer (None when it is one): not
     JSON, not an activity's fields (pydantic's ValidationError), a field the SDK's own checks
-    refuse with a TypeError (an empty `channelId`), no service URL to answer through, no
-    sender or recipient (a reply names both), or an id that cannot stand in the connector's
-    URL. Teams sends none of these."""
+    refuse with a TypeError (an empty `channelId`), or no reply could reach it."""
     try:
         activity = Activity.model_validate(await request.json())
     except ValidationError as exc:
         return f"{exc.error_count()} invalid fields"
     except (ValueError, TypeError) as exc:
         return type(exc).__name__
-    if not activity.service_url:
-        return "no serviceUrl"
-    if activity.from_property is None or activity.recipient is None:
-        return "no sender or no recipient"
-    conversation = activity.conversation.id if activity.conversation else None
-    if not all(_URL_SAFE_ID.fullmatch(i) for i in (activity.id, conversation) if i is not None):
-        return "an id with characters no Teams id has"
-    return None
+    return unanswerable(activity)
 
 
-_URL_SAFE_ID = re.compile(r"[^\s/?#%\\\x00-\x1f\x7f-\x9f]+")
-"""What the connector's URLs (`v3/conversations/{id}/activities/{id}`) can carry as is: the
-SDK puts ids there unquoted, so a `/`, `?` or `#` would send the reply elsewhere."""
+def unanswerable(activity: Activity) -> str | None:
+    """Why no reply could reach the activity's conversation, or be stored: no service URL, no
+    sender or recipient (a reply names both), an id that cannot stand in the connector's URL
+    or that is longer than its column. Teams sends none of these."""
+    sender, conversation = activity.from_property, activity.conversation
+    ids = [i for i in (activity.id, conversation.id if conversation else None) if i]
+    members = [i for i in (sender.id, sender.aad_object_id) if i] if sender else []
+    problems = (
+        (not activity.service_url, "no serviceUrl"),
+        (sender is None or activity.recipient is None, "no sender or no recipient"),
+        (not all(map(_URL_SAFE_ID.fullmatch, ids)), "an id with characters no Teams id has"),
+        (any(len(i) > MAX_MEMBER_ID_CHARS for i in members), "a member id longer than stored"),
+        (any(len(i) > MAX_ID_CHARS for i in ids), "an id longer than stored"),
+    )
+    return next((reason for failed, reason in problems if failed), None)
+
+
+MAX_MEMBER_ID_CHARS = 128
+"""Where the question log keeps a member's id (Teams' run to about a hundred characters)."""
+MAX_ID_CHARS = 255
+"""Where conversations are remembered, and subscriptions kept, by id."""
+
+
+_URL_SAFE_ID = re.compile(r"[\w:;@=.,+!$&'()*~-]+")
+"""What the connector's URLs (`v3/conversations/{id}/activities/{id}`) can carry as is (what
+RFC 3986 lets a path segment hold unescaped, letters of any script included): the SDK puts
+ids there unquoted, so a `/`, `?`, `#` or `{` would send the reply elsewhere, or nowhere."""
 
 
 FEED_MAX_AGE_SECONDS = 3600

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -29,12 +30,10 @@ def _postgres_url() -> str | None:
     return os.environ.get(POSTGRES_URL_VARIABLE) or None
 
 
-@pytest.fixture
-def postgres_schema_url() -> Iterator[str]:
-    """A URL whose connections live in a fresh PostgreSQL schema, dropped afterwards."""
-    base = _postgres_url()
-    if base is None:
-        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set; PostgreSQL tests are skipped")
+@contextmanager
+def fresh_schema(base: str) -> Iterator[str]:
+    """A URL on the PostgreSQL at `base` whose connections live in a new schema, dropped
+    afterwards."""
     schema = f"test_{uuid.uuid4().hex[:12]}"
     plain = make_url(base).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(plain, autocommit=True) as connection:
@@ -48,6 +47,21 @@ def postgres_schema_url() -> Iterator[str]:
     finally:
         with psycopg.connect(plain, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def postgres_base_url() -> str:
+    """The configured PostgreSQL's URL; skips the test when none is."""
+    base = _postgres_url()
+    if base is None:
+        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set; PostgreSQL tests are skipped")
+    return base
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    """A URL whose connections live in a fresh PostgreSQL schema, dropped afterwards."""
+    with fresh_schema(postgres_base_url()) as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -49,32 +49,42 @@ class MapOf:
     value: Shape
 
 
-Shape: TypeAlias = type | tuple["Shape", ...] | Obj | ListOf | MapOf
+@dataclass(frozen=True, slots=True)
+class Id:
+    """Text no longer than Slack's ids run (theirs are a few dozen characters at most; the
+    question log keeps a member's id in 128)."""
+
+    max_chars: int = 120
+
+
+Shape: TypeAlias = type | tuple["Shape", ...] | Obj | ListOf | MapOf | Id
 """A Python type, alternatives (a tuple), or one of the structures above."""
 
 NULL = type(None)
 TEXT = (str, NULL)
-_ID = Obj({"id": str, "team_id": TEXT, "enterprise_id": TEXT})
-_USER = Obj({"id": str, "team_id": TEXT, "name": TEXT, "username": TEXT}, required=("id",))
-_CHANNEL = (str, NULL, Obj({"id": str}))
+ID = Id()
+OPTIONAL_ID = (ID, NULL)
+_ID = Obj({"id": ID, "team_id": OPTIONAL_ID, "enterprise_id": OPTIONAL_ID})
+_USER = Obj({"id": ID, "team_id": OPTIONAL_ID, "name": TEXT, "username": TEXT}, required=("id",))
+_CHANNEL = (ID, NULL, Obj({"id": ID}))
 EVENT = Obj(
     {
         "type": str,
-        "user": (str, NULL, _ID),
+        "user": (ID, NULL, _ID),
         "channel": _CHANNEL,
         "item": Obj({"channel": _CHANNEL}),
         "text": TEXT,
-        "ts": TEXT,
-        "thread_ts": TEXT,
-        "event_ts": TEXT,
+        "ts": OPTIONAL_ID,
+        "thread_ts": OPTIONAL_ID,
+        "event_ts": OPTIONAL_ID,
         "subtype": TEXT,
         "channel_type": TEXT,
-        "team": TEXT,
-        "user_team": TEXT,
+        "team": OPTIONAL_ID,
+        "user_team": OPTIONAL_ID,
         "tab": TEXT,
         "bot_id": TEXT,
-        "message": Obj({"user": TEXT, "thread_ts": TEXT}),
-        "previous_message": Obj({"user": TEXT, "thread_ts": TEXT}),
+        "message": Obj({"user": OPTIONAL_ID, "thread_ts": OPTIONAL_ID}),
+        "previous_message": Obj({"user": OPTIONAL_ID, "thread_ts": OPTIONAL_ID}),
     },
     required=("type",),
 )
@@ -84,34 +94,39 @@ _VIEW = Obj(
     {
         "callback_id": str,
         "private_metadata": str,
-        "team_id": TEXT,
-        "app_installed_team_id": TEXT,
+        "team_id": OPTIONAL_ID,
+        "app_installed_team_id": OPTIONAL_ID,
         "state": _STATE,
     },
     required=("callback_id", "private_metadata", "state"),
 )
-_AUTHORIZATION = Obj({"team_id": TEXT, "enterprise_id": TEXT, "user_id": TEXT})
+_AUTHORIZATION = Obj({"team_id": OPTIONAL_ID, "enterprise_id": OPTIONAL_ID, "user_id": OPTIONAL_ID})
 _COMMON: dict[str, Shape] = {
     "type": str,
     "token": str,
-    "team_id": TEXT,
-    "enterprise_id": TEXT,
-    "api_app_id": TEXT,
-    "event_id": str,
-    "trigger_id": str,
+    "team_id": OPTIONAL_ID,
+    "enterprise_id": OPTIONAL_ID,
+    "api_app_id": OPTIONAL_ID,
+    "event_id": ID,
+    "trigger_id": ID,
     "response_url": str,
-    "user_id": str,
-    "channel_id": str,
-    "thread_ts": str,
-    "team": (str, NULL, _ID),
-    "enterprise": (str, NULL, _ID),
+    "user_id": ID,
+    "channel_id": ID,
+    "thread_ts": ID,
+    "team": (ID, NULL, _ID),
+    "enterprise": (ID, NULL, _ID),
     "authorizations": ListOf(_AUTHORIZATION),
-    "user": (str, _ID),
+    "user": (ID, _ID),
     "channel": _CHANNEL,
     "container": Obj(
-        {"channel_id": TEXT, "message_ts": TEXT, "thread_ts": TEXT, "is_ephemeral": bool}
+        {
+            "channel_id": OPTIONAL_ID,
+            "message_ts": OPTIONAL_ID,
+            "thread_ts": OPTIONAL_ID,
+            "is_ephemeral": bool,
+        }
     ),
-    "message": Obj({"user": TEXT, "ts": TEXT, "thread_ts": TEXT}),
+    "message": Obj({"user": OPTIONAL_ID, "ts": OPTIONAL_ID, "thread_ts": OPTIONAL_ID}),
     "event": EVENT,
     "actions": ListOf(_ACTION, min_items=1),
     "view": _VIEW,
@@ -137,8 +152,14 @@ def _problem(value: Any, shape: Shape, path: str) -> str | None:
         return _alternatives_problem(value, shape, path)
     if isinstance(shape, type):
         return None if isinstance(value, shape) else f"{path} is not {_NAMES[shape]}"
+    if isinstance(shape, Id):
+        return _id_problem(value, shape, path)
     if isinstance(shape, ListOf):
         return _list_problem(value, shape, path)
+    return _mapping_problem(value, shape, path)
+
+
+def _mapping_problem(value: Any, shape: MapOf | Obj, path: str) -> str | None:
     if not isinstance(value, dict):
         return f"{path} is not an object"
     if isinstance(shape, MapOf):
@@ -155,6 +176,12 @@ def _object_problem(value: dict[str, Any], shape: Obj, path: str) -> str | None:
         for name, inner in shape.fields.items()
         if name in value
     )
+
+
+def _id_problem(value: Any, shape: Id, path: str) -> str | None:
+    if not isinstance(value, str):
+        return f"{path} is not text"
+    return None if len(value) <= shape.max_chars else f"{path} is longer than any id"
 
 
 def _alternatives_problem(value: Any, shapes: tuple[Shape, ...], path: str) -> str | None:

@@ -20,14 +20,21 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Generator
+import shutil
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from hypothesis import settings
+from sqlalchemy.engine import make_url
 
+from adapters.wiring.services import open_services
+from bot.settings import load_settings
+from knowledge.records import IngestBatch
 from tests.adapters.conftest import sample_batch, sample_database
 from tests.adapters.teams.conftest import secured, signing_key
+from tests.conftest import BACKENDS, fresh_schema, postgres_base_url
 from tests.fuzz.tally import TALLY, counting
 
 __all__ = ["sample_batch", "sample_database", "secured", "signing_key"]
@@ -47,6 +54,36 @@ settings.register_profile(
     print_blob=False,
 )
 settings.load_profile("huribot-fuzz")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty database for a whole module (every example of its tests shares it, as a
+    running bot's requests share one), on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('fuzz-db') / 'huribot.db'}"
+        return
+    with fresh_schema(postgres_base_url()) as url:
+        yield url
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def sample_knowledge_url(
+    request: pytest.FixtureRequest,
+    module_database_url: str,
+    sample_database: Path,
+    sample_batch: IngestBatch,
+) -> str:
+    """A database holding the sample knowledge base: a copy of the SQLite file built once,
+    or the sample ingested into a fresh PostgreSQL schema."""
+    if module_database_url.startswith("sqlite"):
+        shutil.copyfile(sample_database, make_url(module_database_url).database or "")
+        return module_database_url
+    async with open_services(load_settings({"HURIBOT_DATABASE_URL": module_database_url})) as s:
+        await s.knowledge.ingest(sample_batch)
+    return module_database_url
 
 
 @pytest.hookimpl(wrapper=True)

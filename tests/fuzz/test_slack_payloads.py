@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import time
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -159,14 +157,10 @@ def interactions(response_url: str) -> st.SearchStrategy[Any]:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def slack(
-    tmp_path_factory: pytest.TempPathFactory, sample_database: Path
-) -> AsyncIterator[SlackHarness]:
-    """The bot with moderators, on a copy of the sample knowledge base, for the whole module
-    (every example of a test shares it, as Slack's requests share one running bot)."""
-    database = tmp_path_factory.mktemp("fuzz-slack") / "huribot.db"
-    shutil.copyfile(sample_database, database)
-    async with FakeSlackAPI() as fake, running_bot(f"sqlite:///{database}", fake) as bot:
+async def slack(sample_knowledge_url: str) -> AsyncIterator[SlackHarness]:
+    """The bot with moderators on the sample knowledge base, for the whole module (every
+    example of a test shares it, as Slack's requests share one running bot)."""
+    async with FakeSlackAPI() as fake, running_bot(sample_knowledge_url, fake) as bot:
         yield bot.harness
 
 

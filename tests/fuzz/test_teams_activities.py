@@ -10,9 +10,7 @@ end without an error logged: stored and answered, or refused before anything is 
 from __future__ import annotations
 
 import itertools
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,14 +135,10 @@ def as_sent(activity: Any, data: Any) -> Any:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def teams(
-    tmp_path_factory: pytest.TempPathFactory, sample_database: Path
-) -> AsyncIterator[TeamsHarness]:
+async def teams(sample_knowledge_url: str) -> AsyncIterator[TeamsHarness]:
     """The bot in development mode on the sample knowledge base, with a moderator, its
     answers reaching the fake connector."""
-    database = tmp_path_factory.mktemp("fuzz-teams") / "huribot.db"
-    shutil.copyfile(sample_database, database)
-    settings = development_mode(database, moderator=MODERATOR)
+    settings = development_mode(sample_knowledge_url, moderator=MODERATOR)
     async with FakeConnector() as fake, running_teams(settings, fake) as harness:
         yield harness
 

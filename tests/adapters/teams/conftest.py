@@ -124,11 +124,11 @@ async def running_teams(
             await bot.settle()
 
 
-def development_mode(database: Path, *, moderator: str | None = None) -> dict[str, str]:
-    """The settings of a bot in anonymous development mode on `database` (with `moderator`,
-    a Teams user's Entra object id, as its moderator)."""
+def development_mode(database: Path | str, *, moderator: str | None = None) -> dict[str, str]:
+    """The settings of a bot in anonymous development mode on `database` (a SQLite file, or
+    a URL), with `moderator`, a Teams user's Entra object id, as its moderator."""
     environment = {
-        "HURIBOT_DATABASE_URL": f"sqlite:///{database}",
+        "HURIBOT_DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true",
     }
     if moderator is not None:

@@ -49,6 +49,7 @@ async def test_an_activity_with_a_null_field_gets_no_500(
         {"from": None},
         {"conversation": {"id": "#"}},
         {"conversation": {"id": "a/../b"}},
+        {"conversation": {"id": "{"}},
         {"id": "1?x=1"},
     ],
     ids=[
@@ -58,6 +59,7 @@ async def test_an_activity_with_a_null_field_gets_no_500(
         "no sender",
         "conversation id with #",
         "conversation id with /",
+        "conversation id with {",
         "id with ?",
     ],
 )
@@ -134,3 +136,19 @@ async def test_a_dialog_out_of_date_answers_with_a_message(
     sent = await moderated.post(activity)
     assert sent.status == 200
     assert sent.json() == {"task": {"type": "message", "value": OUT_OF_DATE_TEXT}}
+
+
+@pytest.mark.parametrize(
+    ("part", "field", "chars"),
+    [("from", "id", 129), ("from", "aadObjectId", 129), ("conversation", "id", 256)],
+)
+async def test_an_activity_whose_id_is_longer_than_stored_gets_400(
+    teams: TeamsHarness, part: str, field: str, chars: int
+) -> None:
+    """Found by fuzzing on PostgreSQL: the database refused ids past its columns after the
+    activity was accepted, and the question was lost with an error."""
+    activity = teams.message("personal_message", "How does a UNCT contribute to the UPR?")
+    activity[part][field] = "7" * chars
+    sent = await teams.post(activity)
+    assert (sent.status, sent.text) == (400, "malformed activity")
+    assert await teams.questions() == []
