@@ -37,8 +37,6 @@ from tests.bot.calendar.helpers import upr_calendar_docx
 from tests.fuzz.tally import counted
 from tests.fuzz.text import hostile_text, long_text
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "calendar"
 PAGES = {
     ImportFormat.TB_SESSION: "tb_session.html",
@@ -224,6 +222,7 @@ async def database(module_database_url: str) -> AsyncIterator[Database]:
     await db.dispose()
 
 
+@pytest.mark.asyncio(loop_scope="module")
 @given(file=formats(), country=st.sampled_from([None, "KEN"]))
 @counted
 async def test_any_calendar_file_imports_or_fails_with_its_problems(

@@ -30,8 +30,6 @@ from knowledge.ingest.loader import load_paths
 from tests.fuzz.tally import counted
 from tests.fuzz.text import SCRIPTS, hostile_text, long_text
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
 _SERIAL = itertools.count(1)
 REPLY_KEYS = ["id", "question", "answer", "alt_questions", "tags", "language", "status"]
 MORE_KEYS = ["last_reviewed", "review_by", "sources", "owner", "title", "source_url", "colour"]
@@ -150,6 +148,7 @@ async def services(module_database_url: str) -> AsyncIterator[Services]:
         yield s
 
 
+@pytest.mark.asyncio(loop_scope="module")
 @given(file=files)
 @counted
 async def test_any_file_imports_or_fails_with_its_problems_named(
