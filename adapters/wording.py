@@ -45,6 +45,12 @@ def split_text(text: str, limit: int) -> list[str]:
 GONE_TEXT = "That item is no longer in the knowledge base."
 """Shown for a Related or whole-passage button whose item was retired since."""
 
+OUT_OF_DATE_TEXT = (
+    "That button is out of date (its message came from another version of HuriBot, or was "
+    "altered), so nothing was done. Ask your question again if you still need an answer."
+)
+"""Shown for a card's button carrying a value none of the bot's messages carries."""
+
 WHOLE_PASSAGE_LABEL = "📖 Read the whole passage"
 """Under an answer that quotes only the sentences of a passage that answer."""
 

@@ -12,6 +12,13 @@ from enum import StrEnum
 
 from knowledge.hashing import stable_hash
 
+MAX_SLUG_CHARS = 120
+MAX_TITLE_CHARS = 500
+MAX_SOURCE_CHARS = 1000
+MAX_OWNER_CHARS = 160
+"""The longest id, document title, source address and owner a record may have: what the
+knowledge base keeps of each (longer ones are refused when a file is read)."""
+
 
 class ReplyStatus(StrEnum):
     """Life cycle of a consolidated reply; only published replies are searchable."""

@@ -31,22 +31,27 @@ def _postgres_url() -> str | None:
     return os.environ.get(POSTGRES_URL_VARIABLE) or None
 
 
-@pytest.fixture
-def postgres_schema_url() -> Iterator[str]:
-    """A URL whose connections live in a fresh PostgreSQL schema, dropped afterwards."""
-    base = _postgres_url()
-    if base is None:
-        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set; PostgreSQL tests are skipped")
-    with fresh_schema(base, prefix="test") as url:
-        yield url
-
-
 def _backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database on the backend of `request.param`."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'huribot.db'}"
     url: str = request.getfixturevalue("postgres_schema_url")
     return url
+
+
+def postgres_base_url() -> str:
+    """The configured PostgreSQL's URL; skips the test when none is."""
+    base = _postgres_url()
+    if base is None:
+        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set; PostgreSQL tests are skipped")
+    return base
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[str]:
+    """A URL whose connections live in a fresh PostgreSQL schema, dropped afterwards."""
+    with fresh_schema(postgres_base_url(), prefix="test") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -38,6 +38,13 @@ from adapters.slack.blocks import (
 from adapters.slack.endpoint import Handler, slack_endpoint
 from adapters.slack.moderation import SlackModeration
 from adapters.slack.mrkdwn import escape, truncate
+from adapters.slack.payload_shape import (
+    MalformedPayloadError,
+    button_id,
+    button_value,
+    channel_of,
+    tolerant,
+)
 from adapters.slack.translate import (
     PLATFORM,
     plain_text,
@@ -172,7 +179,7 @@ async def _tell_privately(
         return
     container = body.get("container", {})
     await client.chat_postEphemeral(
-        channel=container.get("channel_id") or body["channel"]["id"],
+        channel=channel_of(body),
         thread_ts=container.get("thread_ts") or container.get("message_ts"),
         user=body["user"]["id"],
         text=text,
@@ -236,8 +243,8 @@ class SlackBot:
         app.event("message")(self._answer_event)
         app.event("app_home_opened")(self._publish_home)
         app.command("/huribot")(self._answer_command)
-        app.action(re.compile(f"^{FEEDBACK_ACTION}_"))(self._rate)
-        app.action(re.compile(f"^{RELATED_ACTION}_"))(self._show_related)
+        app.action(re.compile(f"^{FEEDBACK_ACTION}_"))(tolerant(self._rate))
+        app.action(re.compile(f"^{RELATED_ACTION}_"))(tolerant(self._show_related))
         app.error(self._log_error)
         if self._moderation is not None:
             self._moderation.register(app)
@@ -349,9 +356,11 @@ class SlackBot:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        feedback = Feedback(action["action_id"].removeprefix(f"{FEEDBACK_ACTION}_"))
+        rating = action["action_id"].removeprefix(f"{FEEDBACK_ACTION}_")
+        if rating not in {feedback.value for feedback in Feedback}:
+            raise MalformedPayloadError(f"no rating is called {rating[:40]!r}")
         user = body["user"]["id"]
-        thanks = await self._intake.feedback(int(action["value"]), feedback, user_id=user)
+        thanks = await self._intake.feedback(button_id(action), Feedback(rating), user_id=user)
         await _tell_privately(body, client, respond, thanks)
 
     async def _show_related(
@@ -363,7 +372,7 @@ class SlackBot:
         respond: AsyncRespond,
     ) -> None:
         await ack()
-        reply = await self._answerer.present(str(action["value"]))
+        reply = await self._answerer.present(button_value(action))
         if reply is None:
             await _tell_privately(body, client, respond, GONE_TEXT)
             return
@@ -376,9 +385,8 @@ class SlackBot:
             )
             return
         container = body.get("container", {})
-        channel = container.get("channel_id") or body["channel"]["id"]
         thread = container.get("thread_ts") or container.get("message_ts")
-        await post_replies(client, channel=channel, thread_ts=thread, replies=[reply])
+        await post_replies(client, channel=channel_of(body), thread_ts=thread, replies=[reply])
 
     async def _publish_home(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") != "home":

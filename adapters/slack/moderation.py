@@ -31,6 +31,7 @@ from adapters.slack.moderation_blocks import (
     submitted,
     ticked,
 )
+from adapters.slack.payload_shape import button_id, channel_of, form_id, tolerant
 from bot.moderation.directory import (
     Actor,
     MembersSource,
@@ -102,12 +103,12 @@ class SlackModeration:
 
     def register(self, app: AsyncApp) -> None:
         """Attach the listeners."""
-        app.action(f"{MOD_ACTION}_answer")(self._open_answer)
-        app.action(f"{MOD_ACTION}_link")(self._open_link)
-        app.action(f"{MOD_ACTION}_assign")(self._assign)
-        app.action(f"{MOD_ACTION}_dismiss")(self._dismiss)
-        app.view(ANSWER_MODAL)(self._submit_answer)
-        app.view(LINK_MODAL)(self._submit_link)
+        app.action(f"{MOD_ACTION}_answer")(tolerant(self._open_answer))
+        app.action(f"{MOD_ACTION}_link")(tolerant(self._open_link))
+        app.action(f"{MOD_ACTION}_assign")(tolerant(self._assign))
+        app.action(f"{MOD_ACTION}_dismiss")(tolerant(self._dismiss))
+        app.view(ANSWER_MODAL)(tolerant(self._submit_answer))
+        app.view(LINK_MODAL)(tolerant(self._submit_link))
 
     async def refresh_card(self, client: AsyncWebClient, group_id: int) -> None:
         """Show a group's new status on its card in the moderators' channel."""
@@ -122,9 +123,8 @@ class SlackModeration:
         return True
 
     async def _refuse(self, body: dict[str, Any], client: AsyncWebClient) -> None:
-        container = body.get("container", {})
         await client.chat_postEphemeral(
-            channel=container.get("channel_id") or body["channel"]["id"],
+            channel=channel_of(body),
             user=body["user"]["id"],
             text=str(NotAModeratorError()),
         )
@@ -134,7 +134,7 @@ class SlackModeration:
     ) -> None:
         await ack()
         if await self._allowed(body, client):
-            view = await self._moderation.view(int(action["value"]))
+            view = await self._moderation.view(button_id(action))
             await client.views_open(trigger_id=body["trigger_id"], view=answer_modal(view))
 
     async def _open_link(
@@ -142,20 +142,20 @@ class SlackModeration:
     ) -> None:
         await ack()
         if await self._allowed(body, client):
-            view = await self._moderation.view(int(action["value"]))
+            view = await self._moderation.view(button_id(action))
             await client.views_open(trigger_id=body["trigger_id"], view=link_modal(view))
 
     async def _assign(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        await self._act(body, client, int(action["value"]), "assign")
+        await self._act(body, client, button_id(action), "assign")
 
     async def _dismiss(
         self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
     ) -> None:
         await ack()
-        await self._act(body, client, int(action["value"]), "dismiss")
+        await self._act(body, client, button_id(action), "dismiss")
 
     async def _act(
         self, body: dict[str, Any], client: AsyncWebClient, group_id: int, what: str
@@ -175,7 +175,7 @@ class SlackModeration:
         self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
     ) -> None:
         values = view["state"]["values"]
-        group_id = int(view["private_metadata"])
+        group_id = form_id(view["private_metadata"], "the form")
         fields = {name: submitted(values, name) for name in FIELDS} | {
             ALT_QUESTIONS: ticked(values)
         }
@@ -200,7 +200,7 @@ class SlackModeration:
     ) -> None:
         values = view["state"]["values"]
         reply_id = submitted(values, "reply_id")
-        group_id = int(view["private_metadata"])
+        group_id = form_id(view["private_metadata"], "the form")
         wordings = (await self._moderation.view(group_id, candidates=0)).wordings
         kept = chosen_wordings(ticked(values), wordings)
         if kept is None:

@@ -38,7 +38,7 @@ class SlackQuestion:
 def _received_at(ts: str | None, clock_now: datetime) -> datetime:
     try:
         return datetime.fromtimestamp(float(ts), tz=UTC) if ts else clock_now
-    except ValueError:
+    except (ValueError, OverflowError, OSError):  # not a number, or no date ("1e400", "-1e20")
         return clock_now
 
 

@@ -28,12 +28,13 @@ from adapters.teams.translate import (
     question_from_activity,
     user_id,
 )
-from adapters.wording import GONE_TEXT
+from adapters.wording import GONE_TEXT, OUT_OF_DATE_TEXT
 from bot.answers.answerer import Answerer
 from bot.chat.commands import ChatCommands, CommandContext
 from bot.chat.intake import ChannelFactory, Intake, Received
 from bot.chat.router import HELP_TEXT, is_command
 from bot.clock import Clock, system_clock
+from bot.db.types import row_id
 from bot.delivery.conversations import KnownConversations
 from bot.messages import ConversationRef, Reply
 from bot.moderation.directory import Actor
@@ -166,19 +167,28 @@ class TeamsBot:
         """A card's button: a rating, a related item, or (for moderators) a group action."""
         action = value.get(ACTION_KEY)
         if action == FEEDBACK:
-            thanks = await self._intake.feedback(
-                int(value["question_id"]),
-                Feedback(str(value["feedback"])),
-                user_id=user_id(context.activity),
+            await self.connector.reply(
+                context, text_activity(await self._rate(context.activity, value))
             )
-            await self.connector.reply(context, text_activity(thanks))
         elif action == RELATED:
-            reply = await self._answerer.present(str(value["reply_id"]))
+            item = value.get("reply_id")
+            if not isinstance(item, str):
+                await context.send_activity(text_activity(OUT_OF_DATE_TEXT))
+                return
+            reply = await self._answerer.present(item)
             shown = reply_activities(reply) if reply is not None else [text_activity(GONE_TEXT)]
             for activity in shown:
                 await self.connector.reply(context, activity)
         elif self._moderation is not None:
             await self._moderation.on_submit(context, value)
+
+    async def _rate(self, activity: Activity, value: Mapping[str, Any]) -> str:
+        """Store a rating; the thanks to show, or why a button out of date did nothing."""
+        question_id = row_id(value.get("question_id"))
+        rating = value.get("feedback")
+        if question_id is None or rating not in {feedback.value for feedback in Feedback}:
+            return OUT_OF_DATE_TEXT
+        return await self._intake.feedback(question_id, Feedback(rating), user_id=user_id(activity))
 
     async def _on_conversation_update(self, context: TurnContext) -> None:
         """Greet a conversation the bot was just added to."""

@@ -9,6 +9,7 @@ outside development, only Microsoft's service hosts are accepted as service URLs
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,22 @@ from bot.messages import ConversationRef
 logger = structlog.get_logger(__name__)
 
 CHANNEL_ID = "msteams"
+
+
+class _UnreadableAsWarning(logging.Filter):
+    """The SDK logs every activity it cannot read as an error, with a traceback, before the
+    endpoint answers it 400 and logs a warning of its own: an operator has nothing to fix, so
+    the SDK's line is lowered to a warning and loses the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and str(record.msg).startswith("Validation error"):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+UNREADABLE_AS_WARNING = _UnreadableAsWarning()
+SDK_ACTIVITY_LOGGER = "microsoft_agents.activity.activity"
 
 
 class ServiceUrlRefusedError(PermissionError):
@@ -97,6 +114,7 @@ class TeamsConnector:
         )
         self.adapter.on_turn_error = _log_turn_error
         self.adapter.use(NoNulls())
+        logging.getLogger(SDK_ACTIVITY_LOGGER).addFilter(UNREADABLE_AS_WARNING)
 
     async def send(self, ref: ConversationRef, activity: Activity) -> str | None:
         """Post `activity` to the conversation of `ref` (in its reply chain when it has a

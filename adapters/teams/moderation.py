@@ -35,6 +35,8 @@ from adapters.teams.moderation_cards import (
 )
 from adapters.teams.translate import PLATFORM
 from adapters.teams.translate import actor as sender
+from adapters.wording import OUT_OF_DATE_TEXT
+from bot.db.types import row_id
 from bot.messages import ConversationRef
 from bot.moderation.directory import Actor, NotAModeratorError, require_moderator
 from bot.moderation.queue import Moderation
@@ -43,6 +45,8 @@ from bot.moderation.views import CardLocation, GroupView, UnknownGroupError, Unk
 
 logger = structlog.get_logger(__name__)
 
+DIALOG_INVOKES = frozenset({"task/fetch", "task/submit"})
+"""The invokes of the moderators' dialogs; Teams' others (message extensions...) are not served."""
 GONE_GROUP = (
     "This question group no longer exists (its questions were deleted, for instance at a "
     "member's request). Nothing was changed."
@@ -113,7 +117,10 @@ class TeamsModeration:
         action = value.get("huribot")
         if action not in {ASSIGN, DISMISS}:
             return
-        group_id = int(value["group_id"])
+        group_id = row_id(value.get("group_id"))
+        if group_id is None:
+            await context.send_activity(text_activity(OUT_OF_DATE_TEXT))
+            return
         actor = sender(context.activity)
         try:
             if action == ASSIGN:
@@ -128,17 +135,21 @@ class TeamsModeration:
     async def on_invoke(self, context: TurnContext) -> None:
         """`task/fetch` opens the Answer or Link dialog; `task/submit` carries it out."""
         activity = context.activity
+        if activity.name not in DIALOG_INVOKES:
+            return  # not ours: the SDK answers 501 Not Implemented, as Teams expects
         value = activity.value if isinstance(activity.value, Mapping) else {}
-        data = value.get("data") or {}
-        if activity.name not in {"task/fetch", "task/submit"} or "group_id" not in data:
-            return
+        found = value.get("data")
+        data: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        group_id = row_id(data.get("group_id"))
         actor = sender(activity)
         try:
             await require_moderator(self._moderation.moderators, actor)
-            if activity.name == "task/fetch":
-                body = await self._open(data)
+            if group_id is None:
+                body = task_message(OUT_OF_DATE_TEXT)
+            elif activity.name == "task/fetch":
+                body = await self._open(group_id, data)
             else:
-                body = await self._submit(data, actor)
+                body = await self._submit(group_id, data, actor)
         except NotAModeratorError as exc:
             body = task_message(str(exc))
         except UnknownGroupError:  # deleted since the card was posted (privacy, retention)
@@ -149,14 +160,13 @@ class TeamsModeration:
             )
         )
 
-    async def _open(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        view = await self._moderation.view(int(data["group_id"]))
+    async def _open(self, group_id: int, data: Mapping[str, Any]) -> dict[str, Any]:
+        view = await self._moderation.view(group_id)
         if data.get("huribot") == LINK:
             return task_continue("Link to an answer", link_form(view))
         return task_continue("Answer question", answer_form(view))
 
-    async def _submit(self, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
-        group_id = int(data["group_id"])
+    async def _submit(self, group_id: int, data: Mapping[str, Any], actor: Actor) -> dict[str, Any]:
         fields = {name: str(data.get(name) or "") for name in (*FIELDS, ALT_QUESTIONS)}
         wordings = (await self._moderation.view(group_id, candidates=0)).wordings
         if data.get("huribot") == LINK:

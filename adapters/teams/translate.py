@@ -36,8 +36,9 @@ def tenant_of(activity: Activity) -> str | None:
     if activity.conversation and activity.conversation.tenant_id:
         return activity.conversation.tenant_id
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant") or {}
-    return str(tenant["id"]) if tenant.get("id") else None
+    tenant = channel_data.get("tenant")
+    found = tenant.get("id") if isinstance(tenant, dict) else None
+    return found if isinstance(found, str) and found else None
 
 
 def conversation_ref(activity: Activity, *, in_reply_chain: bool = True) -> ConversationRef:

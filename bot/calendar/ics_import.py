@@ -67,9 +67,19 @@ def parse_calendar_ics(data: bytes, *, country: str | None = None) -> list[Calen
 
 
 def _dates(entry: Any) -> tuple[date, date]:
-    start = _as_date(entry.decoded("dtstart"))
-    end = _as_date(entry.decoded("dtend")) - timedelta(days=1) if entry.get("dtend") else start
+    start = _as_date(_decoded(entry, "dtstart"))
+    end = _as_date(_decoded(entry, "dtend")) - timedelta(days=1) if entry.get("dtend") else start
     return start, max(start, end)
+
+
+def _decoded(entry: Any, name: str) -> Any:
+    """A date property's value; CalendarImportError naming the event when it has none, or
+    one that is no date (an event without DTSTART raised a KeyError)."""
+    try:
+        return entry.decoded(name)
+    except (KeyError, ValueError) as exc:
+        event = str(entry.get("uid") or entry.get("summary") or "without a UID")[:80]
+        raise CalendarImportError([f"event {event!r}: no readable {name.upper()}"]) from exc
 
 
 def _exported(entry: Any) -> dict[str, str]:

@@ -52,6 +52,9 @@ _CHOICES = (
     ("status", STATUSES),
     ("date_precision", PRECISIONS),
 )
+MAX_CHARS = {"body": 200, "cycle_or_session": 60, "deadline_for": 120, "source_url": 1000}
+"""The longest text the calendar table keeps in these columns (an event id is limited by
+its pattern, notes are free)."""
 _EVENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,119}$")
 UNKNOWN = {"", "unknown"}
 
@@ -141,6 +144,9 @@ def _check_fields(line: int, get: dict[str, str], problems: list[str]) -> None:
             problems.append(f"line {line}: {key} {get[key]!r} is not one of {', '.join(allowed)}")
     if get["event_id"] and not _EVENT_ID.match(get["event_id"]):
         problems.append(f"line {line}: event_id {get['event_id']!r} has spaces or symbols")
+    for key, limit in MAX_CHARS.items():
+        if len(get[key]) > limit:
+            problems.append(f"line {line}: {key} is {len(get[key]):,} characters; at most {limit}")
 
 
 def _country(line: int, get: dict[str, str], problems: list[str]) -> str:

@@ -21,6 +21,7 @@ from bot.calendar.upcoming import CalendarLookup
 from bot.chat.router import HELP_TEXT, is_command
 from bot.clock import Clock, system_clock
 from bot.db.models import Subscription
+from bot.db.types import row_id
 from bot.messages import ConversationRef
 from bot.moderation.directory import Actor, NotAModeratorError, require_moderator
 from bot.moderation.queue import Moderation
@@ -196,10 +197,12 @@ def _split_options(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _subscription_id(text: str) -> int:
-    try:
-        return int(text.lstrip("#"))
-    except ValueError as exc:
-        raise SubscriptionError(f"'{text}' is not a subscription number, e.g. #12.") from exc
+    """The number of `#12`; a number no subscription can have (past the id column, which
+    the database would refuse) is no subscription number either."""
+    found = row_id(text.lstrip("#"))
+    if found is None:
+        raise SubscriptionError(f"'{text[:40]}' is not a subscription number, e.g. #12.")
+    return found
 
 
 def _friendly(error: Exception) -> str:

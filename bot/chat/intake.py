@@ -30,6 +30,7 @@ from bot.questions.log import (
     Feedback,
     NotTheAskerError,
     QuestionLog,
+    UnknownQuestionError,
 )
 from knowledge.language import detect_language
 
@@ -63,6 +64,10 @@ BUSY_CONVERSATION = {
     "es": "Esta conversación me envía más preguntas de las que puedo responder bien. Espere "
     "un minuto y vuelva a preguntar.",
 }
+QUESTION_GONE = (
+    "That question is no longer in the log (questions are deleted after a while, or on "
+    "request), so the rating was not recorded. If you still need an answer, ask again."
+)
 NOT_THE_ASKER = (
     "Only the colleague who asked can rate this answer. If it does not answer your own "
     "question, ask it yourself: I will answer you, or pass it to the Secretariat."
@@ -218,6 +223,8 @@ class Intake:
             await self.questions.record_feedback(question_id, feedback, user_id=user_id)
         except NotTheAskerError:
             return NOT_THE_ASKER
+        except UnknownQuestionError:  # purged or deleted since the answer was posted
+            return QUESTION_GONE
         if feedback in NEEDS_SECRETARIAT:
             await self._to_secretariat(question_id)
         return FEEDBACK_THANKS[feedback]

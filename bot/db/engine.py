@@ -46,6 +46,31 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def without_nul(parameters: Any) -> Any:
+    """A statement's parameters with NUL characters removed from every text: PostgreSQL
+    refuses them in text ("cannot contain NUL (0x00) bytes") where SQLite keeps them, and a
+    NUL means nothing in a member's message, an id or an imported file. Both databases then
+    store, and look up, the same text."""
+    if isinstance(parameters, str):
+        return parameters.replace("\x00", "")
+    if isinstance(parameters, dict):
+        return {key: without_nul(value) for key, value in parameters.items()}
+    if isinstance(parameters, list | tuple):
+        return type(parameters)(without_nul(value) for value in parameters)
+    return parameters
+
+
+def _strip_nul(
+    _conn: Connection,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> tuple[str, Any]:
+    return statement, without_nul(parameters)
+
+
 class Database:
     """Owns the engine; hands out sessions; upgrades the schema to the latest migration."""
 
@@ -54,6 +79,7 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(self.url, echo=echo)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
+        event.listen(self.engine.sync_engine, "before_cursor_execute", _strip_nul, retval=True)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property

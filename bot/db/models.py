@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.db.types import UTCDateTime
+from knowledge.records import MAX_OWNER_CHARS, MAX_SLUG_CHARS, MAX_SOURCE_CHARS, MAX_TITLE_CHARS
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -61,7 +62,7 @@ class ConsolidatedReply(Base):
     __tablename__ = "consolidated_reply"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    slug: Mapped[str] = mapped_column(String(MAX_SLUG_CHARS), unique=True)
     question: Mapped[str] = mapped_column(Text)
     alt_questions: Mapped[list[str]] = mapped_column(default=list)
     answer_md: Mapped[str] = mapped_column(Text)
@@ -71,7 +72,7 @@ class ConsolidatedReply(Base):
     status: Mapped[str] = mapped_column(String(16), default="published", index=True)
     last_reviewed: Mapped[date | None] = mapped_column(Date)
     review_by: Mapped[date | None] = mapped_column(Date)
-    owner: Mapped[str | None] = mapped_column(String(160))
+    owner: Mapped[str | None] = mapped_column(String(MAX_OWNER_CHARS))
     origin: Mapped[str] = mapped_column(String(500), default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(
@@ -88,9 +89,9 @@ class GuidanceDocument(Base):
     __tablename__ = "guidance_document"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    slug: Mapped[str] = mapped_column(String(120), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
-    source: Mapped[str] = mapped_column(String(1000))
+    slug: Mapped[str] = mapped_column(String(MAX_SLUG_CHARS), unique=True)
+    title: Mapped[str] = mapped_column(String(MAX_TITLE_CHARS))
+    source: Mapped[str] = mapped_column(String(MAX_SOURCE_CHARS))
     content_hash: Mapped[str] = mapped_column(String(64))
     language: Mapped[str] = mapped_column(String(8), default="en")
     origin: Mapped[str] = mapped_column(String(500), default="")

@@ -33,3 +33,20 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         result: datetime = value
         return result.replace(tzinfo=UTC) if result.tzinfo is None else result.astimezone(UTC)
+
+
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are 32-bit integers (PostgreSQL's `integer`): a larger number names no row, and
+asking the database for one fails instead of finding nothing."""
+
+
+def row_id(text: object) -> int | None:
+    """The row id `text` holds ("12", 12), or None when it holds none: not a whole number,
+    not positive, or past what an id column holds."""
+    if isinstance(text, bool) or not isinstance(text, str | int):
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        return None
+    return number if 0 < number <= MAX_ROW_ID else None

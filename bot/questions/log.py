@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -98,6 +99,19 @@ class RecentQuestions:
     in_conversation: int
 
 
+EVENT_KEY_CHARS = 255
+"""The event key column's size."""
+
+
+def stored_key(event_key: str | None) -> str | None:
+    """The key as stored: as given when it fits the column, else its start and a digest of
+    the whole (a platform's id that long is unusual, yet its retries must still match)."""
+    if event_key is None or len(event_key) <= EVENT_KEY_CHARS:
+        return event_key
+    digest = hashlib.sha256(event_key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{event_key[: EVENT_KEY_CHARS - len(digest) - 1]}:{digest}"
+
+
 class QuestionLog:
     """Writes and reads questions; every write is its own committed transaction."""
 
@@ -119,7 +133,7 @@ class QuestionLog:
             text=redact_contacts(message.text) if self._redact else message.text,
             language=detect_language(message.text, hint=message.language),
             received_at=message.received_at,
-            event_key=event_key,
+            event_key=stored_key(event_key),
             status=QuestionStatus.RECEIVED.value,
         )
         try:

@@ -18,14 +18,20 @@ from knowledge.ingest.blocks import Block, Heading, Text
 from knowledge.ingest.chunking import chunk_blocks
 from knowledge.ingest.docx_reader import docx_blocks
 from knowledge.ingest.errors import IngestError, IngestProblem, Parsed
-from knowledge.ingest.fields import LANGUAGES, FieldChecker, is_slug, slugify, unknown_key_message
+from knowledge.ingest.fields import (
+    LANGUAGES,
+    FieldChecker,
+    slug_problem,
+    slugify,
+    unknown_key_message,
+)
 from knowledge.ingest.files import decode_text, read_file_bytes
 from knowledge.ingest.front_matter import FrontMatter, split_front_matter
 from knowledge.ingest.limits import DEFAULT_LIMITS, IngestLimits, unzipped_refusal
 from knowledge.ingest.markdown import markdown_blocks
 from knowledge.ingest.pdf_reader import pdf_blocks
 from knowledge.ingest.plaintext import plain_text_blocks
-from knowledge.records import DocumentRecord
+from knowledge.records import MAX_SOURCE_CHARS, MAX_TITLE_CHARS, DocumentRecord
 
 logger = structlog.get_logger(__name__)
 
@@ -49,6 +55,11 @@ def _reason(exc: Exception) -> str:
     return str(exc).strip() or type(exc).__name__
 
 
+def shortened(title: str) -> str:
+    """A heading or file name as a title: cut to MAX_TITLE_CHARS (it is only shown)."""
+    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1] + "…"
+
+
 def build_document(
     blocks: list[Block],
     *,
@@ -63,11 +74,12 @@ def build_document(
         if key not in DOCUMENT_KEYS:
             checker.problem(key, unknown_key_message(key, DOCUMENT_KEYS))
     slug = checker.text("id") or slugify(stem)
-    if not is_slug(slug):
-        checker.problem("id", f"id '{slug}' is not valid: use lowercase letters, digits, hyphens")
+    problem = slug_problem(slug)
+    if problem is not None:
+        checker.problem("id", problem)
     first_heading = next((b.title for b in blocks if isinstance(b, Heading) and b.title), None)
-    title = checker.text("title") or first_heading or stem
-    source_url = checker.text("source_url")
+    title = checker.text("title", max_chars=MAX_TITLE_CHARS) or shortened(first_heading or stem)
+    source_url = checker.text("source_url", max_chars=MAX_SOURCE_CHARS)
     if source_url and not source_url.startswith(("http://", "https://")):
         checker.problem("source_url", f"source_url '{source_url}' must start with http(s)://")
     language = checker.choice("language", LANGUAGES, "en")

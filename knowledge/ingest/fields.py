@@ -15,7 +15,13 @@ from datetime import date
 
 from knowledge.ingest.errors import IngestProblem
 from knowledge.ingest.files import too_long, too_long_message
-from knowledge.records import ReplyRecord, ReplyStatus, SourceLink
+from knowledge.records import (
+    MAX_OWNER_CHARS,
+    MAX_SLUG_CHARS,
+    ReplyRecord,
+    ReplyStatus,
+    SourceLink,
+)
 
 FRONT_MATTER_KEYS = (
     "id",
@@ -46,6 +52,15 @@ def slugify(text: str) -> str:
 def is_slug(text: str) -> bool:
     """Whether text is a valid id: lowercase letters, digits and single hyphens."""
     return _SLUG.fullmatch(text) is not None
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` is no valid id (None when it is one)."""
+    if len(slug) > MAX_SLUG_CHARS:
+        return f"id '{slug[:40]}…' is {len(slug)} characters; the limit is {MAX_SLUG_CHARS}"
+    if not is_slug(slug):
+        return f"id '{slug}' is not valid: use lowercase letters, digits, hyphens"
+    return None
 
 
 def unknown_key_message(key: str, known: Iterable[str], what: str = "key") -> str:
@@ -85,8 +100,16 @@ class FieldChecker:
         """Record a problem at the key's own line when known, else the record's line."""
         self.problems.append(IngestProblem(self.file, self.key_lines.get(key, self.line), message))
 
-    def text(self, key: str, *, required: bool = False, value: object = _ABSENT) -> str | None:
-        """A stripped, non-empty text value (None when absent and optional).
+    def text(
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        value: object = _ABSENT,
+        max_chars: int | None = None,
+    ) -> str | None:
+        """A stripped, non-empty text value (None when absent and optional), at most
+        `max_chars` long when given (else MAX_TEXT_CHARS).
 
         `value` is checked instead of the mapping's when given (answers, nested values).
         """
@@ -101,6 +124,9 @@ class FieldChecker:
             return None
         if too_long(raw):
             self.problem(key, too_long_message(key, raw))
+            return None
+        if max_chars is not None and len(raw.strip()) > max_chars:
+            self.problem(key, f"{key} is {len(raw.strip()):,} characters; the limit is {max_chars}")
             return None
         return raw.strip()
 
@@ -187,8 +213,9 @@ def build_reply(
         if key not in known:
             checker.problem(key, unknown_key_message(key, known))
     slug = checker.text("id", required=default_slug is None) or default_slug
-    if slug is not None and not is_slug(slug):
-        checker.problem("id", f"id '{slug}' is not valid: use lowercase letters, digits, hyphens")
+    problem = slug_problem(slug) if slug is not None else None
+    if problem is not None:
+        checker.problem("id", problem)
     question = checker.text("question", required=True)
     answer_text = checker.text("answer", required=True, value=answer)
     record = ReplyRecord(
@@ -202,7 +229,7 @@ def build_reply(
         status=ReplyStatus(checker.choice("status", _STATUSES, ReplyStatus.PUBLISHED.value)),
         last_reviewed=checker.date("last_reviewed"),
         review_by=checker.date("review_by"),
-        owner=checker.text("owner"),
+        owner=checker.text("owner", max_chars=MAX_OWNER_CHARS),
         origin=origin,
     )
     if record.last_reviewed and record.review_by and record.review_by < record.last_reviewed:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from adapters.wiring.services import open_services
 from bot.chat.commands import MAX_LISTED, CommandContext
 from bot.messages import ConversationRef
@@ -32,3 +34,34 @@ async def test_a_long_list_of_subscriptions_is_cut_for_chat(tmp_path: Path) -> N
     assert len(lines) == MAX_LISTED + 1
     assert lines[0].startswith("• slack C000: #1: Kenya;")
     assert lines[-1] == "… and 2 more: `huribot subscription list`."
+
+
+@pytest.mark.parametrize("number", ["#2147483648", "#99999999999999999999", "#-1", "#x"])
+async def test_a_number_no_subscription_can_have_is_refused_in_words(
+    database_url: str, number: str
+) -> None:
+    """Found by fuzzing: an id past the id column made PostgreSQL refuse the lookup
+    (DataError) and SQLite overflow, where a member should read a correction."""
+    settings = load_settings(
+        {"HURIBOT_DATABASE_URL": database_url, "HURIBOT_MODERATORS": "slack:UMOD"}
+    )
+    async with open_services(settings, load_index=False) as services:
+        ref = ConversationRef(platform="slack", conversation_id="C1")
+        moderator = CommandContext(actor=Actor("slack", "UMOD"), ref=ref)
+        answer = await services.commands.run(f"unsubscribe {number}", context=moderator)
+    assert answer == f"'{number}' is not a subscription number, e.g. #12."
+
+
+async def test_text_with_nul_characters_is_stored_alike_on_both_databases(
+    database_url: str,
+) -> None:
+    """Found by fuzzing: PostgreSQL refuses NUL in text (DataError) where SQLite keeps it; a
+    conversation id or a member's words with one now work the same on both."""
+    settings = load_settings({"HURIBOT_DATABASE_URL": database_url})
+    async with open_services(settings, load_index=False) as services:
+        ref = ConversationRef(platform="slack", conversation_id="C\x001")
+        context = CommandContext(actor=Actor("slack", "U\x001"), ref=ref)
+        subscribed = await services.commands.run("subscribe KEN", context=context)
+        listed = await services.commands.run("subscriptions", context=context)
+    assert subscribed is not None and subscribed.startswith("Subscribed. #1: Kenya")
+    assert listed is not None and listed.startswith("#1: Kenya")

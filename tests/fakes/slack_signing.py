@@ -14,9 +14,10 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 
-def signature(body: str, secret: str, timestamp: int) -> str:
-    """The `X-Slack-Signature` value for a body sent at `timestamp`."""
-    base = f"v0:{timestamp}:{body}".encode()
+def signature(body: str | bytes, secret: str, timestamp: int) -> str:
+    """The `X-Slack-Signature` value for a body (text, or raw bytes) sent at `timestamp`."""
+    raw = body if isinstance(body, bytes) else body.encode()
+    base = f"v0:{timestamp}:".encode() + raw
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 

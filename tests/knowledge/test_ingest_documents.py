@@ -414,3 +414,31 @@ def test_a_docx_that_would_unzip_past_the_limit_is_refused_unread(tmp_path: Path
         str(refused.value),
     )
     assert read_document_file(path).passages  # the same file under the real limit is read
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "problem"),
+    [
+        ("title: " + "T" * 501, "title is 501 characters; the limit is 500"),
+        (
+            "source_url: https://x.org/" + "a" * 990,
+            "source_url is 1,004 characters; the limit is 1000",
+        ),
+        ("id: " + "a" * 121, "characters; the limit is 120"),
+    ],
+    ids=["title", "source_url", "id"],
+)
+def test_a_value_longer_than_the_knowledge_base_keeps_is_a_problem(
+    front_matter: str, problem: str
+) -> None:
+    """Found by fuzzing on PostgreSQL: these were read, then refused by the database
+    (value too long) after the rest of the batch; SQLite kept them whole."""
+    raw = f"---\n{front_matter}\n---\n# Guide\n\nSome text.\n".encode()
+    parsed = parse_document(raw, file="guide.md", suffix=".md", stem="guide")
+    assert [(p.line, problem in p.message) for p in parsed.problems] == [(2, True)]
+
+
+def test_a_heading_too_long_for_a_title_is_shortened() -> None:
+    raw = ("# " + "H" * 600 + "\n\nSome text.\n").encode()
+    [document] = parse_document(raw, file="guide.md", suffix=".md", stem="guide").unwrap()
+    assert len(document.title) == 500 and document.title.endswith("…")

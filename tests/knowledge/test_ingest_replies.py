@@ -252,3 +252,13 @@ def test_content_hash_is_stable_for_unchanged_file_and_changes_with_it(tmp_path:
 
     write(tmp_path, "reply.md", FULL_REPLY.replace("**support**", "**strengthen**"))
     assert read_reply_file(path).content_hash() != first
+
+
+def test_an_owner_or_id_longer_than_the_knowledge_base_keeps_is_a_problem() -> None:
+    """Found by fuzzing on PostgreSQL: read, then refused by the database (value too long)."""
+    text = f"---\nid: {'r' * 121}\nquestion: Q?\nowner: {'o' * 161}\n---\nThe answer.\n"
+    parsed = parse_reply_markdown(text, file="reply.md", default_slug=None)
+    assert [(p.line, p.message.split(";")[1]) for p in parsed.problems] == [
+        (2, " the limit is 120"),
+        (4, " the limit is 160"),
+    ]

@@ -29,6 +29,7 @@ from bot.calendar.sources._common import (
     settle,
     split_names,
 )
+from knowledge.ingest.docx_reader import check_unzipped_size
 
 _SESSION = re.compile(r"session|\bWG\b|working group", re.I)
 _STATES = re.compile(r"state|countr|under review", re.I)
@@ -47,10 +48,16 @@ def _grid(data: bytes) -> list[list[list[str]]]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise refuse(f"{_NOT_FOUND}: not a Word (.docx) file")
     try:
+        check_unzipped_size(data)
         document = docx.Document(io.BytesIO(data))
-    except (KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise refuse(f"{_NOT_FOUND}: not a Word (.docx) file ({exc})") from exc
-    return [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+        return [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
+    except Exception as exc:  # python-docx, zlib or lxml failing on a corrupt file
+        raise refuse(f"{_NOT_FOUND}: not a Word (.docx) file ({_reason(exc)})") from exc
+
+
+def _reason(exc: Exception) -> str:
+    """A short reason a library gave up on a file (its message, else its error's name)."""
+    return str(exc).strip()[:200] or type(exc).__name__
 
 
 def _columns(rows: list[list[str]]) -> tuple[int, int, int, int | None] | None:

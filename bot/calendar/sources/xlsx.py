@@ -17,6 +17,7 @@ import openpyxl  # type: ignore[import-untyped]
 
 from bot.calendar.rows import COLUMNS
 from bot.calendar.sources._common import Imported, refuse
+from knowledge.ingest.docx_reader import check_unzipped_size
 
 
 def _text(value: Any, precision: str = "") -> str:
@@ -64,9 +65,10 @@ def _worksheet(data: bytes, sheet: str | None) -> Any:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise refuse("row 1: not an Excel .xlsx file")
     try:
+        check_unzipped_size(data)
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise refuse(f"row 1: not an Excel .xlsx file ({exc})") from exc
+    except Exception as exc:  # openpyxl, zlib or the XML parser failing on a corrupt file
+        raise refuse(f"row 1: not an Excel .xlsx file ({str(exc).strip()[:200]})") from exc
     if sheet is not None and sheet not in book.sheetnames:
         raise refuse(f"row 1: no sheet {sheet!r} (the file has {', '.join(book.sheetnames)})")
     return book[sheet] if sheet is not None else book.worksheets[0]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import structlog
 
-from bot.chat.intake import FEEDBACK_THANKS
+from bot.chat.intake import FEEDBACK_THANKS, QUESTION_GONE
 from bot.questions.log import Feedback, QuestionStatus
 
 if TYPE_CHECKING:
@@ -112,3 +113,38 @@ async def test_related_button_for_an_item_gone_from_the_knowledge_base(
     assert notice.params["thread_ts"] == "1700000100.000200"
     assert "no longer in the knowledge base" in notice.params["text"]
     assert slack.posts() == []
+
+
+async def test_rating_a_question_deleted_since_says_so_privately(slack: SlackHarness) -> None:
+    """A question purged (retention) or deleted (privacy) while its answer stays in Slack:
+    the rating is not recorded, and the member is told why (it used to fail silently)."""
+    click = slack.action(
+        "helpful", value="4242", thread_ts="1700000100.000200", message_ts="1700000000.000100"
+    )
+
+    assert (await slack.send_action(click)).status == 200
+
+    [notice] = await slack.fake.wait_for("chat.postEphemeral")
+    assert notice.params["text"] == QUESTION_GONE
+    assert await slack.questions() == []
+
+
+@pytest.mark.parametrize("value", ["", "abc", "1.5", "-1", "99999999999999999999"])
+async def test_a_button_value_no_message_of_ours_carries_is_acknowledged_and_ignored(
+    slack: SlackHarness, value: str
+) -> None:
+    """Acknowledged at once (bolt answered 404 after three seconds when a listener failed
+    after acknowledging), nothing posted, a warning rather than an error logged."""
+    click = slack.action(
+        "helpful", value=value, thread_ts="1700000100.000200", message_ts="1700000000.000100"
+    )
+
+    with structlog.testing.capture_logs() as logs:
+        sent = await slack.send_action(click)
+        await slack.settle()
+
+    assert sent.status == 200
+    assert [log["event"] for log in logs if log["log_level"] in {"warning", "error"}] == [
+        "slack.malformed_payload"
+    ]
+    assert [call.method for call in slack.fake.calls] == []

@@ -297,3 +297,28 @@ async def test_a_slack_server_error_is_retried_before_the_answer_is_given_up(
     assert "Universal Periodic Review" in posted.params["text"]
     [question] = await slack.answered_questions()
     assert question.status == QuestionStatus.ANSWERED_BY_BOT
+
+
+@pytest.mark.parametrize("ts", ["1e400", "-1e20", "nan"])
+async def test_a_mention_whose_ts_is_no_date_is_answered(slack: SlackHarness, ts: str) -> None:
+    """Found by fuzzing: a `ts` that is a number but no date (overflowing) failed the
+    listener before the question was stored; it is received now, as a ts that is no number."""
+    with structlog.testing.capture_logs() as logs:
+        _, answer = await slack.ask("how does a UNCT contribute to the UPR?", ts=ts)
+    assert answer.params["thread_ts"] == ts
+    assert [log["event"] for log in logs if log["log_level"] == "error"] == []
+    assert len(await slack.questions()) == 1
+
+
+@pytest.mark.parametrize("field", ["user", "channel", "ts"])
+async def test_an_event_whose_id_is_longer_than_any_slack_id_gets_400(
+    slack: SlackHarness, field: str
+) -> None:
+    """Found by fuzzing on PostgreSQL: a user id past the column's 128 characters was refused
+    by the database after the acknowledgement, and the question lost with an error."""
+    body = slack.mention("how does a UNCT contribute to the UPR?", **{field: "U" * 121})
+
+    sent = await slack.send_event(body)
+
+    assert (sent.status, sent.text) == (400, "malformed request")
+    assert await slack.questions() == []

@@ -13,7 +13,7 @@ import pytest
 from adapters.server import MAX_REQUEST_BYTES
 from bot import __version__
 from tests.fakes.slack_api import posted_json
-from tests.fakes.slack_signing import FORM, JSON, signed_headers
+from tests.fakes.slack_signing import FORM, JSON, signature, signed_headers
 
 if TYPE_CHECKING:
     from tests.adapters.slack.conftest import SlackHarness
@@ -182,4 +182,56 @@ async def test_malformed_unsigned_requests_get_401_not_a_traceback(
     headers["X-Slack-Request-Timestamp"] = timestamp or str(int(time.time()))
     sent = await slack.post(body, sign=False, headers=headers)
     assert sent.status == 401
+    await assert_nothing_happened(slack)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("null", JSON),
+        ("[]", JSON),
+        ('"text"', JSON),
+        ('{"type": "event_callback", "event": ""}', JSON),
+        ('{"type": "event_callback", "event": null, "team_id": "T1"}', JSON),
+        ('{"type": [], "event": {"type": "app_mention"}}', JSON),
+        ('{"type": "url_verification", "team_id": {"id": []}}', JSON),
+        (urlencode({"payload": "null"}), FORM),
+        (urlencode({"payload": json.dumps({"type": "block_actions", "actions": []})}), FORM),
+        (urlencode({"payload": json.dumps({"type": "block_actions", "user": {"x": 1}})}), FORM),
+    ],
+    ids=[
+        "null",
+        "array",
+        "string",
+        "event is text",
+        "event is null",
+        "type is an array",
+        "team id is an array",
+        "payload null",
+        "no action",
+        "user without id",
+    ],
+)
+async def test_signed_requests_not_of_slacks_shape_get_400(
+    slack: SlackHarness, body: str, content_type: str
+) -> None:
+    """Correctly signed, yet no payload Slack sends: refused before bolt reads it (bolt
+    itself answered 500 to these)."""
+    sent = await slack.post(body, content_type=content_type)
+
+    assert (sent.status, sent.text) == (400, "malformed request")
+    await assert_nothing_happened(slack)
+
+
+async def test_a_signed_body_that_is_not_utf8_gets_no_500(slack: SlackHarness) -> None:
+    body = b'{"type": "event_callback", "text": "\xff\xfe"}'
+    sent_at = int(time.time())
+    headers = {
+        "X-Slack-Request-Timestamp": str(sent_at),
+        "X-Slack-Signature": signature(body, slack.secret, sent_at),
+        "Content-Type": JSON,
+    }
+    response = await slack.http.post("/slack/events", data=body, headers=headers)
+
+    assert response.status in {400, 401}
     await assert_nothing_happened(slack)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from adapters.server import build_web_app
 from adapters.teams.app import TeamsBot
@@ -29,9 +30,11 @@ from bot.db.models import Question
 from bot.settings import load_settings
 from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
 from tests.fakes.adaptive_cards import schema_errors
+from tests.fakes.bot_framework_keys import new_key, published_keys
 from tests.fakes.teams_connector import Delivered, FakeConnector
 
 BOT_ID = "28:00000000-0000-0000-0000-00000000b07"
+APP_ID = "00000000-0000-0000-0000-00000000b07a"
 _SERIAL = itertools.count(1)
 
 
@@ -121,6 +124,18 @@ async def running_teams(
             await bot.settle()
 
 
+def development_mode(database: Path | str, *, moderator: str | None = None) -> dict[str, str]:
+    """The settings of a bot in anonymous development mode on `database` (a SQLite file, or
+    a URL), with `moderator`, a Teams user's Entra object id, as its moderator."""
+    environment = {
+        "HURIBOT_DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
+        "HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true",
+    }
+    if moderator is not None:
+        environment["HURIBOT_MODERATORS"] = f"teams:{moderator}"
+    return environment
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def teams_app(
     tmp_path_factory: pytest.TempPathFactory, sample_database: Path
@@ -128,11 +143,7 @@ async def teams_app(
     """HuriBot with Teams in anonymous development mode, once per test module."""
     database = tmp_path_factory.mktemp("teams") / "huribot.db"
     shutil.copyfile(sample_database, database)
-    environment = {
-        "HURIBOT_DATABASE_URL": f"sqlite:///{database}",
-        "HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true",
-    }
-    async with FakeConnector() as fake, running_teams(environment, fake) as harness:
+    async with FakeConnector() as fake, running_teams(development_mode(database), fake) as harness:
         yield harness
 
 
@@ -142,6 +153,28 @@ async def teams(teams_app: TeamsHarness) -> AsyncIterator[TeamsHarness]:
     await teams_app.reset()
     yield teams_app
     await teams_app.bot.settle()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def secured(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TeamsHarness]:
+    """The bot with an app id and secret: authentication on, as in production."""
+    database = tmp_path_factory.mktemp("teams-auth") / "huribot.db"
+    environment = {
+        "HURIBOT_DATABASE_URL": f"sqlite:///{database}",
+        "HURIBOT_TEAMS_APP_ID": APP_ID,
+        "HURIBOT_TEAMS_APP_PASSWORD": "not-a-real-secret",
+        "HURIBOT_TEAMS_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    }
+    async with FakeConnector() as fake, running_teams(environment, fake) as harness:
+        yield harness
+
+
+@pytest.fixture(scope="module")
+def signing_key() -> Iterator[RSAPrivateKey]:
+    """The key the Bot Framework signs with, trusted by the SDK for the module's tests."""
+    key = new_key()
+    with published_keys(key):
+        yield key
 
 
 def _dialog_card(body: str) -> dict[str, Any] | None:

@@ -6,37 +6,18 @@ bot_framework_keys.py), so tokens are checked by the SDK exactly as in productio
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from adapters.teams.cards import text_activity
 from adapters.teams.connector import ServiceUrlRefusedError, TeamsConfig, TeamsConnector
 from bot.messages import ConversationRef
-from tests.adapters.teams.conftest import TeamsHarness, running_teams
-from tests.fakes.bot_framework_keys import bot_framework_token, new_key, published_keys
-from tests.fakes.teams_connector import FakeConnector
+from tests.adapters.teams.conftest import APP_ID, TeamsHarness
+from tests.fakes.bot_framework_keys import bot_framework_token, new_key
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-APP_ID = "00000000-0000-0000-0000-00000000b07a"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def secured(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TeamsHarness]:
-    """The bot with an app id and secret: authentication on, as in production."""
-    database = tmp_path_factory.mktemp("teams-auth") / "huribot.db"
-    environment = {
-        "HURIBOT_DATABASE_URL": f"sqlite:///{database}",
-        "HURIBOT_TEAMS_APP_ID": APP_ID,
-        "HURIBOT_TEAMS_APP_PASSWORD": "not-a-real-secret",
-        "HURIBOT_TEAMS_TENANT_ID": "72f988bf-86f1-41af-91ab-2d7cd011db47",
-    }
-    async with FakeConnector() as fake, running_teams(environment, fake) as harness:
-        yield harness
 
 
 @pytest.mark.parametrize(
@@ -52,14 +33,6 @@ async def test_requests_without_a_valid_token_are_refused(
     assert response.status == 401
     assert await secured.questions() == []
     assert secured.fake.sent == []
-
-
-@pytest.fixture(scope="module")
-def signing_key() -> Iterator[RSAPrivateKey]:
-    """The key the Bot Framework signs with, for this module's tests."""
-    key = new_key()
-    with published_keys(key):
-        yield key
 
 
 HOST_REFUSED = "Service URL is not allowed by the host validator."

@@ -1,11 +1,14 @@
-"""Building blocks for calendar scheduling tests: a movable clock, events, a recording sender."""
+"""Building blocks for calendar tests: a movable clock, events, a recording sender, the UPR
+calendar as a Word file."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import docx
 from sqlalchemy import select
 
 from bot.calendar.rows import CalendarRow
@@ -85,3 +88,21 @@ async def outbox_keys(database: Database) -> list[str]:
                 )
             ).all()
         )
+
+
+def upr_calendar_docx(rows: list[tuple[str, str, str]], *, title: str = "") -> bytes:
+    """A Word file laid out as OHCHR's UPR calendar of reviews: a table of sessions, their
+    dates and the States under review (under a title paragraph, when given)."""
+    document = docx.Document()
+    if title:
+        document.add_paragraph(title)
+    table = document.add_table(rows=1, cols=3)
+    headings = ("Session", "Dates", "States under review")
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = heading
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

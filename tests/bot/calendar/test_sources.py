@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import docx
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 
-from bot.calendar.rows import COLUMNS, CalendarImportError
+from bot.calendar.rows import COLUMNS, CalendarImportError, parse_rows
 from bot.calendar.sources import (
     read_calendar_xlsx,
     read_sp_visits,
@@ -18,6 +20,7 @@ from bot.calendar.sources import (
     read_upr_calendar,
 )
 from bot.calendar.sources._common import read_dates
+from tests.bot.calendar.helpers import upr_calendar_docx
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "calendar"
 TB_URL = "https://tbinternet.ohchr.org/_layouts/15/TreatyBodyExternal/SessionDetails1.aspx?SessionID=2682&Lang=en"
@@ -172,18 +175,8 @@ def test_sp_visit_without_dates_or_status_is_refused_with_its_row() -> None:
 
 
 def upr_docx(path: Path, rows: list[tuple[str, str, str]]) -> bytes:
-    document = docx.Document()
-    document.add_paragraph("Universal Periodic Review - Calendar of reviews for the 4th cycle")
-    table = document.add_table(rows=1, cols=3)
-    for cell, title in zip(
-        table.rows[0].cells, ("Session", "Dates", "States under review"), strict=True
-    ):
-        cell.text = title
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.text = value
-    document.save(str(path))
+    title = "Universal Periodic Review - Calendar of reviews for the 4th cycle"
+    path.write_bytes(upr_calendar_docx(rows, title=title))
     return path.read_bytes()
 
 
@@ -400,3 +393,50 @@ def test_dates_are_read_as_published(text: str, expected: tuple[str, str, str]) 
 def test_no_date_is_made_up() -> None:
     assert read_dates("dates to be agreed") is None
     assert read_dates("11 - 12 March") is None  # no year and no session to take it from
+
+
+# --- corrupt files -------------------------------------------------------------------------
+
+
+def damaged(data: bytes, member: str) -> bytes:
+    """The archive with the middle of `member`'s compressed bytes overwritten (so inflating
+    it fails), its directory left intact."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entry = archive.getinfo(member)
+    local_header = 30 + len(entry.filename.encode()) + len(entry.extra)
+    middle = entry.header_offset + local_header + entry.compress_size // 2
+    return data[:middle] + b"\xff" * 16 + data[middle + 16 :]
+
+
+def test_a_corrupt_word_calendar_is_refused_with_a_reason(tmp_path: Path) -> None:
+    """Found by fuzzing: a .docx whose contents no longer inflate raised zlib.error."""
+    data = upr_docx(tmp_path / "calendar.docx", [("41st session", "7 – 18 November 2022", "Chad")])
+    with pytest.raises(CalendarImportError, match="not a Word"):
+        read_upr_calendar(
+            damaged(data, "word/document.xml"), source_url=UPR_URL, retrieved=date(2023, 1, 1)
+        )
+
+
+def test_a_corrupt_excel_sheet_is_refused_with_a_reason(tmp_path: Path) -> None:
+    """Found by fuzzing: an .xlsx whose sheet no longer inflates raised zlib.error."""
+    data = sheet(tmp_path / "calendar.xlsx", [HEADER])
+    with pytest.raises(CalendarImportError, match="not an Excel"):
+        read_calendar_xlsx(damaged(data, "xl/worksheets/sheet1.xml"))
+
+
+@pytest.mark.parametrize(
+    ("column", "limit"),
+    [("body", 200), ("cycle_or_session", 60), ("deadline_for", 120), ("source_url", 1000)],
+)
+def test_a_value_longer_than_the_calendar_keeps_is_a_problem(column: str, limit: int) -> None:
+    """Found by fuzzing on PostgreSQL: such rows were read, then refused by the database."""
+    row = {name: "" for name in COLUMNS} | {
+        "event_id": "upr-ken-4", "mechanism": "UPR", "body": "UPR Working Group",
+        "country_iso3": "KEN", "event_type": "review", "start_date": "2026-03-05",
+        "date_precision": "day", "status": "confirmed",
+    } | {column: "x" * (limit + 1)}  # fmt: skip
+    with pytest.raises(CalendarImportError) as refused:
+        parse_rows([row], first_line=2)
+    assert refused.value.problems == [
+        f"line 2: {column} is {limit + 1:,} characters; at most {limit}"
+    ]

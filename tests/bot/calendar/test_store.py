@@ -325,3 +325,18 @@ def test_a_semicolon_csv_as_excel_writes_it_in_french_is_read() -> None:
         "Ligne un, deux",
     )
     assert row.source_retrieved == date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["DTSTART;VALUE=DAT\x00:20000101", "SUMMARY:no start at all"],
+    ids=["a broken DTSTART", "no DTSTART"],
+)
+def test_an_event_without_a_readable_start_is_a_problem_naming_it(start: str) -> None:
+    """Found by fuzzing: an event whose DTSTART is missing, or whose property name is broken
+    (so icalendar drops it), raised a KeyError instead of naming the event."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "UID:upr-ken-4", start]
+    ics = "\r\n".join([*lines, "SUMMARY:Kenya - UPR review", "END:VEVENT", "END:VCALENDAR"])
+    with pytest.raises(CalendarImportError) as refused:
+        parse_calendar_ics(ics.encode())
+    assert refused.value.problems == ["event 'upr-ken-4': no readable DTSTART"]
