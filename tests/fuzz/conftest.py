@@ -36,8 +36,8 @@ from knowledge.records import IngestBatch
 from tests.adapters.conftest import sample_batch, sample_database
 from tests.adapters.teams.conftest import secured, signing_key
 from tests.conftest import BACKENDS, postgres_base_url
-from tests.schemas import fresh_schema
 from tests.fuzz.tally import TALLY, counting
+from tests.schemas import fresh_schema
 
 __all__ = ["sample_batch", "sample_database", "secured", "signing_key"]
 """Fixtures of the adapters' tests: the sample knowledge base, ingested once; the Teams bot
