@@ -1,5 +1,5 @@
-"""The one aiohttp web server: liveness and readiness, the platforms' webhook endpoints and
-the calendar feeds."""
+"""The one aiohttp web server: liveness and readiness, the platforms' webhook endpoints, the
+calendar feeds and the moderators' web dashboard."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_dec
 from microsoft_agents.hosting.core import Agent, AgentAuthConfiguration
 from pydantic import ValidationError
 
+from adapters.dashboard.config import PREFIX as DASHBOARD_PREFIX
+from adapters.observability import metrics_endpoint, observed
 from adapters.readiness import Check, run_checks
 from adapters.slack.endpoint import Handler
 from bot import __version__
@@ -181,11 +183,13 @@ def build_web_app(
     teams: TeamsRoute | None = None,
     database: Database | None = None,
     readiness: Mapping[str, Check] | None = None,
+    dashboard: web.Application | None = None,
 ) -> web.Application:
     """The web application; Slack's route exists only when Slack runs in HTTP mode, Teams'
-    when Teams is configured, the calendar's when a database is given, `/readyz` when
-    readiness checks are."""
-    application = web.Application(client_max_size=MAX_REQUEST_BYTES)
+    when Teams is configured, the calendar's and `/metrics` when a database is given,
+    `/readyz` when readiness checks are, the dashboard (under /dashboard/) when it is
+    configured. Every request is timed and gets a request id."""
+    application = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[observed])
     if teams is not None:
         application[AGENT_CONFIGURATION] = teams.auth  # where the SDK's JWT check reads it
         application.router.add_post("/api/messages", teams_endpoint(teams.adapter, teams.agent))
@@ -194,6 +198,15 @@ def build_web_app(
         application.router.add_get("/readyz", readyz(readiness))
     if database is not None:
         application.router.add_get("/calendar/{country}.ics", calendar_endpoint(database))
+        application.router.add_get("/metrics", metrics_endpoint(database))
     if slack is not None:
         application.router.add_post("/slack/events", slack)
+    if dashboard is not None:
+        application.add_subapp(DASHBOARD_PREFIX, dashboard)
+        application.router.add_get(DASHBOARD_PREFIX, _to_dashboard)
     return application
+
+
+async def _to_dashboard(_request: web.Request) -> web.Response:
+    """`/dashboard` (no slash) is the dashboard's home too."""
+    raise web.HTTPMovedPermanently(f"{DASHBOARD_PREFIX}/")

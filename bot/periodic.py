@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 
+from bot import metrics
+
 logger = structlog.get_logger(__name__)
 
 
@@ -20,6 +22,7 @@ async def every(
             await work()
         except Exception:
             logger.exception("periodic.failed", task=name)
+            metrics.FAILURES.labels(f"task:{name}").inc()
         try:
             await asyncio.wait_for(stop.wait(), timeout=interval)
         except TimeoutError:

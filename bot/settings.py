@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.calendar.limits import CalendarLimits
 from bot.calendar.schedule import zone
 from knowledge.embedding import INSTALL_HINT, SETTING_NAMES, embedder_installed
+from knowledge.ingest.limits import IngestLimits, SizeLimit
 
 ENV_PREFIX = "HURIBOT_"
 
@@ -47,6 +49,31 @@ class Settings(BaseSettings):
         le=1000,
         description="A member asking faster is asked to slow down (none reach the moderators).",
     )
+    conversation_questions_per_minute: int = Field(
+        default=30,
+        ge=1,
+        le=10000,
+        description="A conversation (a channel, a chat) sending more questions a minute is "
+        "asked to slow down (none of the rest reach the moderators).",
+    )
+    max_import_mb: int = Field(
+        default=20,
+        ge=1,
+        le=4096,
+        description="Largest knowledge-base or calendar file an import reads, in MB.",
+    )
+    max_unzipped_mb: int = Field(
+        default=100,
+        ge=1,
+        le=16384,
+        description="Most a .docx or .xlsx file may unzip to, in MB (refused unread past it).",
+    )
+    max_calendar_events: int = Field(
+        default=20_000,
+        ge=1,
+        le=10_000_000,
+        description="Most events (rows) one calendar import may hold.",
+    )
     glossary_path: Path | None = Field(
         default=None,
         description="A YAML glossary whose entries extend (or, by id, replace) the shipped ones.",
@@ -72,6 +99,18 @@ class Settings(BaseSettings):
         description="Slack Web API base URL (GovSlack, or a fake server in tests).",
     )
 
+    platform_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        le=120,
+        description="Seconds any one call to Slack's Web API or the Bot Connector may take.",
+    )
+    shutdown_grace_seconds: int = Field(
+        default=20,
+        ge=0,
+        le=600,
+        description="On SIGTERM, how long `serve` lets the answers under way finish.",
+    )
     teams_app_id: str | None = Field(
         default=None, description="Microsoft App ID of the Azure Bot; Teams is off without it."
     )
@@ -129,6 +168,23 @@ class Settings(BaseSettings):
     def moderator_ids(self) -> frozenset[str]:
         """Configured moderators as `platform:user` strings."""
         return frozenset(m.strip() for m in self.moderators.split(",") if m.strip())
+
+    def ingest_limits(self) -> IngestLimits:
+        """The import limits, each naming the variable that raises it."""
+        return IngestLimits(
+            file=SizeLimit(self.max_import_mb, f"{ENV_PREFIX}MAX_IMPORT_MB"),
+            unzipped=SizeLimit(self.max_unzipped_mb, f"{ENV_PREFIX}MAX_UNZIPPED_MB"),
+        )
+
+    def calendar_limits(self) -> CalendarLimits:
+        """The calendar import limits, each naming the variable that raises it."""
+        files = self.ingest_limits()
+        return CalendarLimits(
+            file=files.file,
+            unzipped=files.unzipped,
+            events=self.max_calendar_events,
+            events_setting=f"{ENV_PREFIX}MAX_CALENDAR_EVENTS",
+        )
 
     def secret_values(self) -> list[str]:
         """Every configured secret (tokens, signing secret, passwords, the database URL's
@@ -248,6 +304,121 @@ class Settings(BaseSettings):
         if value not in {"console", "json"}:
             raise ValueError("must be 'console' or 'json'")
         return value
+
+    # The web dashboard (adapters/dashboard): where it is served and who may sign in.
+    dashboard_url: str | None = Field(
+        default=None,
+        description="The dashboard's public address, e.g. https://huribot.example.org (pages "
+        "under /dashboard/); the dashboard is off without it.",
+    )
+    dashboard_session_hours: int = Field(
+        default=8, ge=1, le=168, description="A dashboard sign-in lasts this many hours."
+    )
+    dashboard_admin_token: SecretStr | None = Field(
+        default=None,
+        description="One-time set-up token (24 characters or more): signs in once, ever, as the "
+        "set-up administrator, before any identity provider is configured.",
+    )
+    dashboard_entra_issuer: str | None = Field(
+        default=None,
+        description="Sign in with Microsoft: https://login.microsoftonline.com/<tenant id>/v2.0.",
+    )
+    dashboard_entra_client_id: str | None = Field(
+        default=None, description="Application (client) id of the dashboard's Entra app."
+    )
+    dashboard_entra_client_secret: SecretStr | None = Field(
+        default=None, description="Client secret of the dashboard's Entra app registration."
+    )
+    dashboard_slack_client_id: str | None = Field(
+        default=None, description="Sign in with Slack: the Slack app's client id."
+    )
+    dashboard_slack_client_secret: SecretStr | None = Field(
+        default=None, description="The Slack app's client secret."
+    )
+    dashboard_slack_issuer: str = Field(
+        default="https://slack.com", description="Slack's OpenID Connect issuer."
+    )
+    dashboard_slack_team_id: str | None = Field(
+        default=None, description="Only members of this Slack workspace (T…) may sign in."
+    )
+
+    @property
+    def dashboard_enabled(self) -> bool:
+        """True when the web dashboard is served."""
+        return self.dashboard_url is not None
+
+    @field_validator(
+        "dashboard_url",
+        "dashboard_admin_token",
+        "dashboard_entra_issuer",
+        "dashboard_entra_client_id",
+        "dashboard_entra_client_secret",
+        "dashboard_slack_client_id",
+        "dashboard_slack_client_secret",
+        "dashboard_slack_team_id",
+        mode="before",
+    )
+    @classmethod
+    def _dashboard_unset_when_empty(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("dashboard_url", "dashboard_entra_issuer", "dashboard_slack_issuer")
+    @classmethod
+    def _served_over_https(cls, value: str | None) -> str | None:
+        """Sign-in cookies are Secure, so browsers keep them only over HTTPS (or loopback)."""
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        loopback = parts.hostname in {"localhost", "127.0.0.1", "::1"}
+        secure = parts.scheme == "https" or (loopback and parts.scheme == "http")
+        if not parts.hostname or not secure:
+            raise ValueError(f"'{value}' should be an https:// address (http only on localhost)")
+        return value.strip().rstrip("/")
+
+    @field_validator("dashboard_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        """The dashboard's pages and sign-in callbacks are under /dashboard/ of that origin."""
+        if value is not None and (urlsplit(value).path or urlsplit(value).query):
+            raise ValueError(f"give the address without a path, e.g. {urlsplit(value).netloc}")
+        return value
+
+    @field_validator("dashboard_admin_token")
+    @classmethod
+    def _long_admin_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 24:
+            raise ValueError("use 24 characters or more (e.g. `openssl rand -hex 24`)")
+        return value
+
+    @model_validator(mode="after")
+    def _coherent_dashboard(self) -> Settings:
+        pairs = {
+            "HURIBOT_DASHBOARD_ENTRA": (
+                self.dashboard_entra_client_id,
+                self.dashboard_entra_client_secret,
+                self.dashboard_entra_issuer,
+            ),
+            "HURIBOT_DASHBOARD_SLACK": (
+                self.dashboard_slack_client_id,
+                self.dashboard_slack_client_secret,
+                self.dashboard_slack_issuer,
+            ),
+        }
+        for prefix, (client_id, secret, issuer) in pairs.items():
+            if (client_id or secret) and not (client_id and secret and issuer):
+                raise ValueError(
+                    f"{prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET go together"
+                    + (" with HURIBOT_DASHBOARD_ENTRA_ISSUER" if "ENTRA" in prefix else "")
+                )
+        signs_in = self.dashboard_admin_token or any(ids[0] for ids in pairs.values())
+        if self.dashboard_url is not None and not signs_in:
+            raise ValueError(
+                "HURIBOT_DASHBOARD_URL is set but nobody could sign in: configure Entra ID or "
+                "Slack sign-in, or HURIBOT_DASHBOARD_ADMIN_TOKEN"
+            )
+        if self.dashboard_url is None and signs_in:
+            raise ValueError("dashboard sign-in is configured: set HURIBOT_DASHBOARD_URL too")
+        return self
 
 
 def load_settings(

@@ -12,11 +12,12 @@ from typing import Annotated
 
 import typer
 
-from adapters.cli.common import fail, out, problem_line, with_services
+from adapters.cli.common import fail, out, problem_line, settings, with_services
 from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_csv, to_ics
 from bot.calendar.ics_import import parse_calendar_ics
+from bot.calendar.limits import CalendarLimits
 from bot.calendar.rows import CalendarImportError, CalendarRow, parse_calendar_csv
 from bot.calendar.sources import (
     Imported,
@@ -27,6 +28,7 @@ from bot.calendar.sources import (
     read_upr_calendar,
 )
 from bot.calendar.store import events_for, store_calendar
+from knowledge.ingest.limits import SizeLimit
 
 calendar_app = typer.Typer(
     help="The calendar of engagements with the mechanisms.", no_args_is_help=True
@@ -69,10 +71,28 @@ BY_SUFFIX = {
 }
 
 
+ZIP_KINDS = {ImportFormat.XLSX: "xlsx", ImportFormat.UPR_CALENDAR: "docx"}
+
+
 def read_rows(
+    data: bytes,
+    fmt: ImportFormat,
+    *,
+    source_url: str,
+    country: str | None,
+    limits: CalendarLimits,
+) -> list[CalendarRow]:
+    """The file's rows in its format, within `limits` (CalendarImportError lists every
+    problem, or the limit passed)."""
+    limits.check_before_parsing(data, ZIP_KINDS.get(fmt, fmt.value))
+    rows = _parsed_rows(data, fmt, source_url=source_url, country=country)
+    limits.check_rows(rows)
+    return rows
+
+
+def _parsed_rows(
     data: bytes, fmt: ImportFormat, *, source_url: str, country: str | None
 ) -> list[CalendarRow]:
-    """The file's rows in its format (CalendarImportError lists every problem)."""
     retrieved = date.today()
     if fmt is ImportFormat.CSV:
         try:
@@ -120,10 +140,12 @@ def import_calendar(
     kind = fmt
     if kind is ImportFormat.AUTO:
         kind = BY_SUFFIX.get(file.suffix.lower(), ImportFormat.CSV) if file else ImportFormat.CSV
+    limits = settings().calendar_limits()
     try:
-        data = sample_calendar_text().encode() if sample else _read_bytes(file)
+        data = sample_calendar_text().encode() if sample else _read_bytes(file, limits.file)
         code = country_code(country) if country else None
-        rows = read_rows(data, kind, source_url=source_url or str(file or ""), country=code)
+        where = source_url or str(file or "")
+        rows = read_rows(data, kind, source_url=where, country=code, limits=limits)
     except UnknownCountryError as exc:
         raise fail(str(exc), code=2) from exc
     except CalendarImportError as exc:
@@ -161,21 +183,14 @@ def import_calendar(
     with_services(_work, load_index=False)
 
 
-MAX_CALENDAR_FILE_BYTES = 20 * 1024 * 1024
-"""The whole published calendar of every mechanism is well under a megabyte as CSV or ICS;
-a file past this is not a calendar, and reading it would hold the command for minutes."""
-
-
-def _read_bytes(file: Path | None) -> bytes:
+def _read_bytes(file: Path | None, limit: SizeLimit) -> bytes:
+    """The file's bytes, refused unread past `limit`: the whole published calendar of every
+    mechanism is well under a megabyte as CSV or ICS."""
     assert file is not None
     try:
-        size = file.stat().st_size
-        if size > MAX_CALENDAR_FILE_BYTES:
-            limit = MAX_CALENDAR_FILE_BYTES // 1024 // 1024
-            raise fail(
-                f"{file} is {size / 1024 / 1024:,.1f} MB; a calendar file may be {limit} MB at "
-                "most: import the mechanisms' files one by one."
-            )
+        refusal = limit.refusal(f"{file} is", file.stat().st_size)
+        if refusal is not None:
+            raise fail(f"{refusal}: import the mechanisms' files one by one.")
         return file.read_bytes()
     except OSError as exc:
         raise fail(f"Cannot read {file}: {exc}") from exc

@@ -31,14 +31,20 @@ def problem_line(problem: str) -> Text:
     return Text.assemble(("✗ ", "red"), problem)
 
 
-def settings() -> Settings:
-    """Settings from the environment, or exit 2 with the variable to fix."""
+def settings(*, background_logging: bool = False) -> Settings:
+    """Settings from the environment, or exit 2 with the variable to fix; logging configured,
+    in the background for the long-running commands (it must never block their event loop)."""
     try:
         loaded = load_settings()
     except SettingsError as exc:
         err.print(str(exc), style="red")
         raise typer.Exit(code=2) from exc
-    configure_logging(level=loaded.log_level, fmt=loaded.log_format, secrets=loaded.secret_values())
+    configure_logging(
+        level=loaded.log_level,
+        fmt=loaded.log_format,
+        secrets=loaded.secret_values(),
+        background=background_logging,
+    )
     return loaded
 
 

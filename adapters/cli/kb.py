@@ -25,6 +25,7 @@ from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.kb.queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
 from knowledge.ingest.errors import IngestError
+from knowledge.ingest.limits import IngestLimits
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch, ReplyStatus
 
@@ -48,11 +49,11 @@ def ingest(
     ] = False,
 ) -> None:
     """Import replies (.md, .csv, .yaml) and guidance (.md, .txt, .docx, .pdf): all or nothing."""
-    settings()  # configures logging before files are read
+    limits = settings().ingest_limits()  # logging is configured before files are read
     targets = [*(paths or []), *([sample_knowledge_path()] if sample else [])]
     if not targets:
         raise fail("Name files or folders to import, or pass --sample.", code=2)
-    batch = _read(targets)
+    batch = _read(targets, limits)
 
     async def _work(services: Services) -> None:
         with Progress(transient=True, console=err) as progress:
@@ -74,7 +75,7 @@ def ingest(
     with_services(_work)  # the index is loaded so that docs still lacking vectors get them
 
 
-def _read(targets: list[Path]) -> IngestBatch:
+def _read(targets: list[Path], limits: IngestLimits) -> IngestBatch:
     try:
         with Progress(transient=True, console=err) as progress:
             task = progress.add_task("Reading files", total=None)
@@ -82,7 +83,7 @@ def _read(targets: list[Path]) -> IngestBatch:
             def _advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            return load_paths(targets, progress=_advance)
+            return load_paths(targets, progress=_advance, limits=limits)
     except IngestError as exc:
         for problem in exc.problems:
             err.print(problem_line(str(problem)))

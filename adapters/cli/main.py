@@ -9,14 +9,14 @@ import typer
 from adapters.cli import letter  # noqa: F401  (registers `calendar overview`)
 from adapters.cli.ask import ask, chat
 from adapters.cli.calendar import calendar_app
-from adapters.cli.common import out, with_services
+from adapters.cli.common import out
+from adapters.cli.db import db_app
 from adapters.cli.kb import ingest, kb_app
 from adapters.cli.privacy import privacy_app
 from adapters.cli.queue import queue_app
 from adapters.cli.serve import serve, worker
 from adapters.cli.stats import stats
 from adapters.cli.subscriptions import digest_app, subscription_app, unct_app
-from adapters.wiring.services import Services
 from bot import __version__
 
 app = typer.Typer(
@@ -24,17 +24,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
-
-
-@db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Create or migrate the database schema to the latest version."""
-
-    async def _work(services: Services) -> None:
-        out.print(f"Database is up to date ({services.database.dialect}).")
-
-    with_services(_work, load_index=False)
 
 
 def _version(value: bool) -> None:

@@ -20,6 +20,7 @@ from aiohttp import web
 from adapters.cli.common import out, run_reporting, settings
 from adapters.server import build_web_app
 from adapters.slack.socket_mode import SocketModeLink
+from adapters.wiring.dashboard import dashboard_app
 from adapters.wiring.platforms import Platforms, open_platforms, slack_mode
 from bot.calendar.freshness import ImportReminder
 from bot.chat.worker import QuestionWorker
@@ -33,7 +34,9 @@ logger = structlog.get_logger(__name__)
 
 OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
-SYNC_INTERVAL_SECONDS = 10.0
+SYNC_INTERVAL_SECONDS = 1.0
+"""How often the knowledge base's change log is read: a change made through any process is
+searchable in this one a second later (one indexed query when nothing changed)."""
 EMBED_INTERVAL_SECONDS = 30.0
 """Vectors the database lacks (an embedder newly installed, another model) are computed in the
 background; the docs concerned rank lexically until then."""
@@ -112,7 +115,7 @@ def with_platforms(work: Callable[[Platforms, asyncio.Event], Awaitable[None]]) 
 
     async def _run() -> None:
         stop = stop_on_signals()
-        async with open_platforms(settings()) as platforms:
+        async with open_platforms(settings(background_logging=True)) as platforms:
             await work(platforms, stop)
 
     run_reporting(_run())
@@ -188,7 +191,8 @@ def worker() -> None:
 
 def web_app(platforms: Platforms, link: SocketModeLink | None) -> web.Application:
     """The web server: health and readiness, Slack's HTTP endpoint (unless Slack runs in
-    Socket Mode), Teams' messaging endpoint and the calendar feeds."""
+    Socket Mode), Teams' messaging endpoint, the calendar feeds and, when configured, the
+    moderators' dashboard."""
     slack, teams = platforms.slack, platforms.teams
     http_slack = slack is not None and slack_mode(platforms.services.settings) == "http"
     return build_web_app(
@@ -196,7 +200,18 @@ def web_app(platforms: Platforms, link: SocketModeLink | None) -> web.Applicatio
         teams=teams[0].route() if teams is not None else None,
         database=platforms.services.database,
         readiness=platforms.readiness(link),
+        dashboard=dashboard_app(platforms.services),
     )
+
+
+async def drain(platforms: Platforms, grace: float) -> None:
+    """Let the answers under way finish (for at most `grace` seconds) before the platforms'
+    connections close; any cut short stay claimed, and are answered after the restart."""
+    logger.info("serve.stopping", grace_seconds=grace)
+    left = await platforms.settle(grace)
+    if left:
+        logger.warning("serve.answers_cut_short", answers=left)
+    logger.info("serve.stopped", answers_cut_short=left)
 
 
 def announce_started(platforms: Platforms) -> None:
@@ -206,6 +221,8 @@ def announce_started(platforms: Platforms) -> None:
     teams = "off" if platforms.teams is None else "on" if settings.teams_app_id else "anonymous"
     where = f"http://{settings.host}:{settings.port}"
     out.print(f"HuriBot listening on {where} (Slack: {mode}, Teams: {teams})")
+    if settings.dashboard_url is not None:
+        out.print(f"Dashboard: {settings.dashboard_url}/dashboard/")
     logger.info("serve.started", host=settings.host, port=settings.port, slack=mode, teams=teams)
 
 
@@ -217,7 +234,8 @@ def serve() -> None:
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
         settings = platforms.services.settings
         link = platforms.socket_link()
-        runner = web.AppRunner(web_app(platforms, link), access_log=None)
+        grace = settings.shutdown_grace_seconds
+        runner = web.AppRunner(web_app(platforms, link), access_log=None, shutdown_timeout=grace)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
         if link is not None:
@@ -230,6 +248,7 @@ def serve() -> None:
             stop_workers(workers)
             if link is not None:
                 await link.close()
-            await runner.cleanup()
+            await runner.cleanup()  # no new requests; those under way are answered
+            await drain(platforms, grace)
 
     with_platforms(_work)

@@ -7,7 +7,6 @@ retries) is acknowledged and dropped there. Listeners then answer and post in th
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.inflight import InFlight
 from adapters.slack.blocks import (
     FEEDBACK_ACTION,
     RELATED_ACTION,
@@ -71,16 +71,13 @@ RATE_LIMIT_RETRIES = 5
 SERVER_ERROR_RETRIES = 3
 """A 500 or 503 from Slack is retried with back-off (0.5 s, 1 s, 2 s) before the answer is
 given up and the question handed to the Secretariat."""
-CALL_TIMEOUT_SECONDS = 10
-"""No Web API call may hang an answer (and, with it, one of the few answering slots) longer."""
 ANSWER_CONCURRENCY = 4
+"""Questions answered at once; acknowledgements (which Slack wants within 3 s) must not queue
+behind a burst of answers. The questions are already stored, so the rest wait their turn."""
 NOT_IN_CHANNEL = (
     "I'm not in this channel yet, so its digests could not be posted here. Invite me with "
     "`/invite @HuriBot`, then type the subscribe command again."
 )
-"""Questions answered at once. Answering is CPU work on the event loop; capping it keeps
-acknowledgements (which Slack wants within 3 s) from queueing behind a burst of answers. The
-questions are already stored, so the rest simply wait their turn."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +87,9 @@ class SlackConfig:
     bot_token: str
     signing_secret: str | None
     api_url: str
+    call_timeout: int = 10
+    """Seconds any one Web API call may take: none may hang an answer (and, with it, one of
+    the few answering slots) longer."""
 
 
 def web_client(config: SlackConfig, *, session: aiohttp.ClientSession) -> AsyncWebClient:
@@ -99,7 +99,7 @@ def web_client(config: SlackConfig, *, session: aiohttp.ClientSession) -> AsyncW
         token=config.bot_token,
         base_url=config.api_url,
         session=session,
-        timeout=CALL_TIMEOUT_SECONDS,
+        timeout=config.call_timeout,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             AsyncServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
@@ -200,7 +200,8 @@ class SlackBot:
         self._answerer = answerer
         self._moderation = moderation
         self._clock = clock
-        self._answering = asyncio.Semaphore(answer_concurrency)
+        self.answering = InFlight(answer_concurrency)
+        """The answers under way (`serve` lets them finish before it stops)."""
         self._answer_inline = answer_inline
         self._commands = commands
         self._signing_secret = config.signing_secret
@@ -219,6 +220,10 @@ class SlackBot:
     def route(self) -> Handler:
         """The handler of `POST /slack/events` (HTTP mode): signature first, then bolt."""
         return slack_endpoint(self.app, self._signing_secret)
+
+    async def settle(self, timeout: float | None = None) -> bool:
+        """Wait for the answers under way; False when `timeout` seconds passed first."""
+        return await self.answering.settle(timeout)
 
     async def aclose(self) -> None:
         """Close the connections to Slack."""
@@ -259,7 +264,7 @@ class SlackBot:
 
     async def answer_event(self, received: Received) -> None:
         """Answer a stored mention or direct message in its thread (here, or in a worker)."""
-        async with self._answering:
+        async with self.answering.slot():
             await self._intake.answer(received, self.channels(received.message.ref))
 
     async def _command_text(self, command: dict[str, Any]) -> str:
@@ -293,7 +298,7 @@ class SlackBot:
             await ack(text=await self._command_text(command))
             return
         await ack()
-        async with self._answering:
+        async with self.answering.slot():
             await self._answer_privately_or_in_thread(received, client, respond)
 
     async def _subscribing_where_absent(

@@ -16,6 +16,7 @@ import structlog
 from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import TurnContext
 
+from adapters.inflight import InFlight
 from adapters.server import TeamsRoute
 from adapters.teams.cards import ACTION_KEY, FEEDBACK, RELATED, reply_activities, text_activity
 from adapters.teams.connector import TeamsConnector
@@ -98,7 +99,8 @@ class TeamsBot:
         self._conversations = conversations
         self._clock = clock
         self._answer_inline = answer_inline
-        self._answering = asyncio.Semaphore(answer_concurrency)
+        self.answering = InFlight(answer_concurrency)
+        """The answers under way (`serve` lets them finish before it stops)."""
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def on_turn(self, context: TurnContext) -> None:
@@ -121,10 +123,17 @@ class TeamsBot:
         """What the web server needs to serve `POST /api/messages` for this bot."""
         return TeamsRoute(adapter=self.connector.adapter, agent=self, auth=self.connector.auth)
 
-    async def settle(self) -> None:
-        """Wait for the answers being sent (before shutting down, and in tests)."""
-        while self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+    async def settle(self, timeout: float | None = None) -> bool:
+        """Wait for the answers being sent (before shutting down, and in tests); False when
+        `timeout` seconds passed first."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while self._tasks:  # answers may start others (a notice after a failure)
+            left = None if deadline is None else max(deadline - loop.time(), 0.0)
+            _, pending = await asyncio.wait(set(self._tasks), timeout=left)  # never cancels
+            if pending:
+                return False
+        return True
 
     async def _on_message(self, context: TurnContext) -> None:
         activity = context.activity
@@ -133,7 +142,7 @@ class TeamsBot:
             return
         if self._commands is not None and is_command(found.message.text):
             answer = await self._command(self._commands, activity, found)
-            await context.send_activity(text_activity(answer))
+            await self.connector.reply(context, text_activity(answer))
             return
         received = await self._intake.receive(found.message, event_key=found.event_key)
         if received is not None and self._answer_inline:
@@ -151,23 +160,25 @@ class TeamsBot:
 
     async def answer_event(self, received: Received) -> None:
         """Answer a stored question in its conversation and reply chain (here, or in a worker)."""
-        async with self._answering:
+        async with self.answering.slot():
             await self._intake.answer(received, self.channels(received.message.ref))
 
     async def _on_submit(self, context: TurnContext, value: Mapping[str, Any]) -> None:
         """A card's button: a rating, a related item, or (for moderators) a group action."""
         action = value.get(ACTION_KEY)
         if action == FEEDBACK:
-            await context.send_activity(text_activity(await self._rate(context.activity, value)))
+            await self.connector.reply(
+                context, text_activity(await self._rate(context.activity, value))
+            )
         elif action == RELATED:
             item = value.get("reply_id")
             if not isinstance(item, str):
-                await context.send_activity(text_activity(OUT_OF_DATE_TEXT))
+                await self.connector.reply(context, text_activity(OUT_OF_DATE_TEXT))
                 return
             reply = await self._answerer.present(item)
             shown = reply_activities(reply) if reply is not None else [text_activity(GONE_TEXT)]
             for activity in shown:
-                await context.send_activity(activity)
+                await self.connector.reply(context, activity)
         elif self._moderation is not None:
             await self._moderation.on_submit(context, value)
 
@@ -185,7 +196,7 @@ class TeamsBot:
         bot_id = activity.recipient.id if activity.recipient else None
         if any(member.id == bot_id for member in activity.members_added or ()):
             logger.info("teams.installed", conversation=activity.conversation.id)
-            await context.send_activity(text_activity(WELCOME_TEXT))
+            await self.connector.reply(context, text_activity(WELCOME_TEXT))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(self._logged(work))

@@ -2,8 +2,9 @@
 
 Inbound, Bot Framework JWTs are validated unless anonymous development mode is on. Outbound,
 every message goes to the conversation's Bot Connector service URL through the SDK, in the
-turn that received an activity or proactively from a stored `ConversationRef`; outside
-development, only Microsoft's service hosts are accepted as service URLs.
+turn that received an activity or proactively from a stored `ConversationRef`, each call
+under a time limit and retried when its failure is passing (`adapters.teams.retries`);
+outside development, only Microsoft's service hosts are accepted as service URLs.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from microsoft_agents.hosting.core import (
 from microsoft_agents.hosting.core.authorization import AuthenticationConstants, AuthTypes
 
 from adapters.teams.nulls import NoNulls
+from adapters.teams.retries import with_retries
 from bot.messages import ConversationRef
 
 logger = structlog.get_logger(__name__)
@@ -69,6 +71,8 @@ class TeamsConfig:
     certificate_path: Path | None = None
     tenant_id: str | None = None
     allow_anonymous: bool = False
+    call_timeout: float = 10.0
+    """Seconds any one call to the Bot Connector may take."""
 
     def auth_configuration(self) -> AgentAuthConfiguration:
         """The SDK's view of our credentials (it validates tokens addressed to `app_id`)."""
@@ -110,8 +114,14 @@ class TeamsConnector:
             response = await context.send_activity(activity)
             sent.append(response.id if response else None)
 
-        await self._proactively(ref, post)
+        await self._proactively(ref, post, what="send")
         return sent[0] if sent else None
+
+    async def reply(self, context: TurnContext, activity: Activity) -> None:
+        """Send `activity` in the turn of `context` (to the member who just wrote)."""
+        await with_retries(
+            lambda: context.send_activity(activity), timeout=self.config.call_timeout, what="reply"
+        )
 
     async def members(self, ref: ConversationRef) -> list[str]:
         """The Entra object ids of a conversation's members (for a channel: its team's)."""
@@ -125,7 +135,7 @@ class TeamsConnector:
             accounts = await client.conversations.get_conversation_members(ref.conversation_id)
             found.extend(filter(None, map(_object_id, accounts)))
 
-        await self._proactively(ref, ask)
+        await self._proactively(ref, ask, what="members")
         return found
 
     async def update(self, ref: ConversationRef, activity_id: str, activity: Activity) -> None:
@@ -137,11 +147,17 @@ class TeamsConnector:
             activity.service_url = context.activity.service_url
             await context.update_activity(activity)
 
-        await self._proactively(ref, replace)
+        await self._proactively(ref, replace, what="update")
 
     async def _proactively(
-        self, ref: ConversationRef, callback: Callable[[TurnContext], Awaitable[None]]
+        self,
+        ref: ConversationRef,
+        callback: Callable[[TurnContext], Awaitable[None]],
+        *,
+        what: str,
     ) -> None:
+        """Run `callback` in a turn continuing the conversation of `ref`, under the time
+        limit and retried as `with_retries` says; its failure is raised here."""
         if not ref.service_url:
             raise ValueError(f"Teams conversation {ref.conversation_id} has no service URL")
         if not self.host_validator.is_allowed(ref.service_url):
@@ -155,6 +171,15 @@ class TeamsConnector:
             conversation=ConversationAccount(id=ref.conversation_id, tenant_id=ref.tenant_id),
             recipient=ChannelAccount(id=self.config.app_id or "huribot"),
         )
+        await with_retries(
+            lambda: self._continue(continuation, callback),
+            timeout=self.config.call_timeout,
+            what=what,
+        )
+
+    async def _continue(
+        self, continuation: Activity, callback: Callable[[TurnContext], Awaitable[None]]
+    ) -> None:
         failures: list[Exception] = []
 
         async def guarded(context: TurnContext) -> None:

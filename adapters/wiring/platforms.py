@@ -7,6 +7,7 @@ directory, then the core services, then the bots), so no service is changed once
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ def slack_config(settings: Settings) -> SlackConfig | None:
         bot_token=settings.slack_bot_token.get_secret_value(),
         signing_secret=secret.get_secret_value() if secret is not None else None,
         api_url=settings.slack_api_url,
+        call_timeout=settings.platform_timeout_seconds,
     )
 
 
@@ -55,6 +57,7 @@ def teams_connector(settings: Settings) -> TeamsConnector | None:
             certificate_path=settings.teams_certificate_path,
             tenant_id=settings.teams_tenant_id,
             allow_anonymous=settings.teams_allow_anonymous,
+            call_timeout=settings.platform_timeout_seconds,
         )
     )
 
@@ -152,6 +155,19 @@ class Platforms:
         if self.slack is None or token is None or slack_mode(self.services.settings) != "socket":
             return None
         return SocketModeLink(self.slack[0].app, token.get_secret_value())
+
+    async def settle(self, timeout: float) -> int:
+        """Let the answers under way on every platform finish, for at most `timeout` seconds
+        in all; returns how many were still under way when the time ran out."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        left = 0
+        for bot in (self.slack[0] if self.slack else None, self.teams[0] if self.teams else None):
+            if bot is None:
+                continue
+            remaining = max(deadline - asyncio.get_running_loop().time(), 0.0)
+            if not await bot.settle(remaining):
+                left += bot.answering.count
+        return left
 
     def readiness(self, link: SocketModeLink | None) -> dict[str, Check]:
         """What `/readyz` asks: the database, and Slack's link (Socket Mode) or its bot token

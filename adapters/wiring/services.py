@@ -65,7 +65,6 @@ def build_answerer(
     knowledge = KnowledgeService(
         database=database,
         index=TantivyIndex(planner=planner),
-        new_index=lambda: TantivyIndex(planner=planner),
         embeddings=EmbeddingStore(database=database, embedder=model) if model else None,
     )
     calibration = calibration or load_calibration()
@@ -131,6 +130,7 @@ async def open_services(
             questions=QuestionLog(database=database, redact_contacts=settings.redact_contacts),
             moderation=moderation,
             questions_per_minute=settings.questions_per_minute,
+            conversation_questions_per_minute=settings.conversation_questions_per_minute,
         )
         subscriptions = Subscriptions(database=database)
         commands = ChatCommands(

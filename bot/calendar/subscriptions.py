@@ -3,7 +3,7 @@ often, in which time zone and language. Every change is audited."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -194,6 +194,25 @@ class Subscriptions:
         """The conversation's subscription, if it has one."""
         async with self._database.sessions() as session:
             return await self._of_conversation(session, platform, conversation_id)
+
+    async def countries_of(
+        self, conversations: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[str, ...]]:
+        """The countries each subscribed `(platform, conversation id)` hears about (a UNCT's
+        channel is subscribed to its countries), in one query however many are asked."""
+        wanted = set(conversations)
+        if not wanted:
+            return {}
+        ids = {conversation_id for _, conversation_id in wanted}
+        async with self._database.sessions() as session:
+            found = await session.scalars(
+                select(Subscription).where(Subscription.conversation_id.in_(ids))
+            )
+            return {
+                (s.platform, s.conversation_id): tuple(covered_countries(s))
+                for s in found
+                if (s.platform, s.conversation_id) in wanted
+            }
 
     async def all(self) -> Sequence[Subscription]:
         """Every subscription, oldest first."""

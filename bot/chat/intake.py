@@ -17,7 +17,9 @@ from typing import Protocol
 
 import structlog
 
+from bot import metrics
 from bot.chat.router import Router
+from bot.clock import Clock, system_clock
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
 from bot.moderation.queue import Moderation
 from bot.questions.log import (
@@ -42,6 +44,7 @@ FEEDBACK_THANKS = {
 
 
 QUESTIONS_PER_MINUTE = 10
+CONVERSATION_QUESTIONS_PER_MINUTE = 30
 MINUTE = timedelta(minutes=1)
 SLOW_DOWN = {
     "en": "You are asking faster than I can answer well. Please wait a minute, then ask "
@@ -55,6 +58,14 @@ QUESTION_GONE = (
     "That question is no longer in the log (questions are deleted after a while, or on "
     "request), so the rating was not recorded. If you still need an answer, ask again."
 )
+BUSY_CONVERSATION = {
+    "en": "This conversation is sending me more questions than I can answer well. Please "
+    "wait a minute, then ask again.",
+    "fr": "Cette conversation m'envoie plus de questions que je ne peux bien en traiter. "
+    "Attendez une minute, puis reposez votre question.",
+    "es": "Esta conversación me envía más preguntas de las que puedo responder bien. Espere "
+    "un minuto y vuelva a preguntar.",
+}
 NOT_THE_ASKER = (
     "Only the colleague who asked can rate this answer. If it does not answer your own "
     "question, ask it yourself: I will answer you, or pass it to the Secretariat."
@@ -91,18 +102,24 @@ class Intake:
         questions: QuestionLog,
         moderation: Moderation | None = None,
         questions_per_minute: int = QUESTIONS_PER_MINUTE,
+        conversation_questions_per_minute: int = CONVERSATION_QUESTIONS_PER_MINUTE,
+        clock: Clock = system_clock,
     ) -> None:
-        """A member asking more than `questions_per_minute` is asked to slow down."""
+        """A member asking more than `questions_per_minute`, or anyone in a conversation
+        that sent more than `conversation_questions_per_minute`, is asked to slow down."""
         self._router = router
         self.questions = questions
         self.moderation = moderation
         self._per_minute = questions_per_minute
+        self._per_conversation = conversation_questions_per_minute
+        self._clock = clock
 
     async def receive(self, message: IncomingMessage, *, event_key: str | None) -> Received | None:
         """Store the question; None for a platform retry of one already stored."""
         question_id = await self.questions.record(message, event_key=event_key)
         if question_id is None:
             return None
+        metrics.QUESTIONS.labels(message.ref.platform).inc()
         return Received(question_id=question_id, message=message)
 
     async def respond(self, received: Received) -> list[Reply]:
@@ -112,7 +129,11 @@ class Intake:
 
     async def delivered(self, received: Received, replies: list[Reply]) -> None:
         """Note in the log what the member got; an abstention goes to the Secretariat."""
+        platform = received.message.ref.platform
+        waited = self._clock() - received.message.received_at
+        metrics.ANSWER_SECONDS.labels(platform).observe(max(waited.total_seconds(), 0.0))
         for reply in replies:
+            metrics.REPLIES.labels(platform, reply.kind.value).inc()
             if reply.kind in LOGGED_KINDS:
                 await self.questions.record_reply(received.question_id, reply)
             if reply.kind is ReplyKind.ABSTAIN:
@@ -120,13 +141,30 @@ class Intake:
         if not any(reply.kind in LOGGED_KINDS for reply in replies):
             await self.questions.record_replied(received.question_id)
 
-    async def _slow_down(self, received: Received, channel: ReplyChannel) -> list[Reply]:
-        """Ask a member flooding the bot to wait: answered, but neither searched nor sent to
-        the moderators, so a flood cannot fill their channel."""
+    async def _flood_notice(self, received: Received) -> dict[str, str] | None:
+        """What to say instead of answering when the asker, or their conversation, is
+        asking faster than the limits allow; None when neither is."""
+        recent = await self.questions.recent_questions(received.question_id, window=MINUTE)
+        if recent.by_asker > self._per_minute:
+            return SLOW_DOWN
+        if recent.in_conversation > self._per_conversation:
+            return BUSY_CONVERSATION
+        return None
+
+    async def _slow_down(
+        self, received: Received, channel: ReplyChannel, notice: dict[str, str]
+    ) -> list[Reply]:
+        """Ask a member (or conversation) flooding the bot to wait: answered, but neither
+        searched nor sent to the moderators, so a flood cannot fill their channel."""
         message = received.message
         language = detect_language(message.text, hint=message.language)
-        reply = Reply(kind=ReplyKind.SMALLTALK, text=SLOW_DOWN.get(language, SLOW_DOWN["en"]))
-        logger.info("intake.flood", question=received.question_id, user=message.user_id)
+        reply = Reply(kind=ReplyKind.SMALLTALK, text=notice.get(language, notice["en"]))
+        logger.info(
+            "intake.flood",
+            question=received.question_id,
+            user=message.user_id,
+            conversation=message.ref.conversation_id,
+        )
         await self.deliver(received, [reply], channel)
         return [reply]
 
@@ -145,8 +183,9 @@ class Intake:
         when another answerer took it first (`taken`: the caller claimed it already)."""
         if not taken and not await self.take(received):
             return []
-        if await self.questions.asked_since(received.question_id, window=MINUTE) > self._per_minute:
-            return await self._slow_down(received, channel)
+        notice = await self._flood_notice(received)
+        if notice is not None:
+            return await self._slow_down(received, channel, notice)
         replies = await self.respond(received)
         await self.deliver(received, replies, channel)
         return replies
@@ -166,6 +205,7 @@ class Intake:
     async def undelivered(self, received: Received) -> None:
         """The platform refused the answer: the member got nothing, so a human should look."""
         logger.warning("intake.undelivered", question=received.question_id)
+        metrics.FAILURES.labels("answer_delivery").inc()
         await self._to_secretariat(received.question_id, force_open=True)
 
     async def feedback(self, question_id: int, feedback: Feedback, *, user_id: str) -> str:

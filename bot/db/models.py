@@ -338,3 +338,48 @@ class CalendarReminder(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ModeratorSession(Base):
+    """A moderator signed in to the web dashboard. The browser holds a random token; only its
+    SHA-256 is stored, so reading this table signs nobody in."""
+
+    __tablename__ = "moderator_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str | None] = mapped_column(String(200))
+    method: Mapped[str] = mapped_column(String(24))
+    """How they signed in: an identity provider's key, or the set-up token."""
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SetupTokenUse(Base):
+    """A one-time set-up token that has been used (by its fingerprint, never the token), so
+    it signs in once even across restarts and processes."""
+
+    __tablename__ = "setup_token_use"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class KnowledgeChange(Base):
+    """One change to the knowledge base (a reply or a document added, edited, retired or
+    removed), written in the transaction that made it. Every bot process reads the ones it
+    has not seen yet and updates its own index for just those items, so a change made through
+    any replica is searchable on the others within a second, without a rebuild."""
+
+    __tablename__ = "knowledge_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    """"reply" or "document"."""
+    item: Mapped[str] = mapped_column(String(255))
+    """The reply's or the document's slug."""
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

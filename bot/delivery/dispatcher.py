@@ -8,6 +8,7 @@ from typing import Protocol
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import metrics
 from bot.clock import Clock, system_clock
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
@@ -75,9 +76,12 @@ class Dispatcher:
                 return 0
             if error is None:
                 mark_sent(row, now=self._clock())
+                metrics.DELIVERIES.labels(message.platform, "sent").inc()
                 return 1
             mark_failed(row, error=error, now=self._clock())
-            if row.status == OutboxStatus.FAILED and self._report_to is not None:
+            given_up = row.status == OutboxStatus.FAILED
+            metrics.DELIVERIES.labels(message.platform, "given_up" if given_up else "retried").inc()
+            if given_up and self._report_to is not None:
                 await self._report(session, row, to=self._report_to)
             return 0
 

@@ -49,24 +49,6 @@ def passage_doc(document: GuidanceDocument, passage: Passage) -> SearchDoc:
     )
 
 
-async def knowledge_fingerprint(session: AsyncSession) -> tuple[object, ...]:
-    """Changes whenever a reply or document is added, edited or retired, by any process."""
-    replies = (
-        await session.execute(
-            select(func.count(ConsolidatedReply.id), func.max(ConsolidatedReply.updated_at))
-        )
-    ).one()
-    documents = (
-        await session.execute(
-            select(func.count(GuidanceDocument.id), func.max(GuidanceDocument.ingested_at))
-        )
-    ).one()
-    retired = await session.scalar(
-        select(func.count()).where(ConsolidatedReply.status != ReplyStatus.PUBLISHED.value)
-    )
-    return (*replies, *documents, retired)
-
-
 async def searchable_docs(session: AsyncSession) -> list[SearchDoc]:
     """Every published reply and every passage: what the index is built from."""
     replies = await session.scalars(

@@ -1,23 +1,29 @@
-"""Keeps the database (source of truth) and the search index in step."""
+"""Keeps the database (source of truth) and the search index in step, in every process.
+
+Each change is applied to this process's index at once and logged (`bot.kb.changes`); the
+other processes (replicas, answer workers) read the log every second and update their own
+index for just the items changed, never rebuilding it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import structlog
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.audit import record_audit
 from bot.db.engine import Database
 from bot.db.models import ConsolidatedReply
+from bot.kb.changes import ChangeFeed, record_changes
 from bot.kb.embeddings import EmbeddingStore, Progress
 from bot.kb.queries import (
     document_docs,
     find_doc,
-    knowledge_fingerprint,
     reply_doc,
     retire_reply,
     searchable_docs,
@@ -50,14 +56,11 @@ class KnowledgeService:
         *,
         database: Database,
         index: SearchIndex,
-        new_index: Callable[[], SearchIndex] | None = None,
         embeddings: EmbeddingStore | None = None,
     ) -> None:
-        """`new_index` builds an empty index, for rebuilding after changes made elsewhere;
-        `embeddings`, when given, re-ranks every search by meaning."""
+        """`embeddings`, when given, re-ranks every search by meaning."""
         self.database = database
         self.index = index
-        self._new_index = new_index
         self._embeddings = embeddings
         self._reranker = (
             SemanticReranker(
@@ -67,15 +70,17 @@ class KnowledgeService:
             else None
         )
         self._unembedded: list[SearchDoc] = []
-        self._fingerprint: tuple[object, ...] | None = None
+        self._changes = ChangeFeed()
+        self._passages: dict[str, list[str]] = {}
+        """The ids of each document's passages in the index, to drop when it changes."""
 
     async def load_index(self) -> int:
         """Fill the index (and the stored vectors) from the database, at start; returns the
         number of docs. Docs without a vector yet wait for `embed_missing`."""
         async with self.database.transaction() as session:
-            self._fingerprint = await knowledge_fingerprint(session)
+            await self._changes.start(session)
             docs = await searchable_docs(session)
-        self.index.add(docs)
+        self._index_docs(docs)
         if self._embeddings is not None and self._reranker is not None:
             self._unembedded = await self._embeddings.load(self._reranker.table, docs)
         logger.info("index.loaded", docs=len(docs))
@@ -96,25 +101,23 @@ class KnowledgeService:
         return len(pending)
 
     async def sync(self) -> bool:
-        """Rebuild the index if another process changed the knowledge base (several bot
-        processes may share one PostgreSQL); True when it was rebuilt."""
+        """Apply the changes other processes made to the knowledge base (several bot
+        processes may share one PostgreSQL), item by item; True when there were any."""
         async with self.database.sessions() as session:
-            fingerprint = await knowledge_fingerprint(session)
-        if fingerprint == self._fingerprint or self._new_index is None:
-            return False
-        fresh = KnowledgeService(
-            database=self.database, index=self._new_index(), embeddings=self._embeddings
+            changed = await self._changes.unseen(session)
+            if changed is None:
+                return False
+            replies = await _replies(session, changed.replies)
+            passages = await document_docs(session, changed.documents)
+        await self._apply(
+            reply_ids=changed.replies,
+            replies=replies,
+            documents=changed.documents,
+            passages=passages,
         )
-        await fresh.load_index()
-        await fresh.embed_missing()
-        self.index, self._fingerprint = fresh.index, fresh._fingerprint
-        self._reranker = fresh._reranker
-        logger.info("index.synced", docs=self.index.stats().documents)
+        self._changes.mark(changed.ids)
+        logger.info("index.synced", replies=len(changed.replies), documents=len(changed.documents))
         return True
-
-    async def _note_own_change(self) -> None:
-        async with self.database.sessions() as session:
-            self._fingerprint = await knowledge_fingerprint(session)
 
     async def ingest(
         self, batch: IngestBatch, *, prune: bool = False, progress: Progress | None = None
@@ -123,24 +126,22 @@ class KnowledgeService:
         for what changed; see `store_batch` for what is withdrawn, and what `prune` adds."""
         async with self.database.transaction() as session:
             report = await store_batch(session, batch, prune=prune)
-            changed_replies = report.replies.changed()
-            replies = (
-                await session.scalars(
-                    select(ConsolidatedReply).where(ConsolidatedReply.slug.in_(changed_replies))
-                )
-            ).all()
+            reply_ids = [*report.replies.changed(), *report.replies.withdrawn]
+            document_ids = [*report.documents.changed(), *report.documents.withdrawn]
+            logged = record_changes(
+                session, replies=reply_ids, documents=document_ids, now=datetime.now(UTC)
+            )
+            await session.flush()
+            replies = await _replies(session, reply_ids)
             passages = await document_docs(session, report.documents.changed())
-        gone = [*report.documents.superseded_ids, *report.replies.withdrawn]
-        self.index.remove(gone)
-        added = self._mirror_replies(replies)
-        self.index.add(passages)
-        if self._embeddings is not None and self._reranker is not None:
-            self._reranker.table.remove([*gone, *(r.slug for r in replies)])
-            # a reply whose tags or dates changed keeps the vectors its unchanged text has
-            missing = await self._embeddings.load(self._reranker.table, [*added, *passages])
-            self._unembedded.extend(missing)
-            await self.embed_missing(progress=progress)
-        await self._note_own_change()
+        await self._apply(
+            reply_ids=reply_ids,
+            replies=replies,
+            documents=document_ids,
+            passages=passages,
+            progress=progress,
+        )
+        self._changes.mark(row.id for row in logged)
         return report
 
     async def retire(self, slug: str, *, actor: str, now: datetime) -> None:
@@ -156,10 +157,12 @@ class KnowledgeService:
                 before={"status": ReplyStatus.PUBLISHED.value},
                 after={"status": reply.status},
             )
+            logged = record_changes(session, replies=[slug], now=now)
+            await session.flush()
         self.index.remove([slug])
         if self._reranker is not None:
             self._reranker.table.remove([slug])
-        await self._note_own_change()
+        self._changes.mark(row.id for row in logged)
 
     async def reply_meta(self, slug: str) -> ReplyMeta:
         """The public sources a reply cites and the date it is due for review."""
@@ -198,9 +201,43 @@ class KnowledgeService:
             return {}
         return self._reranker.sentence_similarities(query, doc)
 
-    def _mirror_replies(self, replies: Sequence[ConsolidatedReply]) -> list[SearchDoc]:
-        """Index the published replies, drop the others; returns the docs indexed."""
+    async def _apply(
+        self,
+        *,
+        reply_ids: Sequence[str],
+        replies: Sequence[ConsolidatedReply],
+        documents: Sequence[str],
+        passages: Sequence[SearchDoc],
+        progress: Progress | None = None,
+    ) -> None:
+        """Bring the index in line with the database for these items: replies (published
+        ones indexed, the others and the deleted dropped) and documents (their old passages
+        dropped, their current ones indexed); vectors follow."""
         published = [reply_doc(r) for r in replies if r.status == ReplyStatus.PUBLISHED.value]
-        self.index.remove(r.slug for r in replies if r.status != ReplyStatus.PUBLISHED.value)
-        self.index.add(published)
-        return published
+        old_passages = [pid for slug in documents for pid in self._passages.pop(slug, [])]
+        self.index.remove([*reply_ids, *old_passages])
+        self._index_docs([*published, *passages])
+        if self._embeddings is None or self._reranker is None:
+            return
+        # a reply whose tags or dates changed keeps the vectors its unchanged text has
+        self._reranker.table.remove([*reply_ids, *old_passages])
+        missing = await self._embeddings.load(self._reranker.table, [*published, *passages])
+        self._unembedded.extend(missing)
+        await self.embed_missing(progress=progress)
+
+    def _index_docs(self, docs: Iterable[SearchDoc]) -> None:
+        """Index docs, noting which passages belong to which document."""
+        docs = list(docs)
+        self.index.add(docs)
+        for doc in docs:
+            if doc.kind == "passage":
+                self._passages.setdefault(doc.id.partition("#")[0], []).append(doc.id)
+
+
+async def _replies(session: AsyncSession, slugs: Sequence[str]) -> Sequence[ConsolidatedReply]:
+    """The stored replies of these slugs (deleted ones are simply absent)."""
+    if not slugs:
+        return []
+    return (
+        await session.scalars(select(ConsolidatedReply).where(ConsolidatedReply.slug.in_(slugs)))
+    ).all()

@@ -35,9 +35,17 @@ class Actor:
     user_id: str
     name: str | None = field(default=None, compare=False)
     """The display name the platform sent with the action, when it sent one."""
+    acted_on: str | None = field(default=None, compare=False)
+    """Where they acted when it is not their platform's chat (`dashboard`: the web console,
+    where a Slack or Teams moderator signs in as themselves)."""
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.user_id}"
+
+    @property
+    def surface(self) -> str:
+        """Where the action was taken: its card there is updated by the adapter itself."""
+        return self.acted_on or self.platform
 
 
 class ModeratorDirectory(Protocol):
@@ -55,8 +63,12 @@ async def require_moderator(directory: ModeratorDirectory, actor: Actor) -> None
         raise NotAModeratorError()
 
 
-LOCAL_PLATFORMS = frozenset({"cli", "console"})
-"""Actors typing on the server itself (`huribot queue ...`, `huribot chat`)."""
+SETUP_PLATFORM = "setup"
+"""The holder of the web dashboard's one-time set-up token, which only an operator of the
+server can configure (HURIBOT_DASHBOARD_ADMIN_TOKEN)."""
+LOCAL_PLATFORMS = frozenset({"cli", "console", SETUP_PLATFORM})
+"""Actors typing on the server itself (`huribot queue ...`, `huribot chat`), or holding
+what only its operators can set."""
 
 
 @dataclass(frozen=True, slots=True)

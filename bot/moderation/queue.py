@@ -236,7 +236,7 @@ class Moderation:
                 )
             extra = {"alt_questions": list(kept)}
             _audit_group(session, group, actor, action, before=before, now=now, extra=extra)
-            await self._channels.refresh(session, group, acted_on=actor.platform, now=now)
+            await self._channels.refresh(session, group, acted_on=actor.surface, now=now)
         logger.info(
             "moderation.answered",
             group=view.group.id,
@@ -259,7 +259,7 @@ class Moderation:
             for question in await self._questions(session, group_id):
                 question.status = status
             _audit_group(session, group, actor, action, before=before, now=now)
-            await self._channels.refresh(session, group, acted_on=actor.platform, now=now)
+            await self._channels.refresh(session, group, acted_on=actor.surface, now=now)
 
     @staticmethod
     async def _group(session: AsyncSession, group_id: int) -> QuestionGroup:

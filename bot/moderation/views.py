@@ -42,6 +42,8 @@ class GroupInfo:
     assigned_to: str | None = None
     assignee_name: str | None = None
     reply_id: str | None = None
+    created_at: datetime | None = None
+    """When the group's first question joined the queue (the queue shows its age)."""
     cards: Mapping[str, CardLocation] = field(default_factory=lambda: MappingProxyType({}))
     """Each platform's card of the group, by platform."""
 
@@ -59,6 +61,7 @@ class GroupInfo:
             assigned_to=row.assigned_to,
             assignee_name=row.assignee_name,
             reply_id=row.reply_id,
+            created_at=row.created_at,
             cards=MappingProxyType(cards),
         )
 
@@ -75,11 +78,22 @@ class QuestionInfo:
     text: str
     platform: str = ""
     language: str | None = None
+    received_at: datetime | None = None
+    conversation_id: str = ""
+    """Where it was asked (never who asked): the dashboard names the country of a UNCT's
+    channel from its calendar subscription."""
 
     @classmethod
     def from_row(cls, row: Question) -> QuestionInfo:
         """The view of a stored question."""
-        return cls(id=row.id, text=row.text, platform=row.platform, language=row.language)
+        return cls(
+            id=row.id,
+            text=row.text,
+            platform=row.platform,
+            language=row.language,
+            received_at=row.received_at,
+            conversation_id=str(row.conversation.get("conversation_id", "")),
+        )
 
 
 @dataclass(frozen=True, slots=True)

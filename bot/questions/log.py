@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import structlog
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,6 +102,15 @@ def stored_key(event_key: str | None) -> str | None:
     return f"{event_key[: EVENT_KEY_CHARS - len(digest) - 1]}:{digest}"
 
 
+@dataclass(frozen=True, slots=True)
+class RecentQuestions:
+    """How many questions arrived shortly before one (itself included): from its asker, and
+    in its conversation."""
+
+    by_asker: int
+    in_conversation: int
+
+
 class QuestionLog:
     """Writes and reads questions; every write is its own committed transaction."""
 
@@ -182,22 +191,27 @@ class QuestionLog:
             question = await self._get(session, question_id)
             question.status = QuestionStatus.OPEN.value
 
-    async def asked_since(self, question_id: int, *, window: timedelta) -> int:
-        """How many questions the asker of `question_id` sent on its platform in the `window`
-        before it, itself included (a flood shows however many processes receive it)."""
+    async def recent_questions(self, question_id: int, *, window: timedelta) -> RecentQuestions:
+        """How many questions its asker, and its conversation, sent on its platform in the
+        `window` before `question_id`, itself included (a flood shows however many
+        processes receive it)."""
         async with self._database.sessions() as session:
             question = await self._get(session, question_id)
-            count = await session.scalar(
-                select(func.count())
-                .select_from(Question)
-                .where(
+            by_asker = Question.user_id == question.user_id
+            in_conversation = (
+                Question.conversation["conversation_id"].as_string()
+                == question.conversation["conversation_id"]
+            )
+            counts = await session.execute(
+                select(func.count().filter(by_asker), func.count().filter(in_conversation)).where(
                     Question.platform == question.platform,
-                    Question.user_id == question.user_id,
                     Question.received_at > question.received_at - window,
                     Question.id <= question.id,
+                    or_(by_asker, in_conversation),
                 )
             )
-            return int(count or 0)
+            asker, conversation = counts.one()
+            return RecentQuestions(by_asker=int(asker), in_conversation=int(conversation))
 
     async def claim(self, question_id: int) -> bool:
         """Take one stored question to answer it; False when someone else took it first (a

@@ -27,6 +27,7 @@ from knowledge.ingest.fields import (
 )
 from knowledge.ingest.files import decode_text, read_file_bytes
 from knowledge.ingest.front_matter import FrontMatter, split_front_matter
+from knowledge.ingest.limits import DEFAULT_LIMITS, IngestLimits, unzipped_refusal
 from knowledge.ingest.markdown import markdown_blocks
 from knowledge.ingest.pdf_reader import pdf_blocks
 from knowledge.ingest.plaintext import plain_text_blocks
@@ -41,6 +42,7 @@ BINARY_READERS: dict[str, Callable[[bytes], list[Block]]] = {
     ".pdf": pdf_blocks,
 }
 DOCUMENT_SUFFIXES = (*TEXT_SUFFIXES, *BINARY_READERS)
+ZIP_SUFFIXES = (".docx",)
 DOCUMENT_KEYS = ("id", "title", "source_url", "language")
 
 
@@ -104,17 +106,30 @@ def document_from_front_matter(
     return build_document(blocks, raw=raw, file=file, stem=stem, front=front)
 
 
-def parse_document(raw: bytes, *, file: str, suffix: str, stem: str) -> Parsed[DocumentRecord]:
+def _parse_binary(
+    raw: bytes, *, file: str, suffix: str, stem: str, limits: IngestLimits
+) -> Parsed[DocumentRecord]:
+    """A .docx or .pdf document; an archive that would inflate past `limits.unzipped` is
+    refused before it is opened."""
+    refusal = unzipped_refusal(raw, limits.unzipped) if suffix in ZIP_SUFFIXES else None
+    if refusal is not None:
+        return Parsed.failed(IngestProblem(file, None, f"cannot read {suffix} file: {refusal}"))
+    try:
+        blocks = BINARY_READERS[suffix](raw)
+    except Exception as exc:  # any library failure on a corrupt file is a problem
+        reason = _reason(exc)
+        logger.warning("ingest.unreadable_document", file=file, reason=reason)
+        return Parsed.failed(IngestProblem(file, None, f"cannot read {suffix} file: {reason}"))
+    return build_document(blocks, raw=raw, file=file, stem=stem)
+
+
+def parse_document(
+    raw: bytes, *, file: str, suffix: str, stem: str, limits: IngestLimits = DEFAULT_LIMITS
+) -> Parsed[DocumentRecord]:
     """A document from a file's bytes; `suffix` (".pdf", ...) selects the reader."""
     suffix = suffix.lower()
     if suffix in BINARY_READERS:
-        try:
-            blocks = BINARY_READERS[suffix](raw)
-        except Exception as exc:  # any library failure on a corrupt file is a problem
-            reason = _reason(exc)
-            logger.warning("ingest.unreadable_document", file=file, reason=reason)
-            return Parsed.failed(IngestProblem(file, None, f"cannot read {suffix} file: {reason}"))
-        return build_document(blocks, raw=raw, file=file, stem=stem)
+        return _parse_binary(raw, file=file, suffix=suffix, stem=stem, limits=limits)
     if suffix not in TEXT_SUFFIXES:
         return Parsed.failed(IngestProblem(file, None, f"unsupported document type '{suffix}'"))
     text = decode_text(raw, file)
@@ -127,10 +142,13 @@ def parse_document(raw: bytes, *, file: str, suffix: str, stem: str) -> Parsed[D
     return document_from_front_matter(front, raw=raw, file=file, stem=stem, markdown=markdown)
 
 
-def read_document_file(path: Path, *, name: str | None = None) -> DocumentRecord:
+def read_document_file(
+    path: Path, *, name: str | None = None, limits: IngestLimits = DEFAULT_LIMITS
+) -> DocumentRecord:
     """Read one guidance document; raises IngestError listing every problem."""
     file = name or path.name
-    raw = read_file_bytes(path, file)
+    raw = read_file_bytes(path, file, limits.file)
     if isinstance(raw, IngestProblem):
         raise IngestError([raw])
-    return parse_document(raw, file=file, suffix=path.suffix, stem=path.stem).unwrap()[0]
+    parsed = parse_document(raw, file=file, suffix=path.suffix, stem=path.stem, limits=limits)
+    return parsed.unwrap()[0]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from typing import Any
 
 import docx
@@ -53,34 +52,9 @@ def _table_rows(table: Any) -> list[Block]:
     return rows
 
 
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
-"""A .docx is a zip archive: one of 1 MB can inflate to gigabytes (a "zip bomb"). Real
-guidance notes unzip to a few megabytes, so anything past this is refused unread."""
-
-
-class InflatesTooMuchError(ValueError):
-    """A .docx whose contents would unzip past MAX_UNZIPPED_BYTES."""
-
-
-def check_unzipped_size(data: bytes) -> None:
-    """Raise InflatesTooMuchError when the archive's declared contents are too large; the
-    sizes come from the archive's directory, so nothing is inflated to find out."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            total = sum(entry.file_size for entry in archive.infolist())
-    except zipfile.BadZipFile:
-        return  # python-docx reports what is wrong with it
-    if total > MAX_UNZIPPED_BYTES:
-        raise InflatesTooMuchError(
-            f"it unzips to {total / 1024 / 1024:,.0f} MB; the limit is "
-            f"{MAX_UNZIPPED_BYTES // 1024 // 1024} MB"
-        )
-
-
 def docx_blocks(data: bytes) -> list[Block]:
-    """Blocks of a .docx file in document order; raises on a file python-docx cannot open,
-    or one that would unzip to more than MAX_UNZIPPED_BYTES."""
-    check_unzipped_size(data)
+    """Blocks of a .docx file in document order; raises on a file python-docx cannot open.
+    The caller checks first what the archive would unzip to (`limits.unzipped_refusal`)."""
     document = docx.Document(io.BytesIO(data))
     blocks: list[Block] = []
     for item in document.iter_inner_content():

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge.ingest.errors import IngestProblem
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-"""Larger files are refused: they are almost certainly not hand-written knowledge."""
+from knowledge.ingest.limits import DEFAULT_LIMITS, SizeLimit
 
 MAX_TEXT_CHARS = 20_000
 """Longest accepted answer or cell; longer ones are usually a paste gone wrong."""
@@ -15,14 +13,15 @@ MAX_TEXT_CHARS = 20_000
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
-def read_file_bytes(path: Path, file: str) -> bytes | IngestProblem:
-    """The file's bytes, or a problem if it is unreadable or over the size limit."""
+def read_file_bytes(
+    path: Path, file: str, limit: SizeLimit = DEFAULT_LIMITS.file
+) -> bytes | IngestProblem:
+    """The file's bytes, or a problem if it is unreadable or over the size limit (checked
+    before it is read)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return IngestProblem(
-                file, None, f"file is {size / 1024 / 1024:.1f} MB; the limit is 20 MB"
-            )
+        refusal = limit.refusal("file is", path.stat().st_size)
+        if refusal is not None:
+            return IngestProblem(file, None, refusal)
         return path.read_bytes()
     except OSError as exc:
         return IngestProblem(file, None, f"cannot read the file: {exc.strerror or exc}")

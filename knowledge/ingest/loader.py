@@ -25,6 +25,7 @@ from knowledge.ingest.errors import IngestError, IngestProblem, Parsed
 from knowledge.ingest.fields import slugify
 from knowledge.ingest.files import decode_text, read_file_bytes
 from knowledge.ingest.front_matter import split_front_matter
+from knowledge.ingest.limits import DEFAULT_LIMITS, IngestLimits
 from knowledge.ingest.replies import is_reply, reply_from_front_matter
 from knowledge.records import DocumentRecord, IngestBatch, ReplyRecord, origin_file
 
@@ -102,15 +103,16 @@ def _collect(paths: Sequence[Path], problems: list[IngestProblem]) -> list[_Sour
     return unique
 
 
-def _read(source: _Source) -> _FileResult:
+def _read(source: _Source, limits: IngestLimits) -> _FileResult:
     """Records or problems of one file, dispatched on its extension."""
-    raw = read_file_bytes(source.path, source.name)
+    raw = read_file_bytes(source.path, source.name, limits.file)
     if isinstance(raw, IngestProblem):
         return _FileResult(Parsed.failed(raw))
     suffix = source.path.suffix.lower()
     if suffix in (*BULK_SUFFIXES, *MARKDOWN_SUFFIXES):
         return _read_text(source, raw, suffix)
-    document = parse_document(raw, file=source.name, suffix=suffix, stem=source.path.stem)
+    stem = source.path.stem
+    document = parse_document(raw, file=source.name, suffix=suffix, stem=stem, limits=limits)
     return _FileResult(documents=document)
 
 
@@ -152,9 +154,13 @@ def _check_unique(
 
 
 def load_paths(
-    paths: Sequence[Path], *, progress: Callable[[int, int], None] | None = None
+    paths: Sequence[Path],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    limits: IngestLimits = DEFAULT_LIMITS,
 ) -> IngestBatch:
-    """Read every supported file in the given files and folders (recursively).
+    """Read every supported file in the given files and folders (recursively), each within
+    `limits`.
 
     `progress(done, total)` is called once before reading and after each file. Raises
     IngestError with every problem of every file; returns nothing half-read.
@@ -166,7 +172,7 @@ def load_paths(
     replies: list[tuple[ReplyRecord, str]] = []
     documents: list[tuple[DocumentRecord, str]] = []
     for done, source in enumerate(sources, start=1):
-        result = _read(source)
+        result = _read(source, limits)
         problems.extend(result.replies.problems + result.documents.problems)
         replies.extend((reply, source.name) for reply in result.replies.items)
         documents.extend((document, source.name) for document in result.documents.items)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,17 @@ from typer.testing import CliRunner
 
 from adapters.cli.calendar import sample_calendar_text
 from adapters.cli.main import app
+from bot.calendar.ics_import import parse_calendar_ics
 from bot.calendar.rows import parse_calendar_csv
 
 runner = CliRunner()
 
 
-def invoke(db_url: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
-    result = runner.invoke(app, list(args), env={"HURIBOT_DATABASE_URL": db_url}, input=stdin)
+def invoke(
+    db_url: str, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    variables = {"HURIBOT_DATABASE_URL": db_url, **(env or {})}
+    result = runner.invoke(app, list(args), env=variables, input=stdin)
     return result.exit_code, result.output
 
 
@@ -273,7 +278,52 @@ def test_a_calendar_file_past_the_size_limit_is_refused_unread(tmp_path: Path) -
         handle.truncate(21 * 1024 * 1024)  # sparse: no disk used, 21 MB long
     code, output = invoke(url, "calendar", "import", str(huge))
     assert code == 1
-    assert "21.0 MB; a calendar file may be 20 MB at most" in " ".join(output.split())
+    said = " ".join(output.split())
+    assert "is 21.0 MB; the limit is 20 MB (set HURIBOT_MAX_IMPORT_MB to raise it)" in said
+    code, output = invoke(url, "calendar", "import", str(huge), env={"HURIBOT_MAX_IMPORT_MB": "22"})
+    assert "the limit is" not in output  # read, then refused for what it holds (zeros)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ics"])
+def test_a_calendar_import_past_the_event_limit_is_refused_before_parsing(
+    tmp_path: Path, suffix: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cal.db'}"
+    assert invoke(url, "calendar", "import", "--sample")[0] == 0
+    file = tmp_path / f"calendar{suffix}"
+    assert invoke(url, "calendar", "export", "--format", suffix[1:], "-o", str(file))[0] == 0
+    parse = (
+        parse_calendar_ics if suffix == ".ics" else lambda data: parse_calendar_csv(data.decode())
+    )
+    events = len(parse(file.read_bytes()))
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+
+    limit = {"HURIBOT_MAX_CALENDAR_EVENTS": str(events - 1)}
+    code, output = invoke(fresh, "calendar", "import", str(file), env=limit)
+    assert code == 1
+    said = " ".join(output.split())
+    assert f"holds {events:,} events; the limit is {events - 1:,}" in said
+    assert "(set HURIBOT_MAX_CALENDAR_EVENTS to raise it)" in said
+    assert "Nothing was imported" in said
+
+    limit = {"HURIBOT_MAX_CALENDAR_EVENTS": str(events)}
+    code, output = invoke(fresh, "calendar", "import", str(file), env=limit)
+    assert code == 0 and f"{events} added" in output
+
+
+def test_a_spreadsheet_that_would_unzip_past_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    bomb = tmp_path / "calendar.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.bin", b"\0" * (2 * 1024 * 1024))
+    assert bomb.stat().st_size < 100 * 1024
+    url = f"sqlite:///{tmp_path / 'cal.db'}"
+    code, output = invoke(
+        url, "calendar", "import", str(bomb), env={"HURIBOT_MAX_UNZIPPED_MB": "1"}
+    )
+    assert code == 1
+    said = " ".join(output.split())
+    assert "cannot read the .xlsx file: it unzips to 2.0 MB; the limit is 1 MB" in said
+    assert "(set HURIBOT_MAX_UNZIPPED_MB to raise it)" in said
 
 
 def test_an_unreachable_database_is_one_line_not_a_traceback() -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import logging
+import sys
+import threading
+from collections.abc import Iterator
 
 import pytest
 import structlog
 
-from adapters.logs import MASK, Redactor, configure_logging
+from adapters.logs import MASK, Redactor, configure_logging, flush_logs
 from bot.settings import load_settings
 
 DATABASE_URL = "postgresql://huribot:s3cret-Pa55@db.internal:5432/huribot"
@@ -77,3 +82,43 @@ def test_secret_shaped_strings_are_masked(text: str, kept: str) -> None:
     redacted = Redactor().redact(text)
     assert MASK in redacted and kept in redacted
     assert "hunter2x" not in redacted and "eyJhbGciOi" not in redacted
+
+
+class _StalledStderr(io.StringIO):
+    """A stderr whose writes wait until released, as a full pipe or a stalled shipper does."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.released = threading.Event()
+
+    def write(self, text: str) -> int:
+        assert self.released.wait(timeout=60), "the test never released the stream"
+        return super().write(text)
+
+
+@pytest.fixture
+def stalled_stderr() -> Iterator[_StalledStderr]:
+    """The stream; the test puts it in place (pytest resets `sys.stderr` before each phase)."""
+    stream = _StalledStderr()
+    yield stream
+    stream.released.set()
+    flush_logs()
+    configure_logging(level="INFO", fmt="console")  # back to synchronous for later tests
+
+
+@pytest.mark.parametrize("fmt", ["console", "json"])
+async def test_background_logging_never_blocks_the_event_loop(
+    fmt: str, stalled_stderr: _StalledStderr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stderr", stalled_stderr)
+    configure_logging(level="INFO", fmt=fmt, secrets=[SIGNING_SECRET], background=True)
+    for _ in range(50):
+        _log_a_failure()  # each would block the loop if written in the caller
+    beat = asyncio.create_task(asyncio.sleep(0, result="the loop ran"))
+    assert await asyncio.wait_for(beat, timeout=30) == "the loop ran"
+    assert stalled_stderr.getvalue() == ""  # nothing could be written yet
+    stalled_stderr.released.set()
+    flush_logs()
+    written = stalled_stderr.getvalue()
+    assert written.count("periodic.failed") == 50 and "ConnectionError" in written
+    assert BOT_TOKEN not in written and "s3cret-Pa55" not in written

@@ -42,11 +42,16 @@ def free_port() -> int:
 
 @contextmanager
 def huribot(
-    command: str, *, url: str, slack_api: str | None = None, extra: dict[str, str] | None = None
+    command: str,
+    *,
+    url: str,
+    slack_api: str | None = None,
+    extra: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[int]:
     """`huribot COMMAND` as a process talking to the fake Slack API (or, without one, to
     Teams in development mode: it reaches the service URL stored with each conversation); it
-    must stop cleanly on SIGTERM. Yields the port it serves on."""
+    must stop cleanly on SIGTERM. Yields the port it serves on (`port`, or a free one)."""
     platform = (
         {
             "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
@@ -56,7 +61,7 @@ def huribot(
         if slack_api
         else {"HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true"}
     )
-    port = free_port()
+    port = port or free_port()
     env = {
         **os.environ,
         "HURIBOT_DATABASE_URL": url,

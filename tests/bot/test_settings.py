@@ -81,3 +81,50 @@ def test_a_secret_set_but_empty_counts_as_not_set(name: str) -> None:
     settings = load_settings({name: "  "})
     field = name.removeprefix("HURIBOT_").lower()
     assert getattr(settings, field) is None
+
+
+DASHBOARD = {
+    "HURIBOT_DASHBOARD_URL": "https://huribot.example.org/",
+    "HURIBOT_DASHBOARD_ENTRA_ISSUER": "https://login.microsoftonline.com/tenant-1/v2.0",
+    "HURIBOT_DASHBOARD_ENTRA_CLIENT_ID": "client-1",
+    "HURIBOT_DASHBOARD_ENTRA_CLIENT_SECRET": "entra-secret",
+}
+
+
+def test_the_dashboard_is_served_once_its_address_and_a_way_to_sign_in_are_set() -> None:
+    assert not load_settings({}).dashboard_enabled
+    settings = load_settings(DASHBOARD)
+    assert settings.dashboard_enabled
+    assert settings.dashboard_url == "https://huribot.example.org"
+    assert "entra-secret" in settings.secret_values()
+    token = "t" * 24
+    local = load_settings(
+        {"HURIBOT_DASHBOARD_URL": "http://localhost:8080", "HURIBOT_DASHBOARD_ADMIN_TOKEN": token}
+    )
+    assert local.dashboard_url == "http://localhost:8080"
+    assert local.dashboard_admin_token is not None
+    assert token in local.secret_values()
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"HURIBOT_DASHBOARD_URL": "http://huribot.example.org"}, "HURIBOT_DASHBOARD_URL"),
+        ({"HURIBOT_DASHBOARD_URL": "https://example.org/huribot"}, "without a path"),
+        ({"HURIBOT_DASHBOARD_ENTRA_CLIENT_SECRET": ""}, "HURIBOT_DASHBOARD_ENTRA_CLIENT_SECRET"),
+        ({"HURIBOT_DASHBOARD_ENTRA_ISSUER": ""}, "HURIBOT_DASHBOARD_ENTRA_ISSUER"),
+        ({"HURIBOT_DASHBOARD_URL": ""}, "set HURIBOT_DASHBOARD_URL too"),
+        ({"HURIBOT_DASHBOARD_ADMIN_TOKEN": "short"}, "HURIBOT_DASHBOARD_ADMIN_TOKEN"),
+        ({"HURIBOT_DASHBOARD_SLACK_CLIENT_ID": "1.2"}, "HURIBOT_DASHBOARD_SLACK_CLIENT_SECRET"),
+    ],
+)
+def test_an_incomplete_dashboard_configuration_says_what_to_set(
+    changes: dict[str, str], named: str
+) -> None:
+    with pytest.raises(SettingsError, match=named):
+        load_settings({**DASHBOARD, **changes})
+
+
+def test_a_dashboard_nobody_could_sign_in_to_is_refused() -> None:
+    with pytest.raises(SettingsError, match="nobody could sign in"):
+        load_settings({"HURIBOT_DASHBOARD_URL": "https://huribot.example.org"})

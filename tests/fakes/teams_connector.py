@@ -70,7 +70,13 @@ class FakeConnector:
 
     host: str = "127.0.0.1"
     sent: list[Delivered] = field(default_factory=list)
+    attempts: int = 0
+    """Requests to post or update an activity that arrived, refused and hung ones included."""
     _failures: int = 0
+    _failure_status: int = 503
+    _retry_after: str | None = None
+    _hangs: int = 0
+    _released: asyncio.Event | None = None
     _runner: web.AppRunner | None = None
     _port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -87,6 +93,7 @@ class FakeConnector:
         app.router.add_put(conversation + "/{activity}", self._record)
         app.router.add_get("/v3/conversations/{conversation}/members", self._list_members)
         self._arrived = asyncio.Condition()
+        self._released = asyncio.Event()
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, 0).start()
@@ -99,6 +106,7 @@ class FakeConnector:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self.release()
         if self._runner is not None:
             await self._runner.cleanup()
         assert not self.card_errors, f"cards the schema refuses were sent: {self.card_errors}"
@@ -109,17 +117,34 @@ class FakeConnector:
         return f"http://{self.host}:{self._port}/"
 
     def reset(self) -> None:
-        """Forget what was sent and pending failures."""
+        """Forget what was sent and pending failures; answer any hung request."""
+        self.release()
         self.sent.clear()
+        self.attempts = 0
         self._failures = 0
 
     def members(self, conversation_id: str, aad_object_ids: list[str]) -> None:
         """Who is in a conversation (for a channel: its team), by Entra object id."""
         self._members[conversation_id] = list(aad_object_ids)
 
-    def fail_next(self, times: int = 1) -> None:
-        """Answer the next `times` requests with HTTP 503."""
-        self._failures = times
+    def fail_next(
+        self, times: int = 1, *, status: int = 503, retry_after: str | None = None
+    ) -> None:
+        """Answer the next `times` requests with `status` (503 by default; 429 with a
+        `Retry-After` header when given), as the Bot Connector does when overloaded."""
+        self._failures, self._failure_status, self._retry_after = times, status, retry_after
+
+    def hang_next(self, times: int = 1) -> None:
+        """Leave the next `times` requests unanswered until `release()` (or the test's end)."""
+        assert self._released is not None, "use FakeConnector in `async with`"
+        self._hangs = times
+        self._released.clear()
+
+    def release(self) -> None:
+        """Let every hung request go on, as a slow call finally does."""
+        self._hangs = 0
+        if self._released is not None:
+            self._released.set()
 
     async def wait_for(
         self, condition: Callable[[list[Delivered]], bool], *, expected: str, timeout: float = 5.0
@@ -134,6 +159,12 @@ class FakeConnector:
             seen = [(s.method, s.conversation_id, s.reply_to) for s in self.sent]
             raise AssertionError(f"expected {expected} within {timeout} s; got {seen}") from None
         return list(self.sent)
+
+    async def wait_until_attempted(self, count: int, timeout: float = 30.0) -> None:
+        """Wait until `count` requests arrived, hung or refused ones included."""
+        assert self._arrived is not None, "use FakeConnector in `async with`"
+        async with asyncio.timeout(timeout), self._arrived:
+            await self._arrived.wait_for(lambda: self.attempts >= count)
 
     async def wait_for_count(self, count: int, timeout: float = 5.0) -> list[Delivered]:
         """Wait until `count` requests arrived."""
@@ -163,9 +194,20 @@ class FakeConnector:
         return web.json_response(accounts)
 
     async def _record(self, request: web.Request) -> web.Response:
+        self.attempts += 1
+        assert self._arrived is not None
+        async with self._arrived:
+            self._arrived.notify_all()
+        if self._hangs > 0:
+            self._hangs -= 1
+            assert self._released is not None
+            await self._released.wait()
         if self._failures > 0:
             self._failures -= 1
-            return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
+            headers = {"Retry-After": self._retry_after} if self._retry_after else None
+            code = "TooManyRequests" if self._failure_status == 429 else "ServiceUnavailable"
+            error = {"error": {"code": code}}
+            return web.json_response(error, status=self._failure_status, headers=headers)
         reply_to = request.match_info.get("activity")
         body = await request.json()
         if request.content_length is not None and request.content_length > MESSAGE_BYTES:

@@ -11,10 +11,10 @@ import docx
 import pytest
 from fpdf import FPDF
 
-from knowledge.ingest import docx_reader
 from knowledge.ingest.blocks import Heading, Text
 from knowledge.ingest.documents import parse_document, read_document_file
 from knowledge.ingest.errors import IngestError, IngestProblem
+from knowledge.ingest.limits import IngestLimits, SizeLimit
 from knowledge.ingest.markdown import markdown_blocks
 from knowledge.ingest.plaintext import heading_level
 from knowledge.records import DocumentRecord
@@ -400,18 +400,19 @@ def test_parse_document_from_bytes_matches_reading_the_file(tmp_path: Path) -> N
     assert parsed.items == (read_document_file(path),)
 
 
-def test_a_docx_that_would_unzip_past_the_limit_is_refused_unread(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(docx_reader, "MAX_UNZIPPED_BYTES", 1024 * 1024)
+def test_a_docx_that_would_unzip_past_the_limit_is_refused_unread(tmp_path: Path) -> None:
+    limits = IngestLimits(unzipped=SizeLimit(1, "HURIBOT_MAX_UNZIPPED_MB"))
     path = make_docx(tmp_path / "bomb.docx")
     with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/media/padding.bin", b"\0" * (2 * 1024 * 1024))
     assert path.stat().st_size < 200 * 1024  # small on disk, two megabytes inside
     with pytest.raises(IngestError) as refused:
-        read_document_file(path)
-    assert re.search(r"bomb\.docx: .* it unzips to [23] MB; the limit is 1 MB", str(refused.value))
-    monkeypatch.setattr(docx_reader, "MAX_UNZIPPED_BYTES", 100 * 1024 * 1024)
+        read_document_file(path, limits=limits)
+    assert re.search(
+        r"bomb\.docx: .* it unzips to 2\.\d MB; the limit is 1 MB "
+        r"\(set HURIBOT_MAX_UNZIPPED_MB to raise it\)",
+        str(refused.value),
+    )
     assert read_document_file(path).passages  # the same file under the real limit is read
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.ingest.errors import IngestError, IngestProblem
-from knowledge.ingest.files import MAX_FILE_BYTES
+from knowledge.ingest.limits import MEGABYTE
 from knowledge.ingest.replies import parse_reply_markdown, read_reply_file
 from knowledge.records import ReplyStatus, SourceLink
 from tests.files import problems_from, write
@@ -220,7 +220,7 @@ def test_answer_over_20000_characters_is_a_problem(tmp_path: Path) -> None:
 def test_file_over_20_mb_is_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "huge.md"
     with path.open("wb") as handle:
-        handle.truncate(MAX_FILE_BYTES + 1)
+        handle.truncate(20 * MEGABYTE + 1)
 
     problems = problems_of(path)
 

@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from knowledge.ingest.errors import IngestError, IngestProblem
-from knowledge.ingest.files import MAX_FILE_BYTES
+from knowledge.ingest.limits import MEGABYTE, IngestLimits, SizeLimit
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch
 
@@ -174,12 +174,28 @@ def test_named_unsupported_or_missing_paths_are_problems(tmp_path: Path) -> None
 
 def test_oversized_file_is_a_problem(tmp_path: Path) -> None:
     with (tmp_path / "huge.pdf").open("wb") as handle:
-        handle.truncate(MAX_FILE_BYTES + 1)
+        handle.truncate(20 * MEGABYTE + 1)
 
     error = load_error([tmp_path])
 
     assert [problem.file for problem in error.problems] == ["huge.pdf"]
     assert "limit is 20 MB" in error.problems[0].message
+
+
+def test_the_file_limit_is_the_callers_and_names_its_setting(tmp_path: Path) -> None:
+    folder = knowledge_folder(tmp_path)
+    with (folder / "big.md").open("wb") as handle:
+        handle.truncate(2 * MEGABYTE)
+    strict = IngestLimits(file=SizeLimit(1, "HURIBOT_MAX_IMPORT_MB"))
+
+    with pytest.raises(IngestError) as refused:
+        load_paths([folder], limits=strict)
+
+    [problem] = refused.value.problems
+    assert problem.file.endswith("big.md")
+    assert problem.message == (
+        "file is 2.0 MB; the limit is 1 MB (set HURIBOT_MAX_IMPORT_MB to raise it)"
+    )
 
 
 def test_empty_folder_gives_an_empty_batch(tmp_path: Path) -> None:

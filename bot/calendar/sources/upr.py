@@ -29,7 +29,6 @@ from bot.calendar.sources._common import (
     settle,
     split_names,
 )
-from knowledge.ingest.docx_reader import check_unzipped_size
 
 _SESSION = re.compile(r"session|\bWG\b|working group", re.I)
 _STATES = re.compile(r"state|countr|under review", re.I)
@@ -48,7 +47,6 @@ def _grid(data: bytes) -> list[list[list[str]]]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise refuse(f"{_NOT_FOUND}: not a Word (.docx) file")
     try:
-        check_unzipped_size(data)
         document = docx.Document(io.BytesIO(data))
         return [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
     except Exception as exc:  # python-docx, zlib or lxml failing on a corrupt file

@@ -17,7 +17,6 @@ import openpyxl  # type: ignore[import-untyped]
 
 from bot.calendar.rows import COLUMNS
 from bot.calendar.sources._common import Imported, refuse
-from knowledge.ingest.docx_reader import check_unzipped_size
 
 
 def _text(value: Any, precision: str = "") -> str:
@@ -65,7 +64,6 @@ def _worksheet(data: bytes, sheet: str | None) -> Any:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise refuse("row 1: not an Excel .xlsx file")
     try:
-        check_unzipped_size(data)
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl, zlib or the XML parser failing on a corrupt file
         raise refuse(f"row 1: not an Excel .xlsx file ({str(exc).strip()[:200]})") from exc

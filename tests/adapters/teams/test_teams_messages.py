@@ -3,10 +3,16 @@ captured by the fake connector at the activity's serviceUrl."""
 
 from __future__ import annotations
 
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from bot.questions.log import QuestionStatus
-from tests.adapters.teams.conftest import TeamsHarness
+from tests.adapters.teams.conftest import TeamsHarness, running_teams
+from tests.fakes.teams_connector import Delivered, FakeConnector
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -93,3 +99,66 @@ async def test_undeliverable_answer_goes_to_a_human(teams: TeamsHarness) -> None
 
     [question] = await teams.questions()
     assert question.status == QuestionStatus.OPEN.value
+
+
+def _answers_to(teams: TeamsHarness, activity: dict[str, Any]) -> list[Delivered]:
+    return [s for s in teams.fake.sent if s.conversation_id == activity["conversation"]["id"]]
+
+
+async def test_a_passing_connector_failure_is_retried_and_answered_once(
+    teams: TeamsHarness,
+) -> None:
+    teams.fake.fail_next(times=2)  # 503, then 503, then the service is back
+    activity, _ = await teams.ask("personal_message", "How does a UNCT contribute to the UPR?")
+
+    assert teams.fake.attempts == 3
+    assert len(_answers_to(teams, activity)) == 1
+    [question] = await teams.questions()
+    assert question.status == QuestionStatus.ANSWERED_BY_BOT.value
+
+
+async def test_a_rate_limited_call_waits_out_retry_after(teams: TeamsHarness) -> None:
+    teams.fake.fail_next(status=429, retry_after="1")
+    started = time.monotonic()
+    activity, _ = await teams.ask("personal_message", "How does a UNCT contribute to the UPR?")
+
+    assert time.monotonic() - started >= 1.0  # it waited as told, not the 0.5 s back-off
+    assert teams.fake.attempts == 2 and len(_answers_to(teams, activity)) == 1
+
+
+async def test_a_hung_connector_call_times_out_and_is_not_repeated(
+    tmp_path: Path, sample_database: Path
+) -> None:
+    database = tmp_path / "huribot.db"
+    shutil.copyfile(sample_database, database)
+    environment = {
+        "HURIBOT_DATABASE_URL": f"sqlite:///{database}",
+        "HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true",
+        "HURIBOT_PLATFORM_TIMEOUT_SECONDS": "1",
+    }
+    async with FakeConnector() as fake, running_teams(environment, fake) as teams:
+        fake.hang_next()
+        await teams.post(
+            teams.message("personal_message", "How does a UNCT contribute to the UPR?")
+        )
+        await teams.bot.settle()
+
+        [question] = await teams.questions()
+        assert question.status == QuestionStatus.OPEN.value  # a human takes it up
+        # the answer that hung may have been delivered: it is not sent again
+        assert fake.attempts == len(fake.sent) + 1
+        assert all(not s.card for s in fake.sent)
+
+
+async def test_settle_waits_for_an_answer_under_way(teams: TeamsHarness) -> None:
+    teams.fake.hang_next()
+    activity = teams.message("personal_message", "How does a UNCT contribute to the UPR?")
+    assert (await teams.post(activity)).status in {200, 201, 202}
+    await teams.fake.wait_until_attempted(1)
+
+    assert await teams.bot.settle(timeout=0.1) is False  # the answer is still on its way
+    teams.fake.release()
+    assert await teams.bot.settle(timeout=30) is True
+    assert len(_answers_to(teams, activity)) == 1
+    [question] = await teams.questions()
+    assert question.status == QuestionStatus.ANSWERED_BY_BOT.value

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from adapters.wiring.services import build_answerer
-from bot.chat.intake import NOT_THE_ASKER, QUESTIONS_PER_MINUTE, Intake
+from bot import metrics
+from bot.chat.intake import BUSY_CONVERSATION, NOT_THE_ASKER, QUESTIONS_PER_MINUTE, Intake
 from bot.chat.router import Router
 from bot.chat.worker import LEASE, QuestionWorker
 from bot.db.engine import Database
@@ -27,6 +28,12 @@ NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 @pytest.fixture
 async def chat(database: Database) -> MemoryChat:
+    return await build_chat(database)
+
+
+async def build_chat(database: Database, **limits: int) -> MemoryChat:
+    """Members of one channel asking HuriBot over the small corpus, with `limits` (the
+    intake's rate limits) changed from the defaults."""
     clock = FakeClock(NOW)
     knowledge, answerer = build_answerer(database)
     await knowledge.ingest(SMALL_BATCH)
@@ -43,6 +50,7 @@ async def chat(database: Database) -> MemoryChat:
         router=Router(answerer=answerer),
         questions=QuestionLog(database=database, clock=clock),
         moderation=moderation,
+        **limits,
     )
     return MemoryChat(intake=intake, clock=clock)
 
@@ -153,3 +161,36 @@ async def test_a_member_flooding_the_bot_is_asked_to_slow_down_not_queued(
     chat.clock.now += timedelta(minutes=2)  # type: ignore[attr-defined]
     _, posted = await chat.ask(UPR, user="U-FLOOD", thread="f.later")
     assert posted[-1].kind is ReplyKind.ANSWER
+
+
+async def test_a_conversation_flooding_the_bot_is_asked_to_slow_down_not_queued(
+    database: Database,
+) -> None:
+    chat = await build_chat(database, conversation_questions_per_minute=5)
+    kinds, texts = [], []
+    for n in range(8):  # eight members, one question each, in one channel
+        _, posted = await chat.ask(f"asdf qwer zxcv {n}", user=f"U-{n}", thread=f"c.{n}")
+        kinds.append(posted[-1].kind)
+        texts.append(posted[-1].text)
+    assert ReplyKind.SMALLTALK not in kinds[:5]
+    assert kinds[5:] == [ReplyKind.SMALLTALK] * 3
+    assert all(text == BUSY_CONVERSATION["en"] for text in texts[5:])
+    groups = await chat.intake.moderation.groups()  # type: ignore[union-attr]
+    assert sum(len(view.questions) for view in groups) <= 5
+    chat.channel_id = "C-OTHER"  # another conversation is not held back
+    _, posted = await chat.ask(UPR, user="U-9", thread="c.other")
+    assert posted[-1].kind is ReplyKind.ANSWER
+
+
+async def test_questions_replies_and_answer_times_are_counted(chat: MemoryChat) -> None:
+    def value(name: str, **labels: str) -> float:
+        return metrics.REGISTRY.get_sample_value(name, labels) or 0.0
+
+    asked = value("huribot_questions_received_total", platform="memory")
+    answered = value("huribot_replies_total", platform="memory", kind="answer")
+    timed = value("huribot_answer_seconds_count", platform="memory")
+    _, posted = await chat.ask(UPR, user="U-M", thread="m.1")
+    assert posted[-1].kind is ReplyKind.ANSWER
+    assert value("huribot_questions_received_total", platform="memory") == asked + 1
+    assert value("huribot_replies_total", platform="memory", kind="answer") == answered + 1
+    assert value("huribot_answer_seconds_count", platform="memory") == timed + 1

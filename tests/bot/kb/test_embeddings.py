@@ -47,7 +47,6 @@ def service(database: Database, embedder: HashingEmbedder) -> KnowledgeService:
     return KnowledgeService(
         database=database,
         index=TantivyIndex(planner=planner),
-        new_index=lambda: TantivyIndex(planner=planner),
         embeddings=EmbeddingStore(database=database, embedder=embedder),
     )
 

@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db.audit import audit_trail
 from bot.db.engine import Database
-from bot.db.models import ConsolidatedReply, Passage
+from bot.db.models import ConsolidatedReply, KnowledgeChange, Passage
 from bot.kb.queries import UnknownItemError, get_reply
 from bot.kb.service import KnowledgeService
+from bot.kb.store import store_batch
 from knowledge.bm25_reference import ReferenceBM25Index
 from knowledge.records import IngestBatch, PassageRecord, ReplyStatus
 from tests.corpus import GUIDE, HRBA_REPLY, SMALL_BATCH, UPR_REPLY
@@ -125,9 +126,7 @@ async def test_index_is_rebuilt_from_the_database(database: Database) -> None:
 
 async def test_another_process_sees_changes_after_sync(database: Database) -> None:
     def engine() -> KnowledgeService:
-        return KnowledgeService(
-            database=database, index=ReferenceBM25Index(), new_index=ReferenceBM25Index
-        )
+        return KnowledgeService(database=database, index=ReferenceBM25Index())
 
     first, second = engine(), engine()
     await first.ingest(IngestBatch(replies=(UPR_REPLY,), documents=(GUIDE,)))
@@ -143,6 +142,51 @@ async def test_another_process_sees_changes_after_sync(database: Database) -> No
     await first.retire("hrba-programming", actor="cli:amina", now=WHEN)
     assert await second.sync()
     assert "hrba-programming" not in ids(second, "human rights-based approach")
+
+
+async def test_another_process_updates_its_index_item_by_item_never_rebuilding(
+    database: Database,
+) -> None:
+    first = KnowledgeService(database=database, index=ReferenceBM25Index())
+    second = KnowledgeService(database=database, index=ReferenceBM25Index())
+    await first.ingest(SMALL_BATCH)
+    await second.load_index()
+    index = second.index
+
+    shorter = dataclasses.replace(
+        GUIDE,
+        content_hash="hash-v2",
+        passages=(
+            PassageRecord(position=0, heading_path=(), text="Debriefing notes go to the donors."),
+        ),
+    )
+    await first.ingest(IngestBatch(documents=(shorter,)))
+    assert await second.sync()
+    assert second.index is index  # updated in place
+    assert second.index.stats().passages == 1  # the old second passage is gone
+    assert "guide-visits#1" not in ids(second, "terms of reference mandate holder")
+    assert ids(second, "debriefing notes donors")[:1] == ["guide-visits#0"]
+
+
+async def test_a_change_committed_after_a_later_one_is_still_applied(database: Database) -> None:
+    """Two replicas' transactions: the one holding the smaller id commits last."""
+    first = KnowledgeService(database=database, index=ReferenceBM25Index())
+    second = KnowledgeService(database=database, index=ReferenceBM25Index())
+    await first.ingest(IngestBatch(replies=(UPR_REPLY,), documents=(GUIDE,)))
+    await second.load_index()
+    async with database.transaction() as session:
+        newest = await session.scalar(select(func.max(KnowledgeChange.id)))
+    assert newest is not None
+    late, early = newest + 2, newest + 10
+    async with database.transaction() as session:  # the later id commits first
+        session.add(KnowledgeChange(id=early, kind="reply", item=UPR_REPLY.slug, at=WHEN))
+    assert await second.sync()
+    async with database.transaction() as session:  # then the earlier one, with a new reply
+        await store_batch(session, IngestBatch(replies=(HRBA_REPLY,)))
+        session.add(KnowledgeChange(id=late, kind="reply", item=HRBA_REPLY.slug, at=WHEN))
+    assert await second.sync()
+    assert ids(second, "human rights-based approach")[0] == "hrba-programming"
+    assert not await second.sync()
 
 
 async def test_prune_keeps_replies_that_came_from_no_file(

@@ -330,3 +330,37 @@ async def test_an_answer_past_the_limit_is_refused_and_nothing_changes(loop: Loo
         await loop.moderation.answer(group.group.id, too_long, MODERATOR)
     [still] = await loop.moderation.groups()
     assert still.group.status == "open"
+
+
+async def test_an_answer_from_the_dashboard_refreshes_the_card_on_the_moderators_platform_too(
+    loop: Loop,
+) -> None:
+    """A Slack moderator acting in Slack has Slack's card updated by the Slack adapter; acting
+    on the web dashboard, nobody else would update it, so the outbox does."""
+    first = await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
+    second = await loop.ask("Who is the PSEA focal point in Kenya?", user="U2", thread="2.2")
+    groups = [(await loop.question(q)).group_id for q in (first, second)]
+    for group_id in groups:
+        assert group_id is not None
+        await loop.moderation.set_card(group_id, "slack", {"channel": "CMODS", "ts": "1.0"})
+    await loop.moderation.assign(groups[0], MODERATOR)
+    on_dashboard = Actor("slack", "UMOD", acted_on="dashboard")
+    await loop.moderation.assign(groups[1], on_dashboard)
+    refreshed = [
+        m.payload["group_id"]
+        for m in await loop.outbox()
+        if m.payload["kind"] == "group_card_refresh"
+    ]
+    assert refreshed == [groups[1]]
+    trail = await _trail(loop, groups[1])
+    assert trail[-1].actor == "slack:UMOD"  # the same moderator, wherever they acted
+
+
+async def test_a_groups_view_says_when_and_where_each_question_was_asked(loop: Loop) -> None:
+    first = await loop.ask("What is the per diem rate in Nairobi?", user="U1", thread="1.1")
+    group_id = (await loop.question(first)).group_id
+    assert group_id is not None
+    view = await loop.moderation.view(group_id, candidates=0)
+    assert view.group.created_at == NOW
+    [asked] = view.questions
+    assert (asked.platform, asked.conversation_id, asked.received_at) == ("slack", "CGEN", NOW)

@@ -1,0 +1,52 @@
+"""The dashboard as an aiohttp sub-application, mounted under /dashboard/ of the one web
+server: its routes, its middlewares (which apply to it alone), and the HTTP client its
+identity providers are reached with."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from adapters.dashboard import queue_actions, queue_pages, signin
+from adapters.dashboard.context import OPENID, SERVICES, DashboardServices
+from adapters.dashboard.guard import MIDDLEWARES, STATIC_ROUTE
+from adapters.dashboard.oidc import OpenIdClient
+from adapters.dashboard.pages import STATIC_DIR
+
+GROUP = r"/groups/{group_id:\d{1,12}}"
+
+
+async def _identity_providers(app: web.Application) -> AsyncIterator[None]:
+    """One HTTP client for every provider, closed with the server."""
+    async with aiohttp.ClientSession() as http:
+        app[OPENID] = {
+            provider.key: OpenIdClient(provider, http=http)
+            for provider in app[SERVICES].config.providers
+        }
+        yield
+
+
+def build_dashboard(services: DashboardServices) -> web.Application:
+    """The dashboard's application, to mount with `add_subapp(PREFIX, ...)`."""
+    app = web.Application(middlewares=MIDDLEWARES)
+    app[SERVICES] = services
+    app.cleanup_ctx.append(_identity_providers)
+    routes = app.router
+    routes.add_get("/", queue_pages.home, name="home")
+    routes.add_get("/sign-in", signin.sign_in_page, name="sign_in")
+    routes.add_get("/sign-in/{provider}", signin.start, name="sign_in_start")
+    routes.add_get("/auth/{provider}/callback", signin.callback, name="callback")
+    routes.add_post("/sign-in/setup", signin.setup_token, name="setup_token")
+    routes.add_post("/sign-out", signin.sign_out, name="sign_out")
+    routes.add_get("/language/{language}", signin.choose_language, name="language")
+    routes.add_get("/queue", queue_pages.queue, name="queue")
+    routes.add_get(GROUP, queue_pages.group, name="group")
+    routes.add_post(f"{GROUP}/answer", queue_actions.answer, name="answer")
+    routes.add_post(f"{GROUP}/link", queue_actions.link, name="link")
+    routes.add_post(f"{GROUP}/assign", queue_actions.assign, name="assign")
+    routes.add_post(f"{GROUP}/dismiss", queue_actions.dismiss, name="dismiss")
+    routes.add_post("/preview", queue_pages.preview, name="preview")
+    routes.add_static("/static", STATIC_DIR, name=STATIC_ROUTE)
+    return app

@@ -1,0 +1,37 @@
+"""What every dashboard handler reaches: the core services it acts through (the same as
+chat's and the command line's), and what the middlewares learnt of the request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from adapters.dashboard.config import DashboardConfig
+from adapters.dashboard.oidc import OpenIdClient
+from bot.calendar.subscriptions import Subscriptions
+from bot.clock import Clock, system_clock
+from bot.moderation.queue import Moderation
+from bot.moderation.sessions import ModeratorSessions, SignedIn
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardServices:
+    """The dashboard's configuration and the core services behind its pages."""
+
+    config: DashboardConfig
+    moderation: Moderation
+    sessions: ModeratorSessions
+    subscriptions: Subscriptions
+    clock: Clock = system_clock
+
+
+SERVICES = web.AppKey("dashboard_services", DashboardServices)
+OPENID = web.AppKey("dashboard_openid_clients", dict[str, OpenIdClient])
+"""One client per configured identity provider, by key (made when the server starts)."""
+SIGNED_IN = web.RequestKey("dashboard_signed_in", SignedIn)
+"""The moderator's live session, set only when there is one."""
+SESSION_TOKEN = web.RequestKey("dashboard_session_token", str)
+LANGUAGE = web.RequestKey("dashboard_language", str)
+FORM_TOKEN = web.RequestKey("dashboard_form_token", str)
+"""The CSRF token of the forms shown before signing in."""
