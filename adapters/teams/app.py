@@ -173,7 +173,7 @@ class TeamsBot:
         elif action == RELATED:
             item = value.get("reply_id")
             if not isinstance(item, str):
-                await context.send_activity(text_activity(OUT_OF_DATE_TEXT))
+                await self.connector.reply(context, text_activity(OUT_OF_DATE_TEXT))
                 return
             reply = await self._answerer.present(item)
             shown = reply_activities(reply) if reply is not None else [text_activity(GONE_TEXT)]

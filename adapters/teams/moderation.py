@@ -119,7 +119,7 @@ class TeamsModeration:
             return
         group_id = row_id(value.get("group_id"))
         if group_id is None:
-            await context.send_activity(text_activity(OUT_OF_DATE_TEXT))
+            await self._connector.reply(context, text_activity(OUT_OF_DATE_TEXT))
             return
         actor = sender(context.activity)
         try:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from adapters.cli.calendar import ImportFormat, read_rows, sample_calendar_text
 from bot.calendar.export import EXTRA_FIELDS
+from bot.calendar.limits import CalendarLimits
 from bot.calendar.rows import (
     COLUMNS,
     EVENT_TYPES,
@@ -37,6 +38,7 @@ from tests.bot.calendar.helpers import upr_calendar_docx
 from tests.fuzz.tally import counted
 from tests.fuzz.text import hostile_text, long_text
 
+SOURCE = "https://www.ohchr.org/fuzz"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "calendar"
 PAGES = {
     ImportFormat.TB_SESSION: "tb_session.html",
@@ -230,7 +232,7 @@ async def test_any_calendar_file_imports_or_fails_with_its_problems(
 ) -> None:
     fmt, data = file
     try:
-        rows = read_rows(data, fmt, source_url="https://www.ohchr.org/fuzz", country=country)
+        rows = read_rows(data, fmt, source_url=SOURCE, country=country, limits=CalendarLimits())
     except CalendarImportError as exc:
         assert exc.problems and all(isinstance(p, str) and p.strip() for p in exc.problems)
         return
@@ -250,8 +252,8 @@ def test_files_made_for_the_fuzz_are_read_as_real_ones() -> None:
         (ImportFormat.ICS, ics_text([(record, True)]).encode()),
         (ImportFormat.XLSX, workbook(list(COLUMNS), [list(record.values())])),
     ):
-        [row] = read_rows(data, fmt, source_url="", country=None)
+        [row] = read_rows(data, fmt, source_url="", country=None, limits=CalendarLimits())
         assert (row.event_id, row.start_date) == ("upr-ken-4", date(2026, 3, 5)), fmt
     sheet = workbook(["event_id"], [[datetime(2026, 1, 1)]])
     with pytest.raises(CalendarImportError):
-        read_rows(sheet, ImportFormat.XLSX, source_url="", country=None)
+        read_rows(sheet, ImportFormat.XLSX, source_url="", country=None, limits=CalendarLimits())
