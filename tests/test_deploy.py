@@ -177,13 +177,27 @@ def test_the_kustomization_renders_and_what_it_renders_passes_the_schemas() -> N
 
 def test_the_package_and_so_the_image_ships_every_data_file_of_the_sources() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["*"]
+    package_data: dict[str, list[str]] = pyproject["tool"]["setuptools"]["package-data"]
+
+    def shipped(path: Path) -> bool:
+        """Matched by a pattern for every package, or by one of its own package's (those
+        are relative to the package's folder, sub-folders included)."""
+        if any(fnmatch(path.name, pattern) for pattern in package_data["*"]):
+            return True
+        for package, patterns in package_data.items():
+            folder = Path(*package.split("."))
+            if package != "*" and path.is_relative_to(folder):
+                inside = str(path.relative_to(folder))
+                if any(fnmatch(inside, pattern) for pattern in patterns):
+                    return True
+        return False
+
     data = [
         path.relative_to(ROOT)
         for package in ("bot", "knowledge", "adapters")
         for path in (ROOT / package).rglob("*")
-        if path.is_file() and path.suffix not in {".py", ".pyc"}
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
     ]
     assert data, "no data files found"
-    left_out = [str(path) for path in data if not any(fnmatch(path.name, p) for p in patterns)]
+    left_out = [str(path) for path in data if not shipped(path)]
     assert left_out == [], f"not in [tool.setuptools.package-data]: {left_out}"
