@@ -91,6 +91,9 @@ class TcpProxy:
             writer.transport.abort()  # the target itself is down: so is the proxy's client
             return
         link = _Link(client=writer, upstream=up_writer)
+        if not self.up:  # cut while this connection was being opened: it goes too
+            link.abort()
+            return
         self._links.add(link)
         for source, sink in ((reader, up_writer), (up_reader, writer)):
             task = asyncio.create_task(self._pipe(source, sink, link))

@@ -3,8 +3,9 @@ digest claimed from the outbox but not yet sent. After a restart each is deliver
 
 The kill lands while Slack holds the bot's posts unanswered, so neither post took effect. A
 kill after Slack accepted a post and before the bot recorded it would repeat that post after
-the restart: Slack offers no way to ask whether a message was already posted, so delivery is
-at least once, and exactly once whenever the process dies anywhere else."""
+the restart (short of reading the conversation's history, which for channels the app has no
+scope for, the bot cannot tell), so delivery is at least once, and exactly once whenever the
+process dies anywhere else (`bench.faults` shows both)."""
 
 from __future__ import annotations
 
