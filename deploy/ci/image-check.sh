@@ -153,7 +153,7 @@ build_image() {
 [ -x "$VENV/bin/pytest" ] || fail "$VENV is not installed: run make install first"
 install_tools
 
-step "hadolint and the Kubernetes schemas (tests/test_deploy.py)"
+step "hadolint, shellcheck and the Kubernetes schemas (tests/test_deploy.py)"
 "$VENV/bin/pytest" --tb=line -p no:cacheprovider tests/test_deploy.py >"$LOGS/static.log" 2>&1 ||
   fail_with_log "$LOGS/static.log" "the deployment files' checks failed"
 
