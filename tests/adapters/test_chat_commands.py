@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -73,6 +73,11 @@ async def test_a_nul_inside_a_stored_conversation_reference_is_dropped(database_
     question came from) was written as `\\u0000`, which PostgreSQL refuses."""
     settings = load_settings({"HURIBOT_DATABASE_URL": database_url})
     async with open_services(settings, load_index=False) as services:
-        ref = ConversationRef(platform="slack", conversation_id="C1", thread_id="1.\x002")
+        ref = ConversationRef(platform="slack", conversation_id="C\x001")
         message = IncomingMessage(ref=ref, user_id="U1", text="UPR?", received_at=datetime.now(UTC))
-        assert await services.intake.receive(message, event_key="slack:nul") is not None
+        received = await services.intake.receive(message, event_key="slack:nul")
+        assert received is not None
+        recent = await services.intake.questions.recent_questions(
+            received.question_id, window=timedelta(minutes=1)
+        )
+    assert (recent.by_asker, recent.in_conversation) == (1, 1)
