@@ -7,6 +7,7 @@ message naming the variables to fix, so an operator never sees a pydantic traceb
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -149,6 +150,21 @@ class Settings(BaseSettings):
         le=16,
         description="0: `huribot serve` answers itself; N: it starts N `huribot worker` processes.",
     )
+    recovery_grace_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="Without answer workers, `serve` takes up a question stored this long ago "
+        "and still unclaimed (its process died before answering); it looks every half of this.",
+    )
+    claim_lease_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=86400,
+        description="A question or outbox message claimed but not finished within this long "
+        "(its process died) is taken up again; keep it well above the longest an answer or "
+        "a delivery can take while the platform rate-limits or times out.",
+    )
     question_retention_days: int = Field(
         default=730, ge=1, description="Questions older than this are purged."
     )
@@ -163,6 +179,11 @@ class Settings(BaseSettings):
         default=False,
         description="Skip a calendar digest with nothing upcoming (else it says so briefly).",
     )
+
+    @property
+    def claim_lease(self) -> timedelta:
+        """HURIBOT_CLAIM_LEASE_SECONDS as a duration."""
+        return timedelta(seconds=self.claim_lease_seconds)
 
     @property
     def moderator_ids(self) -> frozenset[str]:

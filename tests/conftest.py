@@ -12,7 +12,11 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from adapters.wiring.services import open_services
 from bot.db.engine import Database
+from bot.settings import load_settings
+from knowledge.ingest.loader import load_paths, sample_knowledge_path
+from knowledge.records import IngestBatch
 
 POSTGRES_URL_VARIABLE = "HURIBOT_TEST_POSTGRES_URL"
 
@@ -64,12 +68,29 @@ def postgres_schema_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of an empty database, once on SQLite and once on PostgreSQL."""
+def _backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database on the backend of `request.param`."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'huribot.db'}"
     url: str = request.getfixturevalue("postgres_schema_url")
+    return url
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty database, once on SQLite and once on PostgreSQL."""
+    return _backend_url(request, tmp_path)
+
+
+@pytest.fixture(params=BACKENDS)
+async def knowledge_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sample_batch: IngestBatch
+) -> str:
+    """The URL of a database holding the sample knowledge base, once on SQLite and once on
+    PostgreSQL."""
+    url = _backend_url(request, tmp_path)
+    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
+        await services.knowledge.ingest(sample_batch)
     return url
 
 
@@ -82,3 +103,9 @@ async def database(database_url: str) -> AsyncIterator[Database]:
         yield db
     finally:
         await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sample_batch() -> IngestBatch:
+    """The shipped sample knowledge base, read once."""
+    return load_paths([sample_knowledge_path()])

@@ -42,10 +42,6 @@ EMBED_INTERVAL_SECONDS = 30.0
 background; the docs concerned rank lexically until then."""
 CALENDAR_INTERVAL_SECONDS = 30.0
 WORKER_POLL_SECONDS = 0.05
-RECOVERY_INTERVAL_SECONDS = 30.0
-RECOVERY_GRACE = timedelta(seconds=60)
-"""How long serve leaves a stored question to the answer it started on arrival before its
-recovery loop takes it up (the process that received it may have died before answering)."""
 
 Loop = tuple[str, float, Callable[[], Awaitable[object]]]
 
@@ -122,12 +118,28 @@ def with_platforms(work: Callable[[Platforms, asyncio.Event], Awaitable[None]]) 
 
 
 def question_worker(platforms: Platforms, *, grace: timedelta = timedelta(0)) -> QuestionWorker:
-    """Answers stored questions on the configured platforms' reply channels."""
+    """Answers stored questions on the configured platforms' reply channels; a claim older
+    than HURIBOT_CLAIM_LEASE_SECONDS (its answerer died) is taken up again."""
     channels = {"slack": platforms.slack[0].channels} if platforms.slack else {}
     if platforms.teams is not None:
         channels["teams"] = platforms.teams[0].channels
-    intake = platforms.services.intake
-    return QuestionWorker(questions=intake.questions, intake=intake, channels=channels, grace=grace)
+    services = platforms.services
+    return QuestionWorker(
+        questions=services.intake.questions,
+        intake=services.intake,
+        channels=channels,
+        grace=grace,
+        lease=services.settings.claim_lease,
+    )
+
+
+def recovery_loop(platforms: Platforms) -> Loop:
+    """serve's loop (without answer workers) answering what a crash left unanswered: questions
+    stored over HURIBOT_RECOVERY_GRACE_SECONDS ago and never claimed (the answer started on
+    arrival had that long), or whose claim expired; it looks every half of that grace."""
+    grace = platforms.services.settings.recovery_grace_seconds
+    recovery = question_worker(platforms, grace=timedelta(seconds=grace))
+    return ("recovery", grace / 2, recovery.run_until_idle)
 
 
 def worker_loops(platforms: Platforms) -> list[Loop]:
@@ -153,6 +165,7 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
         senders=platforms.senders,
         codec=payload_codec(),
         report_to=moderators,
+        lease=services.settings.claim_lease,
     )
     housekeeping = Housekeeping(
         moderation=services.moderation,
@@ -173,8 +186,7 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
         ("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
     ]
     if platforms.chat and services.settings.answer_workers == 0:  # else the workers do it
-        recovery = question_worker(platforms, grace=RECOVERY_GRACE)
-        loops.append(("recovery", RECOVERY_INTERVAL_SECONDS, recovery.run_until_idle))
+        loops.append(recovery_loop(platforms))
     return loops
 
 

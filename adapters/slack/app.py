@@ -92,6 +92,13 @@ class SlackConfig:
     the few answering slots) longer."""
 
 
+def http_session(call_timeout: float) -> aiohttp.ClientSession:
+    """The HTTP session Web API clients share. slack_sdk applies its own `timeout` only to
+    sessions it makes itself, so a shared one must carry the limit (aiohttp's default is five
+    minutes, during which a hung call would hold an answering slot)."""
+    return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=call_timeout))
+
+
 def web_client(config: SlackConfig, *, session: aiohttp.ClientSession) -> AsyncWebClient:
     """A Web API client that waits out rate limits (429 + Retry-After) instead of failing, and
     keeps its connections to Slack open between calls (one shared HTTP session)."""
@@ -205,7 +212,7 @@ class SlackBot:
         self._answer_inline = answer_inline
         self._commands = commands
         self._signing_secret = config.signing_secret
-        self.session = aiohttp.ClientSession()
+        self.session = http_session(config.call_timeout)
         self.client = web_client(config, session=self.session)
         self.channels = SlackThread.factory(self.client)
         """The reply channel of each conversation."""

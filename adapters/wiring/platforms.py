@@ -17,7 +17,7 @@ from typing import Literal
 import aiohttp
 
 from adapters.readiness import Check, database_check
-from adapters.slack.app import SlackBot, SlackConfig, web_client
+from adapters.slack.app import SlackBot, SlackConfig, http_session, web_client
 from adapters.slack.moderation import SlackModeration, channel_members
 from adapters.slack.sender import SlackSender
 from adapters.slack.socket_mode import SocketModeLink
@@ -187,7 +187,7 @@ async def open_platforms(settings: Settings) -> AsyncIterator[Platforms]:
     async with AsyncExitStack() as stack:
         slack_session = None
         if slack_config(settings) is not None:
-            slack_session = aiohttp.ClientSession()
+            slack_session = http_session(settings.platform_timeout_seconds)
             stack.push_async_callback(slack_session.close)
         connector = teams_connector(settings)
         directory = moderator_directory(settings, slack_session=slack_session, connector=connector)

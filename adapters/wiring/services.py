@@ -131,6 +131,7 @@ async def open_services(
             moderation=moderation,
             questions_per_minute=settings.questions_per_minute,
             conversation_questions_per_minute=settings.conversation_questions_per_minute,
+            lease=settings.claim_lease,
         )
         subscriptions = Subscriptions(database=database)
         commands = ChatCommands(

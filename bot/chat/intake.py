@@ -20,6 +20,8 @@ import structlog
 from bot import metrics
 from bot.chat.router import Router
 from bot.clock import Clock, system_clock
+from bot.db.claims import LEASE
+from bot.db.outage import retry_while_unreachable
 from bot.messages import ConversationRef, IncomingMessage, Reply, ReplyKind
 from bot.moderation.queue import Moderation
 from bot.questions.log import (
@@ -104,15 +106,19 @@ class Intake:
         questions_per_minute: int = QUESTIONS_PER_MINUTE,
         conversation_questions_per_minute: int = CONVERSATION_QUESTIONS_PER_MINUTE,
         clock: Clock = system_clock,
+        lease: timedelta = LEASE,
     ) -> None:
         """A member asking more than `questions_per_minute`, or anyone in a conversation
-        that sent more than `conversation_questions_per_minute`, is asked to slow down."""
+        that sent more than `conversation_questions_per_minute`, is asked to slow down. What a
+        member got is recorded through a database outage for as long as the claim's `lease`
+        holds, so a reply posted just before it is not posted again after it."""
         self._router = router
         self.questions = questions
         self.moderation = moderation
         self._per_minute = questions_per_minute
         self._per_conversation = conversation_questions_per_minute
         self._clock = clock
+        self._lease = lease
 
     async def receive(self, message: IncomingMessage, *, event_key: str | None) -> Received | None:
         """Store the question; None for a platform retry of one already stored."""
@@ -193,14 +199,17 @@ class Intake:
     async def deliver(
         self, received: Received, replies: list[Reply], channel: ReplyChannel
     ) -> None:
-        """Post `replies` through `channel`, then log what the member got; if the platform
-        refused them, the question goes to a human instead."""
+        """Post `replies` through `channel`, then log what the member got (waiting for a
+        database that went away meanwhile); if the platform refused them, the question goes to
+        a human instead."""
         try:
             await channel.post(replies)
         except Exception:
             await self.undelivered(received)
             raise
-        await self.delivered(received, replies)
+        await retry_while_unreachable(
+            lambda: self.delivered(received, replies), patience=self._lease, what="delivered"
+        )
 
     async def undelivered(self, received: Received) -> None:
         """The platform refused the answer: the member got nothing, so a human should look."""

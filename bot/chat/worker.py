@@ -14,13 +14,12 @@ from datetime import timedelta
 import structlog
 
 from bot.chat.intake import ChannelFactory, Intake, Received
+from bot.db.claims import LEASE
 from bot.db.models import Question
 from bot.messages import ConversationRef, IncomingMessage
 from bot.questions.log import QuestionLog
 
 logger = structlog.get_logger(__name__)
-
-LEASE = timedelta(minutes=5)
 
 
 def received_from(question: Question) -> Received:
@@ -47,19 +46,22 @@ class QuestionWorker:
         channels: Mapping[str, ChannelFactory],
         batch: int = 8,
         grace: timedelta = timedelta(0),
+        lease: timedelta = LEASE,
     ) -> None:
         """`grace` leaves questions stored less than that long ago to the process that
-        received them (serve answers its own; its recovery loop takes what a crash left)."""
+        received them (serve answers its own; its recovery loop takes what a crash left);
+        a question claimed more than `lease` ago and still unanswered is claimed again."""
         self._questions = questions
         self._intake = intake
         self._channels = dict(channels)
         self._batch = batch
         self._grace = grace
+        self._lease = lease
 
     async def run_once(self) -> int:
         """Answer what is waiting (up to one batch, concurrently); returns how many."""
         claimed = await self._questions.claim_unanswered(
-            limit=self._batch, lease=LEASE, grace=self._grace
+            limit=self._batch, lease=self._lease, grace=self._grace
         )
         await asyncio.gather(*(self._answer(question) for question in claimed))
         return len(claimed)

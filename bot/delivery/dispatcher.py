@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Protocol
 
 import structlog
@@ -10,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import metrics
 from bot.clock import Clock, system_clock
+from bot.db.claims import LEASE
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
+from bot.db.outage import retry_while_unreachable
 from bot.delivery import keys as delivery_keys
 from bot.delivery.outbox import OutboxStatus, claim_due, enqueue, mark_failed, mark_sent
 from bot.delivery.payloads import Payload, PayloadCodec, ReplyPayload
@@ -40,20 +43,25 @@ class Dispatcher:
         codec: PayloadCodec,
         clock: Clock = system_clock,
         report_to: ConversationRef | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
-        """`report_to` (the moderators' conversation) hears of messages given up on."""
+        """`report_to` (the moderators' conversation) hears of messages given up on; a
+        message claimed more than `lease` ago and not confirmed is claimed again."""
         self._database = database
         self._senders = {sender.platform: sender for sender in senders}
         self._codec = codec
         self._clock = clock
         self._report_to = report_to
+        self._lease = lease
 
     async def run_once(self) -> int:
         """Deliver what is due now; returns how many were delivered."""
         if not self._senders:
             return 0
         async with self._database.transaction() as session:
-            claimed = await claim_due(session, platforms=list(self._senders), now=self._clock())
+            claimed = await claim_due(
+                session, platforms=list(self._senders), now=self._clock(), lease=self._lease
+            )
             await session.flush()
             session.expunge_all()
         delivered = 0
@@ -70,17 +78,24 @@ class Dispatcher:
         except Exception as exc:  # any platform failure is retried later
             error = f"{type(exc).__name__}: {exc}"
             logger.warning("dispatcher.send_failed", key=message.idempotency_key, error=error)
+        return await retry_while_unreachable(
+            lambda: self._record(message.id, error), patience=self._lease, what="outbox"
+        )
+
+    async def _record(self, message_id: int, error: str | None) -> int:
+        """Note how a send went (a database outage meanwhile is waited out: a message sent and
+        not noted as such would be sent again once its claim expires); 1 when it was sent."""
         async with self._database.transaction() as session:
-            row = await session.get(OutboxMessage, message.id)
+            row = await session.get(OutboxMessage, message_id)
             if row is None:
                 return 0
             if error is None:
                 mark_sent(row, now=self._clock())
-                metrics.DELIVERIES.labels(message.platform, "sent").inc()
+                metrics.DELIVERIES.labels(row.platform, "sent").inc()
                 return 1
             mark_failed(row, error=error, now=self._clock())
             given_up = row.status == OutboxStatus.FAILED
-            metrics.DELIVERIES.labels(message.platform, "given_up" if given_up else "retried").inc()
+            metrics.DELIVERIES.labels(row.platform, "given_up" if given_up else "retried").inc()
             if given_up and self._report_to is not None:
                 await self._report(session, row, to=self._report_to)
             return 0

@@ -14,7 +14,7 @@ import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.claims import won
+from bot.db.claims import LEASE, won
 from bot.db.models import OutboxMessage
 from bot.delivery.payloads import Payload, stored
 from bot.messages import ConversationRef
@@ -23,8 +23,6 @@ logger = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)
-LEASE = timedelta(minutes=5)
-"""A claimed message not confirmed within this time (its dispatcher died) is claimed again."""
 
 
 class OutboxStatus:
@@ -66,7 +64,12 @@ async def enqueue(
 
 
 async def claim_due(
-    session: AsyncSession, *, platforms: Sequence[str], now: datetime, limit: int = 50
+    session: AsyncSession,
+    *,
+    platforms: Sequence[str],
+    now: datetime,
+    limit: int = 50,
+    lease: timedelta = LEASE,
 ) -> list[OutboxMessage]:
     """Mark as sending the due messages for these platforms. Each row is claimed with a
     conditional update, so of several dispatchers exactly one wins it; on PostgreSQL the rows
@@ -94,7 +97,7 @@ async def claim_due(
             .values(
                 status=OutboxStatus.SENDING,
                 attempts=OutboxMessage.attempts + 1,
-                next_attempt_at=now + LEASE,
+                next_attempt_at=now + lease,
             )
         )
         if await won(session, claim):

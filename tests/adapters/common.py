@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
+from adapters.wiring.services import open_services
 from bot.db.engine import Database
-from bot.db.models import Question
+from bot.db.models import Question, Subscription
+from bot.messages import ConversationRef
 from bot.moderation.views import GroupInfo, GroupView, QuestionInfo
+from bot.settings import load_settings
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+DIGEST_CHANNEL = "C0DIGEST"
 
 
 def load_recorded(platform: str, name: str) -> dict[str, Any]:
@@ -56,3 +60,16 @@ def group_view(title: str, *asked: str, group_id: int = 7) -> GroupView:
     )
     texts = (title, *asked)
     return GroupView(group, tuple(QuestionInfo(id=n, text=t) for n, t in enumerate(texts, 1)))
+
+
+async def due_digest(url: str) -> None:
+    """A subscription of the Slack channel DIGEST_CHANNEL to Kenya whose digest is due now."""
+    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
+        ref = ConversationRef(platform="slack", conversation_id=DIGEST_CHANNEL)
+        subscription = await services.subscriptions.subscribe(ref, ["KEN"], actor="cli:ops")
+        async with services.database.transaction() as session:
+            await session.execute(
+                update(Subscription)
+                .where(Subscription.id == subscription.id)
+                .values(next_digest_at=datetime.now(UTC) - timedelta(hours=1))
+            )

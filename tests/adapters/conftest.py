@@ -9,14 +9,7 @@ import pytest
 
 from adapters.wiring.services import open_services
 from bot.settings import load_settings
-from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch
-
-
-@pytest.fixture(scope="session")
-def sample_batch() -> IngestBatch:
-    """The shipped sample knowledge base, read once."""
-    return load_paths([sample_knowledge_path()])
 
 
 @pytest.fixture(scope="session")

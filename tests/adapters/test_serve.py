@@ -6,79 +6,27 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
 from typer.testing import CliRunner
 
 from adapters.cli.main import app
 from adapters.wiring.platforms import slack_mode
 from adapters.wiring.services import open_services
-from bot.db.models import Subscription
 from bot.messages import ConversationRef, IncomingMessage
 from bot.settings import load_settings
 from knowledge.ingest.loader import load_paths, sample_knowledge_path
+from tests.adapters.common import DIGEST_CHANNEL, due_digest
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.teams_connector import FakeConnector
-
-BOOT_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def huribot(
-    command: str,
-    *,
-    url: str,
-    slack_api: str | None = None,
-    extra: dict[str, str] | None = None,
-    port: int | None = None,
-) -> Iterator[int]:
-    """`huribot COMMAND` as a process talking to the fake Slack API (or, without one, to
-    Teams in development mode: it reaches the service URL stored with each conversation); it
-    must stop cleanly on SIGTERM. Yields the port it serves on (`port`, or a free one)."""
-    platform = (
-        {
-            "HURIBOT_SLACK_BOT_TOKEN": "xoxb-test",
-            "HURIBOT_SLACK_SIGNING_SECRET": "secret",
-            "HURIBOT_SLACK_API_URL": slack_api,
-        }
-        if slack_api
-        else {"HURIBOT_TEAMS_ALLOW_ANONYMOUS": "true"}
-    )
-    port = port or free_port()
-    env = {
-        **os.environ,
-        "HURIBOT_DATABASE_URL": url,
-        "HURIBOT_PORT": str(port),
-        **platform,
-        **(extra or {}),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli.main", command],
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    try:
-        yield port
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+from tests.processes import BOOT_SECONDS, HuribotProcess, free_port, get_json, huribot
 
 
 def test_serve_answers_health_checks_and_stops_on_sigint(tmp_path: Path) -> None:
@@ -171,32 +119,11 @@ async def test_worker_process_answers_a_teams_question_in_its_reply_chain(
         assert "rights-holders" in answer.card_text()
 
 
-def get_json(url: str) -> tuple[int, dict[str, Any]]:
-    """Status and JSON body of a GET, whatever the status."""
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
-
-
-async def serving(port: int) -> None:
-    """Until the process answers `/healthz` (it is alive; ready or not)."""
-    deadline = time.monotonic() + BOOT_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/healthz")
-            return
-        except OSError:
-            await asyncio.sleep(0.2)
-    raise AssertionError(f"nothing answered on port {port} within {BOOT_SECONDS} s")
-
-
-async def settled_readiness(port: int) -> tuple[int, dict[str, Any]]:
+async def settled_readiness(serve: HuribotProcess) -> tuple[int, dict[str, Any]]:
     """`/readyz` once Slack's link has stopped connecting (connected or refused)."""
     deadline = time.monotonic() + BOOT_SECONDS
     while True:
-        status, ready = await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/readyz")
+        status, ready = await asyncio.to_thread(get_json, f"{serve.origin}/readyz")
         connecting = ready["checks"]["slack"]["detail"].startswith("connecting")
         if not connecting or time.monotonic() > deadline:
             return status, ready
@@ -212,28 +139,15 @@ def test_the_slack_mode_follows_the_tokens_set() -> None:
     assert slack_mode(load_settings(socket_only)) == "socket"
 
 
-async def due_digest(url: str) -> None:
-    """A subscription of one Slack channel to Kenya whose digest is due now."""
-    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
-        ref = ConversationRef(platform="slack", conversation_id="C0DIGEST")
-        subscription = await services.subscriptions.subscribe(ref, ["KEN"], actor="cli:ops")
-        async with services.database.transaction() as session:
-            await session.execute(
-                update(Subscription)
-                .where(Subscription.id == subscription.id)
-                .values(next_digest_at=datetime.now(UTC) - timedelta(hours=1))
-            )
-
-
 async def test_serve_posts_a_due_calendar_digest(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'digest.db'}"
     async with FakeSlackAPI() as fake:
         await due_digest(url)
-        with huribot("serve", url=url, slack_api=fake.url) as port:
+        with huribot("serve", url=url, slack_api=fake.url) as serve:
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
-            assert post.params["channel"] == "C0DIGEST"
+            assert post.params["channel"] == DIGEST_CHANNEL
             assert "coming up for Kenya" in post.params["text"]
-            status, ready = await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/readyz")
+            status, ready = await asyncio.to_thread(get_json, f"{serve.origin}/readyz")
         assert status == 200, ready
         assert ready["checks"]["slack"] == {"ok": True, "detail": "bot token accepted"}
         assert ready["checks"]["database"]["ok"]
@@ -246,12 +160,12 @@ async def test_serve_works_on_and_says_it_is_not_ready_when_slack_refuses_the_ap
     async with FakeSlackAPI() as fake:
         await due_digest(url)
         wrong = {"HURIBOT_SLACK_APP_TOKEN": "xapp-1-wrong"}
-        with huribot("serve", url=url, slack_api=fake.url, extra=wrong) as port:
-            await serving(port)
+        with huribot("serve", url=url, slack_api=fake.url, extra=wrong) as serve:
+            await serve.serving()
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
-            assert post.params["channel"] == "C0DIGEST"
+            assert post.params["channel"] == DIGEST_CHANNEL
             await fake.wait_for("apps.connections.open", timeout=BOOT_SECONDS)
-            status, ready = await settled_readiness(port)
+            status, ready = await settled_readiness(serve)
         assert status == 503, ready
         assert ready["status"] == "not ready"
         assert "HURIBOT_SLACK_APP_TOKEN" in ready["checks"]["slack"]["detail"]

@@ -128,3 +128,13 @@ def test_an_incomplete_dashboard_configuration_says_what_to_set(
 def test_a_dashboard_nobody_could_sign_in_to_is_refused() -> None:
     with pytest.raises(SettingsError, match="nobody could sign in"):
         load_settings({"HURIBOT_DASHBOARD_URL": "https://huribot.example.org"})
+
+
+def test_claims_are_taken_up_again_after_the_lease_and_the_recovery_grace() -> None:
+    defaults = load_settings({})
+    assert (defaults.claim_lease_seconds, defaults.recovery_grace_seconds) == (300, 60)
+    short = {"HURIBOT_CLAIM_LEASE_SECONDS": "2", "HURIBOT_RECOVERY_GRACE_SECONDS": "4"}
+    assert load_settings(short).claim_lease_seconds == 2
+    for variable in short:
+        with pytest.raises(SettingsError, match=variable):
+            load_settings({variable: "0"})

@@ -2,8 +2,9 @@
 
 The bot's `AsyncWebClient(base_url=fake.url)` talks to it exactly as it talks to Slack, so
 tests assert which methods were called with which parameters, and can make the next calls
-fail (HTTP 429 with Retry-After, or `{"ok": false, "error": ...}`) to exercise recovery.
-`response_url`s of slash commands and interactions can point at it too (`response_url()`).
+fail (HTTP 429 with Retry-After, a 5xx, or `{"ok": false, "error": ...}`) or hang unanswered
+to exercise recovery. `response_url`s of slash commands and interactions can point at it too
+(`response_url()`).
 """
 
 from __future__ import annotations
@@ -63,13 +64,28 @@ class _Failure:
     times: int
 
 
+Target = tuple[str, str | None]
+"""The calls a fault applies to: a method, in one channel or (None) in any."""
+
+
+@dataclass
+class _Held:
+    """A call held unanswered: its request, and what `release` decides (answer it or not)."""
+
+    call: Call
+    request: web.Request
+    decision: asyncio.Future[bool]
+
+
 @dataclass
 class FakeSlackAPI:
     """`async with FakeSlackAPI() as fake:` then point a Web API client at `fake.url`."""
 
     host: str = "127.0.0.1"
     calls: list[Call] = field(default_factory=list)
-    _failures: dict[str, _Failure] = field(default_factory=dict)
+    _failures: dict[Target, _Failure] = field(default_factory=dict)
+    _hangs: dict[Target, int | None] = field(default_factory=dict)
+    _held: list[_Held] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _port: int = 0
     _next_ts: int = 100
@@ -80,6 +96,9 @@ class FakeSlackAPI:
     """The bot token's scopes: those the app manifest asks for, unless a test says otherwise."""
     socket: SocketModeServer = field(default_factory=SocketModeServer)
     """Socket Mode: `apps.connections.open` hands out websocket URLs served here."""
+    latency: float = 0.0
+    """Seconds each Web API call takes before it is done and answered (Slack's take a few
+    tenths); none by default, so tests wait only on what they test."""
 
     async def start(self) -> None:
         """Listen on an ephemeral loopback port."""
@@ -96,7 +115,8 @@ class FakeSlackAPI:
         self._port = int(self._runner.addresses[0][1])
 
     async def stop(self) -> None:
-        """Close the server."""
+        """Close the server (calls still held are dropped)."""
+        self._drop_held()
         if self._runner is not None:
             await self.socket.close_all()
             await self._runner.cleanup()
@@ -129,9 +149,10 @@ class FakeSlackAPI:
         return f"{self.origin}/responses/{token}"
 
     def reset(self) -> None:
-        """Forget recorded calls and pending failures (the server keeps running)."""
+        """Forget recorded calls, pending failures and hangs (the server keeps running)."""
         self.calls.clear()
         self._failures.clear()
+        self._drop_held()
         self._next_ts = 100
 
     def bot_not_in(self, channel: str) -> None:
@@ -156,10 +177,58 @@ class FakeSlackAPI:
         retry_after: int = 1,
         times: int = 1,
         error: str | None = None,
+        channel: str | None = None,
     ) -> None:
-        """Make the next `times` calls of `method` fail: HTTP `status` with Retry-After, or,
-        given `error`, HTTP 200 with `{"ok": false, "error": error}` as Slack does."""
-        self._failures[method] = _Failure(status, retry_after, error, times)
+        """Make the next `times` calls of `method` (to `channel`, when given) fail: HTTP
+        `status` (429 with Retry-After), or, given `error`, HTTP 200 with `{"ok": false,
+        "error": error}` as Slack does."""
+        self._failures[(method, channel)] = _Failure(status, retry_after, error, times)
+
+    def hang(self, method: str, *, times: int | None = None, channel: str | None = None) -> None:
+        """Hold the next `times` calls of `method` (every call, when None; to `channel`, when
+        given) unanswered, as a Slack that took the request and never replied: the caller's
+        time-out must fire. They are listed in `held`, not in `calls`, until `release`."""
+        self._hangs[(method, channel)] = times
+
+    def release(self, method: str, *, answer: bool) -> None:
+        """Stop holding `method`'s calls. With `answer`, each held call is done now as Slack
+        does it and joins `calls` (a caller that timed out meanwhile never hears of it, as with
+        Slack); without, each is dropped: its connection closed and nothing done, as for a
+        request lost on the way."""
+        for target in [target for target in self._hangs if target[0] == method]:
+            del self._hangs[target]
+        for held in [held for held in self._held if held.call.method == method]:
+            self._held.remove(held)
+            held.decision.set_result(answer)
+
+    def _drop_held(self) -> None:
+        for method in {*(m for m, _ in self._hangs), *(held.call.method for held in self._held)}:
+            self.release(method, answer=False)
+
+    @property
+    def held(self) -> list[Call]:
+        """The calls held unanswered now, oldest first."""
+        return [held.call for held in self._held]
+
+    async def wait_for_held(
+        self, method: str, *, channel: str | None = None, count: int = 1, timeout: float = 5.0
+    ) -> list[Call]:
+        """Wait until `count` calls of `method` (to `channel`, when given) are held unanswered,
+        and return those."""
+
+        def matching() -> list[Call]:
+            return [
+                call
+                for call in self.held
+                if call.method == method and channel in {None, call.params.get("channel")}
+            ]
+
+        await self.wait_until(
+            lambda _calls: len(matching()) >= count,
+            timeout=timeout,
+            expected=f"{count} held call(s) of {method} to {channel or 'any channel'}",
+        )
+        return matching()
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Wait until `count` calls of `method` arrived (failed ones included) and return
@@ -193,29 +262,65 @@ class FakeSlackAPI:
         is_http = isinstance(response, web.Response)
         ok = response.status < 400 if is_http else bool(response.get("ok"))
         self.calls.append(
-            Call(
-                method=method,
-                params=params,
-                headers=dict(request.headers),
-                path=request.path,
-                at=time.monotonic(),
-                answered_ok=ok,
-                response=None if is_http else response,
-                client_port=_client_port(request),
-            )
+            _call(request, method, params, answered_ok=ok, response=None if is_http else response)
         )
-        assert self._arrived is not None
-        async with self._arrived:
-            self._arrived.notify_all()
+        await self._notify()
         if isinstance(response, web.Response):
             return response
         return web.json_response(response)
 
+    async def _notify(self) -> None:
+        assert self._arrived is not None
+        async with self._arrived:
+            self._arrived.notify_all()
+
+    @staticmethod
+    def _target(table: Mapping[Target, object], method: str, params: dict[str, Any]) -> Target:
+        """The key in `table` of the fault for this call: its channel's, else its method's."""
+        channel = (method, str(params.get("channel")))
+        return channel if channel in table else (method, None)
+
+    def _holds(self, method: str, params: dict[str, Any]) -> bool:
+        """Whether this call is to be held (counting it against `times`)."""
+        target = self._target(self._hangs, method, params)
+        if target not in self._hangs:
+            return False
+        remaining = self._hangs[target]
+        if remaining is not None:
+            if remaining == 0:
+                return False
+            self._hangs[target] = remaining - 1
+        return True
+
+    def _failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
+        """The failure to answer this call with, if one is due (counting it)."""
+        failure = self._failures.get(self._target(self._failures, method, params))
+        if failure is None or failure.times == 0:
+            return None
+        failure.times -= 1
+        return failure
+
+    async def _hold(self, request: web.Request, method: str) -> bool:
+        """Hold a call until released; True when it is then to be answered."""
+        call = _call(request, method, await _params(request), answered_ok=False, response=None)
+        held = _Held(call, request, asyncio.get_running_loop().create_future())
+        self._held.append(held)
+        await self._notify()
+        if await held.decision:
+            return True
+        if request.transport is not None:
+            request.transport.close()
+        return False
+
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        failure = self._failures.get(method)
-        if failure is not None and failure.times > 0:
-            failure.times -= 1
+        params = await _params(request)
+        if self._holds(method, params) and not await self._hold(request, method):
+            return web.Response(status=504)  # never written: the connection is closed
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        failure = self._failure(method, params)
+        if failure is not None:
             return await self._record(request, method, lambda _params: _failed(failure))
         if method == "apps.connections.open":
             authorization = request.headers.get("Authorization", "")
@@ -283,6 +388,26 @@ def _conversation_members(fake: FakeSlackAPI, params: dict[str, Any]) -> dict[st
     return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
 
 
+def _call(
+    request: web.Request,
+    method: str,
+    params: dict[str, Any],
+    *,
+    answered_ok: bool,
+    response: dict[str, Any] | None,
+) -> Call:
+    return Call(
+        method=method,
+        params=params,
+        headers=dict(request.headers),
+        path=request.path,
+        at=time.monotonic(),
+        answered_ok=answered_ok,
+        response=response,
+        client_port=_client_port(request),
+    )
+
+
 def _client_port(request: web.Request) -> int:
     peer = request.transport.get_extra_info("peername") if request.transport else None
     return int(peer[1]) if peer else 0
@@ -291,6 +416,8 @@ def _client_port(request: web.Request) -> int:
 def _failed(failure: _Failure) -> dict[str, Any] | web.Response:
     if failure.error is not None:
         return {"ok": False, "error": failure.error}
+    if failure.status != 429:  # Slack's own failure: no advice on when to come back
+        return web.json_response({"ok": False, "error": "fatal_error"}, status=failure.status)
     headers = {"Retry-After": str(failure.retry_after)}
     body = {"ok": False, "error": "ratelimited"}
     return web.json_response(body, status=failure.status, headers=headers)
@@ -300,9 +427,9 @@ async def _params(request: web.Request) -> dict[str, Any]:
     """Parameters from a JSON body, a form body (urlencoded or multipart), or the query."""
     params: dict[str, Any] = dict(request.query)
     if request.content_type == "application/json":
-        body = await request.json() if request.can_read_body else {}
+        body = await request.json() if request.body_exists else {}
         params.update(body if isinstance(body, dict) else {"_body": body})
-    elif request.can_read_body:
+    elif request.body_exists:  # read again for a held call: aiohttp keeps the body
         params.update({key: value for key, value in (await request.post()).items()})
     return params
 

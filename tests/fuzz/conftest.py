@@ -33,13 +33,13 @@ from sqlalchemy.engine import make_url
 from adapters.wiring.services import open_services
 from bot.settings import load_settings
 from knowledge.records import IngestBatch
-from tests.adapters.conftest import sample_batch, sample_database
+from tests.adapters.conftest import sample_database
 from tests.adapters.teams.conftest import secured, signing_key
 from tests.conftest import BACKENDS, fresh_schema, postgres_base_url
 from tests.fuzz.tally import TALLY, counting
 
-__all__ = ["sample_batch", "sample_database", "secured", "signing_key"]
-"""Fixtures of the adapters' tests: the sample knowledge base, ingested once; the Teams bot
+__all__ = ["sample_database", "secured", "signing_key"]
+"""Fixtures of the adapters' tests: the sample knowledge base in a SQLite file; the Teams bot
 with authentication on, and the key its tokens are signed with."""
 
 EXAMPLES_VARIABLE = "HURIBOT_FUZZ_EXAMPLES"

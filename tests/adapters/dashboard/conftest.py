@@ -22,7 +22,6 @@ from adapters.wiring.dashboard import dashboard_app
 from adapters.wiring.services import Services, open_services
 from bot.messages import ConversationRef, IncomingMessage
 from bot.settings import load_settings
-from tests.adapters.test_serve import free_port
 from tests.fakes.identity_provider import (
     SLACK_TEAM,
     Account,
@@ -30,6 +29,7 @@ from tests.fakes.identity_provider import (
     Flavour,
     Tampering,
 )
+from tests.processes import free_port
 
 MODERATOR = Account(user_id="aad-moderator", name="Amina Diallo")
 MEMBER = Account(user_id="aad-member", name="Jean Dupont")

@@ -29,9 +29,9 @@ from adapters.wiring.services import open_services
 from bot.messages import ConversationRef
 from bot.settings import load_settings
 from tests.adapters.dashboard.conftest import MEMBER, MODERATOR, ask, settings_for
-from tests.adapters.test_serve import BOOT_SECONDS, free_port, huribot, serving
 from tests.fakes.identity_provider import FakeIdentityProvider
 from tests.fakes.slack_api import Call, FakeSlackAPI
+from tests.processes import BOOT_SECONDS, free_port, huribot, serving
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = Path(os.environ.get("HURIBOT_TEST_ARTIFACTS", ROOT / "tests" / "artifacts"))

@@ -36,7 +36,6 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.payload_types import payload_codec
 from bot.questions.log import QuestionStatus
 from bot.settings import load_settings
-from knowledge.records import IngestBatch
 from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
 from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.slack_signing import FORM, JSON, signed_headers
@@ -366,15 +365,6 @@ async def running_bot(
             await harness.settle()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(  # the sample knowledge base, on SQLite and PostgreSQL
-    request: pytest.FixtureRequest, tmp_path: Path, sample_batch: IngestBatch
-) -> str:
-    url = (
-        f"sqlite:///{tmp_path / 'loop.db'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("postgres_schema_url")
-    )
-    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
-        await services.knowledge.ingest(sample_batch)
-    return str(url)
+@pytest.fixture
+def database_url(knowledge_url: str) -> str:  # the sample knowledge base, on SQLite and PostgreSQL
+    return knowledge_url

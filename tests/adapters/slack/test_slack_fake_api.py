@@ -3,8 +3,10 @@ signatures are the ones slack_sdk's own verifier accepts."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
+import aiohttp
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
@@ -142,3 +144,40 @@ async def test_fake_answers_missing_scope_for_a_scope_the_manifest_does_not_gran
     assert refused.value.response["error"] == "missing_scope"
     assert refused.value.response["needed"] == "groups:read"
     assert FakeSlackAPI().granted >= {"chat:write", "channels:read", "groups:read"}  # manifest's
+
+
+async def test_a_hung_call_makes_the_callers_time_out_fire_and_is_never_done() -> None:
+    async with FakeSlackAPI() as fake:
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url, timeout=1)
+        fake.hang("chat.postMessage", times=1)
+
+        with pytest.raises(TimeoutError):
+            await client.chat_postMessage(channel="C1", text="lost")
+        [held] = fake.held
+        fake.release("chat.postMessage", answer=False)
+        posted = await client.chat_postMessage(channel="C1", text="next")
+
+    assert held.params["text"] == "lost" and not held.answered_ok
+    assert posted["ok"] is True
+    assert [call.params["text"] for call in fake.calls] == ["next"]
+
+
+async def test_a_held_call_is_answered_or_dropped_when_released() -> None:
+    async with FakeSlackAPI() as fake:
+        client = AsyncWebClient(token="xoxb-fake", base_url=fake.url, retry_handlers=[])
+        fake.hang("chat.postMessage")
+
+        answered = asyncio.create_task(client.chat_postMessage(channel="C1", text="late"))
+        await fake.wait_for_held("chat.postMessage")
+        fake.release("chat.postMessage", answer=True)
+        assert (await answered)["ok"] is True
+
+        fake.hang("chat.postMessage")
+        dropped = asyncio.create_task(client.chat_postMessage(channel="C1", text="lost"))
+        await fake.wait_for_held("chat.postMessage")
+        fake.release("chat.postMessage", answer=False)
+        with pytest.raises(aiohttp.ServerDisconnectedError):
+            await dropped
+
+    assert [(call.params["text"], call.answered_ok) for call in fake.calls] == [("late", True)]
+    assert fake.held == []

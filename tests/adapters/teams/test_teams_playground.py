@@ -24,7 +24,7 @@ from bot.chat.intake import FEEDBACK_THANKS
 from bot.questions.log import Feedback
 from bot.settings import load_settings
 from tests.adapters.common import stored_questions
-from tests.adapters.test_serve import BOOT_SECONDS, free_port, serving
+from tests.processes import BOOT_SECONDS, free_port, serving
 
 ROOT = Path(__file__).resolve().parents[3]
 E2E = ROOT / "tests" / "e2e"

@@ -12,7 +12,8 @@ from adapters.wiring.services import build_answerer
 from bot import metrics
 from bot.chat.intake import BUSY_CONVERSATION, NOT_THE_ASKER, QUESTIONS_PER_MINUTE, Intake
 from bot.chat.router import Router
-from bot.chat.worker import LEASE, QuestionWorker
+from bot.chat.worker import QuestionWorker
+from bot.db.claims import LEASE
 from bot.db.engine import Database
 from bot.messages import ConversationRef, ReplyKind
 from bot.moderation.directory import Moderators

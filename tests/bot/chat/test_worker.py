@@ -9,7 +9,8 @@ from typing import Any, cast
 import pytest
 
 from bot.chat.intake import Received
-from bot.chat.worker import LEASE, QuestionWorker
+from bot.chat.worker import QuestionWorker
+from bot.db.claims import LEASE
 from bot.db.engine import Database
 from bot.messages import ConversationRef, IncomingMessage
 from bot.questions.log import QuestionLog

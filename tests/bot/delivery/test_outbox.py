@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from bot.calendar.digest import Digest
 from bot.calendar.payloads import CalendarDigestPayload
+from bot.db.claims import LEASE
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.outbox import FIRST_RETRY, LEASE, MAX_ATTEMPTS, claim_due, enqueue
+from bot.delivery.outbox import FIRST_RETRY, MAX_ATTEMPTS, claim_due, enqueue
 from bot.delivery.payloads import Payload, PayloadCodec, stored
 from bot.messages import ConversationRef
 from bot.payload_types import PAYLOAD_TYPES
