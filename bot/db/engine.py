@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -54,10 +55,16 @@ def without_nul(parameters: Any) -> Any:
     if isinstance(parameters, str):
         return parameters.replace("\x00", "")
     if isinstance(parameters, dict):
-        return {key: without_nul(value) for key, value in parameters.items()}
+        return {without_nul(key): without_nul(value) for key, value in parameters.items()}
     if isinstance(parameters, list | tuple):
         return type(parameters)(without_nul(value) for value in parameters)
     return parameters
+
+
+def json_without_nul(value: Any) -> str:
+    """A JSON column's text, its strings without NUL: PostgreSQL refuses the `\\u0000` escape
+    JSON would write for one ("unsupported Unicode escape sequence")."""
+    return json.dumps(without_nul(value))
 
 
 def _strip_nul(
@@ -76,7 +83,9 @@ class Database:
 
     def __init__(self, *, url: str, echo: bool = False) -> None:
         self.url = async_url(url)
-        self.engine: AsyncEngine = create_async_engine(self.url, echo=echo)
+        self.engine: AsyncEngine = create_async_engine(
+            self.url, echo=echo, json_serializer=json_without_nul
+        )
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
         event.listen(self.engine.sync_engine, "before_cursor_execute", _strip_nul, retval=True)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from adapters.wiring.services import open_services
 from bot.chat.commands import MAX_LISTED, CommandContext
-from bot.messages import ConversationRef
+from bot.messages import ConversationRef, IncomingMessage
 from bot.moderation.directory import Actor
 from bot.settings import load_settings
 
@@ -65,3 +66,18 @@ async def test_text_with_nul_characters_is_stored_alike_on_both_databases(
         listed = await services.commands.run("subscriptions", context=context)
     assert subscribed is not None and subscribed.startswith("Subscribed. #1: Kenya")
     assert listed is not None and listed.startswith("#1: Kenya")
+
+
+async def test_a_nul_inside_a_stored_conversation_reference_is_dropped(database_url: str) -> None:
+    """Found by a longer fuzz run on PostgreSQL: a NUL in a JSON column (the conversation a
+    question came from) was written as `\\u0000`, which PostgreSQL refuses."""
+    settings = load_settings({"HURIBOT_DATABASE_URL": database_url})
+    async with open_services(settings, load_index=False) as services:
+        ref = ConversationRef(platform="slack", conversation_id="C\x001")
+        message = IncomingMessage(ref=ref, user_id="U1", text="UPR?", received_at=datetime.now(UTC))
+        received = await services.intake.receive(message, event_key="slack:nul")
+        assert received is not None
+        recent = await services.intake.questions.recent_questions(
+            received.question_id, window=timedelta(minutes=1)
+        )
+    assert (recent.by_asker, recent.in_conversation) == (1, 1)

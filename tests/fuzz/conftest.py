@@ -40,7 +40,7 @@ from tests.fuzz.tally import TALLY, counting
 from tests.schemas import fresh_schema
 
 __all__ = ["sample_database", "secured", "signing_key"]
-"""Fixtures of the adapters' tests: the sample knowledge base, ingested once; the Teams bot
+"""Fixtures of the adapters' tests: the sample knowledge base in a SQLite file; the Teams bot
 with authentication on, and the key its tokens are signed with."""
 
 EXAMPLES_VARIABLE = "HURIBOT_FUZZ_EXAMPLES"
