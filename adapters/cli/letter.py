@@ -4,7 +4,6 @@ or (`--all`) every country with engagements in the year."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -15,12 +14,12 @@ import typer
 from adapters.cli.calendar import calendar_app
 from adapters.cli.common import fail, out, with_services
 from adapters.wiring.services import Services
+from bot.calendar.browse import team_of
 from bot.calendar.countries import UnknownCountryError, country_code
 from bot.calendar.freshness import calendar_freshness
 from bot.calendar.letter_render import render_letter
 from bot.calendar.overview import DEFAULT_CONTACT, build_letter, countries_in_year
 from bot.calendar.store import events_for
-from bot.calendar.subscriptions import UnctInfo
 
 
 class LetterFormat(StrEnum):
@@ -38,11 +37,6 @@ class Language(StrEnum):
     EN = "en"
     FR = "fr"
     ES = "es"
-
-
-def _team_of(uncts: Sequence[UnctInfo], country: str) -> str:
-    """The name of the first registered UNCT covering the country, or ""."""
-    return next((unct.name for unct in uncts if country in unct.countries), "")
 
 
 @calendar_app.command("overview")
@@ -98,7 +92,7 @@ def overview(
                 year=year,
                 language=language.value,
                 as_of=prepared,
-                unct=unct or _team_of(uncts, each),
+                unct=unct or team_of(uncts, each),
                 rc=rc,
                 contact=contact,
                 freshness=freshness,

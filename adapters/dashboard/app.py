@@ -9,13 +9,21 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from adapters.dashboard import queue_actions, queue_pages, signin, stats_pages
+from adapters.dashboard import (
+    calendar_actions,
+    calendar_pages,
+    queue_actions,
+    queue_pages,
+    signin,
+    stats_pages,
+)
 from adapters.dashboard.context import OPENID, SERVICES, DashboardServices
 from adapters.dashboard.guard import MIDDLEWARES, STATIC_ROUTE
 from adapters.dashboard.oidc import OpenIdClient
 from adapters.dashboard.pages import STATIC_DIR
 
 GROUP = r"/groups/{group_id:\d{1,12}}"
+SUBSCRIPTION = r"/calendar/subscriptions/{subscription_id:\d{1,12}}"
 
 
 async def _identity_providers(app: web.Application) -> AsyncIterator[None]:
@@ -51,6 +59,21 @@ def build_dashboard(services: DashboardServices) -> web.Application:
     routes.add_get("/analytics", stats_pages.analytics, name="analytics")
     routes.add_get(
         r"/analytics/{report:[a-z-]{1,40}}.csv", stats_pages.analytics_csv, name="analytics_csv"
+    )
+    routes.add_get("/calendar", calendar_pages.events, name="calendar")
+    routes.add_get("/calendar/teams", calendar_pages.teams, name="calendar_teams")
+    routes.add_post("/calendar/uncts", calendar_actions.set_unct, name="calendar_unct")
+    routes.add_post(
+        f"{SUBSCRIPTION}/remove",
+        calendar_actions.remove_subscription,
+        name="calendar_subscription_remove",
+    )
+    routes.add_get(f"{SUBSCRIPTION}/digest", calendar_pages.digest, name="calendar_digest")
+    routes.add_get("/calendar/letter", calendar_pages.letter, name="calendar_letter")
+    routes.add_get(
+        "/calendar/letter/download",
+        calendar_pages.letter_download,
+        name="calendar_letter_download",
     )
     routes.add_static("/static", STATIC_DIR, name=STATIC_ROUTE)
     return app

@@ -9,6 +9,8 @@ from aiohttp import web
 
 from adapters.dashboard.config import DashboardConfig
 from adapters.dashboard.oidc import OpenIdClient
+from bot.calendar.browse import CalendarBrowser
+from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.subscriptions import Subscriptions
 from bot.clock import Clock, system_clock
 from bot.moderation.queue import Moderation
@@ -23,6 +25,9 @@ class DashboardServices:
     moderation: Moderation
     sessions: ModeratorSessions
     subscriptions: Subscriptions
+    calendar: CalendarBrowser
+    scheduler: CalendarScheduler
+    """Its digest previews are what the scheduler would post."""
     clock: Clock = system_clock
 
 

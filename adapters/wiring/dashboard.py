@@ -13,6 +13,7 @@ from adapters.dashboard.app import build_dashboard
 from adapters.dashboard.config import DashboardConfig, IdentityProvider
 from adapters.dashboard.context import DashboardServices
 from adapters.wiring.services import Services
+from bot.calendar.browse import CalendarBrowser
 from bot.moderation.sessions import ModeratorSessions
 from bot.settings import Settings
 
@@ -87,5 +88,9 @@ def dashboard_app(services: Services) -> web.Application | None:
             moderation=services.moderation,
             sessions=sessions,
             subscriptions=services.subscriptions,
+            calendar=CalendarBrowser(
+                database=services.database, subscriptions=services.subscriptions
+            ),
+            scheduler=services.scheduler,
         )
     )

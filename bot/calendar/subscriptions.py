@@ -38,6 +38,39 @@ class UnctInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class SubscriptionInfo:
+    """A subscription as read: where it posts, the countries it covers (its UNCT's too),
+    and when and how."""
+
+    id: int
+    platform: str
+    conversation_id: str
+    countries: tuple[str, ...]
+    unct: str | None
+    cadence: str
+    timezone: str
+    language: str
+    lead_days: tuple[int, ...]
+    next_digest_at: datetime
+
+
+def subscription_info(subscription: Subscription) -> SubscriptionInfo:
+    """The frozen view of a stored subscription."""
+    return SubscriptionInfo(
+        id=subscription.id,
+        platform=subscription.platform,
+        conversation_id=subscription.conversation_id,
+        countries=tuple(covered_countries(subscription)),
+        unct=subscription.unct.name if subscription.unct is not None else None,
+        cadence=subscription.cadence,
+        timezone=subscription.timezone,
+        language=subscription.language,
+        lead_days=tuple(subscription.lead_days),
+        next_digest_at=subscription.next_digest_at,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class SubscriptionSettings:
     """What a new subscription starts with (existing ones keep theirs)."""
 
@@ -189,6 +222,14 @@ class Subscriptions:
         if subscription is None:
             raise UnknownSubscriptionError(f"No subscription has the id {subscription_id}.")
         return subscription
+
+    async def info(self, subscription_id: int) -> SubscriptionInfo:
+        """One subscription's frozen view (UnknownSubscriptionError when there is none)."""
+        return subscription_info(await self.get(subscription_id))
+
+    async def infos(self) -> list[SubscriptionInfo]:
+        """Every subscription's frozen view, oldest first."""
+        return [subscription_info(subscription) for subscription in await self.all()]
 
     async def of_conversation(self, platform: str, conversation_id: str) -> Subscription | None:
         """The conversation's subscription, if it has one."""
