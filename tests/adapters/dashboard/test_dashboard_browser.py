@@ -31,6 +31,7 @@ from adapters.wiring.services import open_services
 from bot.messages import ConversationRef
 from bot.settings import load_settings
 from tests.adapters.dashboard.analytics_data import CHARTS, STILL_OPEN, ask_over_weeks
+from tests.adapters.dashboard.calendar_data import UNCT_KENYA, seed_calendar
 from tests.adapters.dashboard.conftest import MEMBER, MODERATOR, ask, settings_for
 from tests.fakes.identity_provider import FakeIdentityProvider
 from tests.fakes.slack_api import Call, FakeSlackAPI
@@ -334,3 +335,59 @@ async def test_a_moderator_reads_the_analytics_in_charts_a_screen_reader_names(
     await expect(phone.get_by_role("img", name="Preguntas por semana")).to_be_visible()
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await screenshot(phone, "analytics-phone-es")
+
+
+async def seed_calendar_at(url: str) -> None:
+    """The small calendar of Kenya and Uganda, Kenya's channel subscribed through its UNCT."""
+    async with open_services(load_settings({"HURIBOT_DATABASE_URL": url})) as services:
+        await seed_calendar(services)
+
+
+@pytest.fixture
+async def served_calendar(tmp_path: Path, sample_database: Path) -> AsyncIterator[Served]:
+    async with serving_dashboard(tmp_path, sample_database, seed_calendar_at) as running:
+        yield running
+
+
+async def test_a_moderator_browses_the_calendar_by_country_and_month_and_previews_a_digest(
+    served_calendar: Served, browser: Any
+) -> None:
+    served_calendar.idp.signs_in = MODERATOR
+    page = await new_page(browser, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    await page.goto(f"{served_calendar.url}/dashboard/calendar")
+    await page.get_by_role("link", name="Sign in with Microsoft").click()
+    await expect(page.get_by_role("heading", name="Engagements with the human")).to_be_visible()
+    await expect(page.get_by_role("link", name="Calendar", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+    await page.get_by_label("Country").select_option("KEN")
+    await page.get_by_label("Month").fill("2027-01")
+    await page.get_by_role("button", name="Show").click()
+    await expect(page.get_by_role("status")).to_have_text("2 engagements found.")
+    events = page.locator("table.events")
+    await expect(events).to_contain_text("Kenya — UPR: review (session 48)")
+    await expect(events).to_contain_text("submission deadline for UNCT")
+    await expect(events).not_to_contain_text("CEDAW")
+    await expect(events).not_to_contain_text("Uganda")
+    await screenshot(page, "calendar-events")
+
+    await page.get_by_role("link", name="Country teams and subscriptions").click()
+    await expect(page.get_by_role("rowheader", name=UNCT_KENYA)).to_be_visible()
+    await screenshot(page, "calendar-teams")
+    await page.get_by_role("link", name=re.compile("Preview the digest")).click()
+    await page.get_by_label("Day").fill("2026-12-15")
+    await page.get_by_role("button", name="Preview").click()
+    digest = page.get_by_role("article", name=re.compile("Kenya"))
+    await expect(digest).to_contain_text("Universal Periodic Review")
+    await expect(digest).to_contain_text("Kenya — CEDAW: review (session 95)")
+    await expect(page.get_by_label("Day")).to_have_value("2026-12-15")
+    await screenshot(page, "calendar-digest")
+
+    phone = await new_page(
+        browser, viewport={"width": 390, "height": 844}, locale="es-ES", is_mobile=True
+    )
+    await phone.goto(f"{served_calendar.url}/dashboard/calendar?country=KEN")
+    await phone.get_by_role("link", name="Iniciar sesión con Microsoft").click()
+    await expect(phone.get_by_role("status")).to_have_text("3 compromisos encontrados.")
+    assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    await screenshot(phone, "calendar-events-phone-es")
