@@ -373,6 +373,12 @@ async def test_a_moderator_browses_the_calendar_by_country_and_month_and_preview
 
     await page.get_by_role("link", name="Country teams and subscriptions").click()
     await expect(page.get_by_role("rowheader", name=UNCT_KENYA)).to_be_visible()
+    await tab_to(page, with_id("unct-1"))  # every control on the way has a name
+    await page.keyboard.press("End")  # Tab selected "KEN": keep it
+    await page.keyboard.type(", Uganda")
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_have_text("The countries of UNCT Kenya are saved.")
+    await expect(page.get_by_role("row", name=re.compile("^UNCT Kenya"))).to_contain_text("Uganda")
     await screenshot(page, "calendar-teams")
     await page.get_by_role("link", name=re.compile("Preview the digest")).click()
     await page.get_by_label("Day").fill("2026-12-15")
@@ -389,5 +395,9 @@ async def test_a_moderator_browses_the_calendar_by_country_and_month_and_preview
     await phone.goto(f"{served_calendar.url}/dashboard/calendar?country=KEN")
     await phone.get_by_role("link", name="Iniciar sesión con Microsoft").click()
     await expect(phone.get_by_role("status")).to_have_text("3 compromisos encontrados.")
+    await tab_to(phone, with_id("month"))  # every control on the way has a name
+    await phone.get_by_label("Mes").fill("2027-01")
+    await phone.get_by_label("Mes").press("Enter")  # Enter in a field sends its form
+    await expect(phone.get_by_role("status")).to_have_text("2 compromisos encontrados.")
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await screenshot(phone, "calendar-events-phone-es")
