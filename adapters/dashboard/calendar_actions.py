@@ -62,4 +62,4 @@ async def remove_subscription(request: web.Request) -> web.StreamResponse:
         )
     except UnknownSubscriptionError:
         raise no_such_subscription(request, wanted) from None
-    raise web.HTTPSeeOther(url(request, "calendar_teams", q_done="removed", q_name=wanted))
+    raise web.HTTPSeeOther(url(request, "calendar_teams", q_done="removed", q_id=wanted))

@@ -85,7 +85,7 @@ async def teams_page(
         uncts=uncts,
         subscriptions=subscriptions,
         notice=notice,
-        notice_value=request.query.get("name", "")[:200],
+        notice_value=request.query.get("name" if notice == "unct" else "id", "")[:200],
         typed=typed,
         error=error,
         error_for=typed.get("name", "") if typed.get("name") in {u.name for u in uncts} else "",

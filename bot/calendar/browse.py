@@ -103,8 +103,8 @@ class CalendarBrowser:
         per_page: int = PER_PAGE,
     ) -> EventPage:
         """The events of one country (or all) touching one month (or any time), by date
-        (undated last; a month shows only the dated), the `page`th `per_page` of them, worded
-        in `language`."""
+        (undated last; a month shows only the dated), the `page`th `per_page` of them (the
+        last page when there are fewer), worded in `language`."""
         query = select(CalendarEvent)
         if country is not None:
             query = query.where(CalendarEvent.country == country)
@@ -112,9 +112,11 @@ class CalendarBrowser:
             first, last = month_bounds(month)
             ends = func.coalesce(CalendarEvent.end_date, CalendarEvent.start_date)
             query = query.where(CalendarEvent.start_date <= last, ends >= first)
-        page = max(1, page)
         async with self._database.sessions() as session:
-            total = await session.scalar(select(func.count()).select_from(query.subquery()))
+            total = int(
+                await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            )
+            page = min(max(1, page), EventPage((), total, 1, per_page).pages)  # never past the last
             found = await session.scalars(
                 query.order_by(
                     CalendarEvent.start_date.is_(None),
@@ -125,7 +127,7 @@ class CalendarBrowser:
                 .limit(per_page)
             )
             views = tuple(event_view(event, language) for event in found.all())
-        return EventPage(views, int(total or 0), page, per_page)
+        return EventPage(views, total, page, per_page)
 
     async def countries(self) -> list[str]:
         """The codes of the countries the calendar has events of, sorted."""

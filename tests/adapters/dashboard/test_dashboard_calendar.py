@@ -136,6 +136,8 @@ async def test_removing_a_subscription_is_audited_and_a_second_time_is_a_clear_4
     path = f"/calendar/subscriptions/{subscription.id}/remove"
     removed = await signed_in.post(path, {"csrf_token": token})
     assert removed.status == 303
+    notice = await shown(await signed_in.http.get(removed.headers["Location"]))
+    assert f"Subscription {subscription.id} is removed" in notice
     assert await signed_in.services.subscriptions.all() == []
     async with signed_in.services.database.sessions() as session:
         [*_, last] = await audit_trail(session, target=f"subscription:{subscription.id}")

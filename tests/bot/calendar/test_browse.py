@@ -39,6 +39,8 @@ async def test_events_touching_a_month_a_page_at_a_time(database: Database) -> N
     second = await browser.events(country="KEN", month=None, language="fr", page=2, per_page=3)
     assert (second.total, second.pages) == (4, 2)
     assert [view.event_id for view in second.events] == ["undated"]
+    beyond = await browser.events(country="KEN", month=None, language="en", page=9, per_page=3)
+    assert beyond.page == 2 and [view.event_id for view in beyond.events] == ["undated"]
     assert await browser.countries() == ["KEN", "UGA"]
 
 
