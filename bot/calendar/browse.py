@@ -70,8 +70,13 @@ class EventPage:
 
     @property
     def pages(self) -> int:
-        """How many pages the matching events fill (at least one, even when empty)."""
-        return max(1, -(-self.total // self.per_page))
+        """How many pages the matching events fill."""
+        return page_count(self.total, self.per_page)
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` events fill, `per_page` to a page (at least one, even empty)."""
+    return max(1, -(-total // per_page))
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -116,7 +121,7 @@ class CalendarBrowser:
             total = int(
                 await session.scalar(select(func.count()).select_from(query.subquery())) or 0
             )
-            page = min(max(1, page), EventPage((), total, 1, per_page).pages)  # never past the last
+            page = min(max(1, page), page_count(total, per_page))  # never past the last
             found = await session.scalars(
                 query.order_by(
                     CalendarEvent.start_date.is_(None),
