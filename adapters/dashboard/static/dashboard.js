@@ -1,7 +1,7 @@
 // The dashboard's one script, and only an enhancement: every page works without it.
 // It previews the Markdown answer as the moderator types (the server renders it, as the
 // form's Preview button does), counts the answer's characters against the limit, and asks
-// before a group is dismissed.
+// before a group is dismissed or a subscription removed.
 (function () {
   "use strict";
 
