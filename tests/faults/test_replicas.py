@@ -35,7 +35,7 @@ from bot.db.models import OutboxMessage
 from bot.delivery.outbox import OutboxStatus
 from bot.messages import ConversationRef
 from tests.adapters.slack.conftest import card_action, modal_submission
-from tests.bot.calendar.helpers import event, store
+from tests.bot.calendar.helpers import deadlines, store
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.slack_events import Delivery, mention
@@ -164,14 +164,7 @@ async def due_batch(url: str, countries: Sequence[str]) -> list[str]:
     then = FakeClock(datetime.now(UTC) - timedelta(days=3))
     tomorrow = datetime.now(UTC).date() + timedelta(days=1)
     try:
-        await store(
-            database,
-            *[event(f"upr-{country}", tomorrow, country=country) for country in countries],
-            *[
-                event(f"sp-{c}", tomorrow, country=c, mechanism="SP", event_type="visit")
-                for c in countries
-            ],
-        )
+        await store(database, *deadlines(countries, submission=tomorrow, visit=tomorrow))
         subscriptions = Subscriptions(database=database, clock=then)
         channels = [f"CDUE{country}" for country in countries]
         for channel, country in zip(channels, countries, strict=True):
