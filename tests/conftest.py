@@ -83,6 +83,19 @@ async def database(database_url: str) -> AsyncIterator[Database]:
         await db.dispose()
 
 
+@pytest.fixture
+async def shared_postgres(postgres_schema_url: str) -> AsyncIterator[tuple[Database, Database]]:
+    """One upgraded PostgreSQL database as two bot processes reach it: an engine (a pool of
+    connections) each."""
+    first, second = Database(url=postgres_schema_url), Database(url=postgres_schema_url)
+    await first.upgrade()
+    try:
+        yield first, second
+    finally:
+        await first.dispose()
+        await second.dispose()
+
+
 @pytest.fixture(scope="session")
 def sample_batch() -> IngestBatch:
     """The shipped sample knowledge base, read once."""

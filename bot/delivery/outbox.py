@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.claims import LEASE, won
@@ -42,14 +44,13 @@ async def enqueue(
     payload: Payload,
     now: datetime,
 ) -> bool:
-    """Queue a message in the caller's transaction; False when the key was queued before."""
-    existing = await session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
-    )
-    if existing is not None:
-        return False
-    session.add(
-        OutboxMessage(
+    """Queue a message in the caller's transaction; False when the key was queued before,
+    by this process or another one at the same moment (on PostgreSQL the second insert
+    waits for the first's transaction, then does nothing, instead of failing the caller's)."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(OutboxMessage)
+        .values(
             idempotency_key=key,
             platform=ref.platform,
             conversation=ref.to_dict(),
@@ -59,8 +60,10 @@ async def enqueue(
             next_attempt_at=now,
             created_at=now,
         )
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.idempotency_key])
+        .returning(OutboxMessage.id)
     )
-    return True
+    return (await session.scalar(statement)) is not None
 
 
 async def claim_due(

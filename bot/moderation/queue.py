@@ -20,6 +20,7 @@ from bot.answers.answerer import Answerer
 from bot.clock import Clock, system_clock
 from bot.db.audit import record_audit
 from bot.db.engine import Database
+from bot.db.locks import Lock, hold
 from bot.db.models import Question, QuestionGroup
 from bot.delivery import keys as delivery_keys
 from bot.delivery.outbox import enqueue
@@ -84,6 +85,7 @@ class Moderation:
         (group id, whether the group is new). A new group is announced to the moderators."""
         now = self._clock()
         async with self.database.transaction() as session:
+            await hold(session, Lock.GROUPING)  # else paraphrases asked at once open two groups
             question = await session.get(Question, question_id)
             if question is None:
                 raise LookupError(f"No question has the id {question_id}.")

@@ -17,17 +17,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 
 from tests.adapters.common import load_recorded
-from tests.fakes.slack_signing import signed_headers
+from tests.fakes.slack_signing import FORM, signed_headers
 
 ACK_SECONDS = 3.0
 """Slack gives up on an attempt not answered within this (and retries: `http_timeout`)."""
 RETRIES = 3
 LATER_RETRIES = (60.0, 300.0)
 """Seconds Slack waits before its second and third retries (the first comes at once)."""
+TIMED_OUT = "http_timeout"
 _SERIAL = itertools.count(1)
 
 
@@ -123,15 +125,35 @@ class SlackEvents:
             await self._attempt(delivery)
         return delivery
 
-    async def _attempt(self, delivery: Delivery) -> None:
-        retry_num = len(delivery.attempts) or None
+    async def interact(self, payload: dict[str, Any]) -> int:
+        """POST an interaction (a button pressed, a modal submitted) as Slack does, a form
+        with one `payload` field of JSON, to the same request URL; its HTTP status."""
+        text = urlencode({"payload": json.dumps(payload)})
+        headers = signed_headers(text, self._secret, content_type=FORM)
+        async with self._session.post(self._endpoint, data=text, headers=headers) as response:
+            await response.read()
+            return response.status
+
+    async def send(self, delivery: Delivery, *, retry_num: int | None = None) -> Attempt:
+        """One POST of the event; with `retry_num`, as Slack's retry of an acknowledgement it
+        did not see within ACK_SECONDS (a slow replica, a lost response), whatever was
+        answered: behind a load balancer that retry may reach another replica than the first
+        attempt did, or arrive while the first is still being handled."""
+        return await self._post(delivery, None if retry_num is None else (retry_num, TIMED_OUT))
+
+    async def _attempt(self, delivery: Delivery) -> Attempt:
+        """The first attempt, or the retry after the last one (numbered, with its reason)."""
+        last = delivery.attempts[-1] if delivery.attempts else None
+        retry = None if last is None else (len(delivery.attempts), last.reason or "http_error")
+        return await self._post(delivery, retry)
+
+    async def _post(self, delivery: Delivery, retry: tuple[int, str] | None) -> Attempt:
         text = json.dumps(delivery.body)
         headers = signed_headers(text, self._secret)
-        if retry_num is not None:
-            headers |= {
-                "X-Slack-Retry-Num": str(retry_num),
-                "X-Slack-Retry-Reason": delivery.attempts[-1].reason or "http_error",
-            }
+        retry_num = None
+        if retry is not None:
+            retry_num = retry[0]
+            headers |= {"X-Slack-Retry-Num": str(retry[0]), "X-Slack-Retry-Reason": retry[1]}
         status: int | None = None
         reason: str | None = None
         sent = time.monotonic()
@@ -142,9 +164,9 @@ class SlackEvents:
                     status = r.status
             reason = None if 200 <= status < 300 else "http_error"
         except TimeoutError:
-            reason = "http_timeout"
+            reason = TIMED_OUT
         except aiohttp.ClientError:
             reason = "connection_failed"
-        delivery.attempts.append(
-            Attempt(retry_num, status, reason, seconds=time.monotonic() - sent, at=sent)
-        )
+        attempt = Attempt(retry_num, status, reason, seconds=time.monotonic() - sent, at=sent)
+        delivery.attempts.append(attempt)
+        return attempt

@@ -1,12 +1,13 @@
 """`huribot serve` as the fault runs drive it: Slack in HTTP mode on the fake Web API, started,
 killed and started again on the same port (Slack's request URL does not change when the bot
-restarts), each run logging to a file of its own. Shared by the fault tests and
+restarts), each run logging to a file of its own; or several replicas of it on one database,
+as a deployment behind a load balancer runs them. Shared by the fault tests and
 `bench.faults`."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ class ServedBot:
     fake: FakeSlackAPI
     logs: Path
     settings: Mapping[str, str] = field(default_factory=dict)
+    name: str = "serve"
+    """Its log files' name (`<name>-<run>.log`): replicas log apart."""
     port: int = field(default_factory=free_port)
     runs: int = 0
     process: HuribotProcess | None = None
@@ -47,6 +50,12 @@ class ServedBot:
 
     async def start(self) -> None:
         """Start `serve` and wait until it answers health checks."""
+        self.launch()
+        assert self.process is not None
+        await self.process.serving()
+
+    def launch(self) -> None:
+        """Start `serve`, not waiting for it (replicas boot side by side)."""
         self.runs += 1
         settings = {
             "HURIBOT_LOG_FORMAT": "json",
@@ -59,10 +68,9 @@ class ServedBot:
             url=self.database_url,
             slack_api=self.fake.url,
             extra=settings,
-            log=self.logs / f"serve-{self.runs}.log",
+            log=self.logs / f"{self.name}-{self.runs}.log",
             port=self.port,
         )
-        await self.process.serving()
 
     async def kill(self) -> None:
         """SIGKILL `serve` and the answer workers it started."""
@@ -88,14 +96,40 @@ async def served(
     database_url: str, fake: FakeSlackAPI, *, logs: Path, settings: Mapping[str, str]
 ) -> AsyncIterator[ServedBot]:
     """A started bot; stopped cleanly (SIGTERM, exit status 0) afterwards unless killed."""
-    fake.members(MODERATORS_CHANNEL, [MODERATOR])
-    bot = ServedBot(database_url=database_url, fake=fake, logs=logs, settings=settings)
-    await bot.start()
-    try:
+    async with replicas(database_url, fake, logs=logs, settings=settings, names=["serve"]) as [bot]:
         yield bot
+
+
+@asynccontextmanager
+async def replicas(
+    database_url: str,
+    fake: FakeSlackAPI,
+    *,
+    logs: Path,
+    settings: Mapping[str, str],
+    names: Sequence[str],
+) -> AsyncIterator[list[ServedBot]]:
+    """One started bot of each name, all on one database and one Slack, each on a port of
+    its own, booted side by side (so their background loops start over the same due work);
+    each stopped cleanly (SIGTERM, exit status 0) afterwards unless killed."""
+    fake.members(MODERATORS_CHANNEL, [MODERATOR])
+    bots = [
+        ServedBot(database_url=database_url, fake=fake, logs=logs, settings=settings, name=name)
+        for name in names
+    ]
+    try:
+        for bot in bots:
+            bot.launch()
+        for bot in bots:
+            assert bot.process is not None
+            await bot.process.serving()
+        yield bots
     finally:
-        if bot.process is not None and bot.process.running():
-            await bot.stop()
+        running = [bot for bot in bots if bot.process is not None and bot.process.running()]
+        stopped = await asyncio.gather(*(bot.stop() for bot in running), return_exceptions=True)
+        for failure in stopped:  # every replica stopped before the first failure is raised
+            if failure is not None:
+                raise failure
 
 
 def through(proxy: TcpProxy, database_url: str) -> str:

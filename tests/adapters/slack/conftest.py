@@ -80,6 +80,39 @@ def modal_submission(
     }
 
 
+def card_action(card: Call, action_id: str, *, user: str) -> dict[str, Any]:
+    """A block_actions payload: `user` pressing the button `action_id` on the card the bot
+    posted with `card` (its chat.postMessage)."""
+    channel, ts = str(card.params["channel"]), str((card.response or {}).get("ts"))
+    return {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user, "team_id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": f"{user}.trigger",
+        "container": {"type": "message", "channel_id": channel, "message_ts": ts},
+        "channel": {"id": channel},
+        "message": {"ts": ts, "text": "card"},
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "moderate",
+                "type": "button",
+                "value": _button_value(card, action_id),
+                "action_ts": "1.2",
+            }
+        ],
+    }
+
+
+def _button_value(call: Call, action_id: str) -> str:
+    for block in SlackHarness.blocks(call):
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return str(element["value"])
+    raise AssertionError(f"no {action_id} button in {call.params}")
+
+
 class AckWatch:
     """Test-side aiohttp middleware: the moment our handler has produced the HTTP response
     (Slack's ack), before any background listener can run, it reads the question log

@@ -23,40 +23,11 @@ from tests.adapters.slack.conftest import (
     MODS_CHANNEL,
     Running,
     SlackHarness,
+    card_action,
     modal_submission,
     running_bot,
 )
-from tests.fakes.slack_api import Call, FakeSlackAPI
-
-
-def _button_value(call: Call, action_id: str) -> str:
-    for block in SlackHarness.blocks(call):
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return str(element["value"])
-    raise AssertionError(f"no {action_id} button in {call.params}")
-
-
-def _card_action(card: Call, action_id: str, *, user: str) -> dict[str, Any]:
-    return {
-        "type": "block_actions",
-        "team": {"id": "T1"},
-        "user": {"id": user, "team_id": "T1"},
-        "api_app_id": "A1",
-        "trigger_id": f"{user}.trigger",
-        "container": {"type": "message", "channel_id": MODS_CHANNEL, "message_ts": "1.1"},
-        "channel": {"id": MODS_CHANNEL},
-        "message": {"ts": "1.1", "text": "card"},
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "moderate",
-                "type": "button",
-                "value": _button_value(card, action_id),
-                "action_ts": "1.2",
-            }
-        ],
-    }
+from tests.fakes.slack_api import FakeSlackAPI
 
 
 async def test_question_to_moderator_answer_to_every_asker(database_url: str) -> None:
@@ -77,7 +48,7 @@ async def test_question_to_moderator_answer_to_every_asker(database_url: str) ->
         # A restart between question and answer: a new process on the same database.
         async with running_bot(database_url, fake) as bot:
             refused = await bot.harness.send_action(
-                _card_action(card, "huribot_mod_answer", user="UMEMBER")
+                card_action(card, "huribot_mod_answer", user="UMEMBER")
             )
             assert refused.status == 200
             await fake.wait_for("chat.postEphemeral")
@@ -88,7 +59,7 @@ async def test_question_to_moderator_answer_to_every_asker(database_url: str) ->
             assert not fake.calls_to("views.open")
 
             opened = await bot.harness.send_action(
-                _card_action(card, "huribot_mod_answer", user=MODERATOR)
+                card_action(card, "huribot_mod_answer", user=MODERATOR)
             )
             assert opened.status == 200
             await fake.wait_for("views.open")
@@ -231,7 +202,7 @@ async def _open_modal(bot: Running, action_id: str) -> tuple[int, dict[str, Any]
     [group] = await bot.harness.services.moderation.groups()
     assert group.wordings == list(NAIROBI)
     [card] = [c for c in bot.harness.posts() if c.params.get("channel") == MODS_CHANNEL]
-    opened = await bot.harness.send_action(_card_action(card, action_id, user=MODERATOR))
+    opened = await bot.harness.send_action(card_action(card, action_id, user=MODERATOR))
     assert opened.status == 200
     await bot.harness.fake.wait_for("views.open")
     sent = bot.harness.fake.calls_to("views.open")[-1].params["view"]

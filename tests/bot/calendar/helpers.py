@@ -4,6 +4,7 @@ calendar as a Word file."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -68,6 +69,15 @@ def event(
         source_url=f"https://example.org/{event_id}",
         notes="",
     )
+
+
+def deadlines(countries: Sequence[str], *, submission: date, visit: date) -> list[CalendarRow]:
+    """For each country, a UPR submission deadline and a special rapporteur's visit (each is
+    reminded of)."""
+    visits = [
+        event(f"sp-{c}", visit, country=c, mechanism="SP", event_type="visit") for c in countries
+    ]
+    return [*[event(f"upr-{c}", submission, country=c) for c in countries], *visits]
 
 
 def moved(row: CalendarRow, start: date) -> CalendarRow:

@@ -24,6 +24,7 @@ from tests.bot.calendar.helpers import (
     CHANNEL,
     FakeClock,
     RecordingSender,
+    deadlines,
     event,
     moved,
     outbox_keys,
@@ -233,40 +234,28 @@ async def test_digests_speak_the_subscription_language(database: Database) -> No
 
 
 async def test_two_scheduler_loops_on_one_postgresql_deliver_each_reminder_once(
-    postgres_schema_url: str,
+    shared_postgres: tuple[Database, Database],
 ) -> None:
-    first, second = Database(url=postgres_schema_url), Database(url=postgres_schema_url)
-    await first.upgrade()
-    try:
-        clock = FakeClock(utc(2027, 1, 2))
-        countries = ["KEN", "UGA", "TZA", "RWA", "ETH"]
-        await store(
-            first,
-            *[event(f"upr-{c}", date(2027, 6, 10), country=c) for c in countries],
-            *[
-                event(f"sp-{c}", date(2027, 5, 20), country=c, mechanism="SP", event_type="visit")
-                for c in countries
-            ],
-        )
-        subscriptions = Subscriptions(database=first, clock=clock)
-        for number, country in enumerate(countries):
-            ref = CHANNEL.__class__(platform="slack", conversation_id=f"C{number}")
-            await subscriptions.subscribe(ref, [country], actor="cli:ops")
-        bots = [Bot(first, clock), Bot(second, clock)]
-        for step in range(12):  # both processes run over the same due times
-            clock.now = utc(2027, 1, 2) + timedelta(days=15 * step)
-            await asyncio.gather(*(bot.tick() for bot in bots for _ in range(2)))
-        sent = [p for bot in bots for _, _, p in bot.sender.sent]
-        keys = await outbox_keys(first)
-        assert len(keys) == len(set(keys))
-        assert len(sent) == len(keys)
-        kinds = Counter(p["kind"] for p in sent)
-        # 5 countries x (2 events x 3 lead times) reminders, and digests February to June
-        assert kinds["calendar_reminder"] == 30
-        assert kinds["calendar_digest"] == 5 * 5
-    finally:
-        await first.dispose()
-        await second.dispose()
+    first, second = shared_postgres
+    clock = FakeClock(utc(2027, 1, 2))
+    countries = ["KEN", "UGA", "TZA", "RWA", "ETH"]
+    await store(first, *deadlines(countries, submission=date(2027, 6, 10), visit=date(2027, 5, 20)))
+    subscriptions = Subscriptions(database=first, clock=clock)
+    for number, country in enumerate(countries):
+        ref = CHANNEL.__class__(platform="slack", conversation_id=f"C{number}")
+        await subscriptions.subscribe(ref, [country], actor="cli:ops")
+    bots = [Bot(first, clock), Bot(second, clock)]
+    for step in range(12):  # both processes run over the same due times
+        clock.now = utc(2027, 1, 2) + timedelta(days=15 * step)
+        await asyncio.gather(*(bot.tick() for bot in bots for _ in range(2)))
+    sent = [p for bot in bots for _, _, p in bot.sender.sent]
+    keys = await outbox_keys(first)
+    assert len(keys) == len(set(keys))
+    assert len(sent) == len(keys)
+    kinds = Counter(p["kind"] for p in sent)
+    # 5 countries x (2 events x 3 lead times) reminders, and digests February to June
+    assert kinds["calendar_reminder"] == 30
+    assert kinds["calendar_digest"] == 5 * 5
 
 
 async def test_a_backlog_larger_than_a_batch_is_queued_in_one_pass(database: Database) -> None:

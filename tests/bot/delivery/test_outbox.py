@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Self
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
 from bot.calendar.digest import Digest
 from bot.calendar.payloads import CalendarDigestPayload
@@ -73,6 +74,40 @@ async def test_enqueueing_a_key_twice_queues_it_once(database: Database) -> None
     assert await put(database, "a")
     assert not await put(database, "a")
     assert [r.idempotency_key for r in await rows(database)] == ["a"]
+
+
+async def test_a_key_two_processes_queue_at_once_is_queued_once(postgres_schema_url: str) -> None:
+    first = Database(url=postgres_schema_url)
+    racer = Database(url=make_url(postgres_schema_url).update_query_dict(RACER).render_as_string())
+    await first.upgrade()
+    try:
+        async with first.transaction() as session:
+            assert await enqueue(session, key="a", ref=REF, payload=Numbered("a"), now=START)
+            await session.flush()
+            racing = asyncio.create_task(put(racer, "a"))  # sees no "a", and inserts it too:
+            await _waiting_for_a_lock(first)  # its insert waits on this transaction's
+        assert await racing is False
+        assert [r.idempotency_key for r in await rows(first)] == ["a"]
+    finally:
+        await first.dispose()
+        await racer.dispose()
+
+
+RACER = {"application_name": "huribot-test-racer"}
+
+
+async def _waiting_for_a_lock(database: Database) -> None:
+    """Until the racer's connection waits for a lock another transaction holds."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE application_name = :name AND wait_event_type = 'Lock'"
+    )
+    async with asyncio.timeout(30):
+        while True:
+            async with database.sessions() as session:
+                if await session.scalar(waiting, {"name": RACER["application_name"]}):
+                    return
+            await asyncio.sleep(0.05)
 
 
 async def test_due_messages_are_delivered_once(database: Database) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
@@ -364,3 +365,36 @@ async def test_a_groups_view_says_when_and_where_each_question_was_asked(loop: L
     assert view.group.created_at == NOW
     [asked] = view.questions
     assert (asked.platform, asked.conversation_id, asked.received_at) == ("slack", "CGEN", NOW)
+
+
+async def test_two_processes_grouping_paraphrases_at_once_open_one_group(
+    shared_postgres: tuple[Database, Database],
+) -> None:
+    processes = [Loop(database) for database in shared_postgres]  # replicas, or serve and a worker
+    rounds = [await _race_to_group(processes, thread=str(n)) for n in range(ROUNDS)]
+    cards = [m for m in await processes[0].outbox() if m.payload["kind"] == "group_card"]
+    assert (rounds, len(cards)) == ([1] * ROUNDS, ROUNDS)
+
+
+ROUNDS = 4
+"""Races run: one unguarded would open two groups in most."""
+
+
+async def _race_to_group(processes: list[Loop], *, thread: str) -> int:
+    """Two paraphrases, each grouped by its own process at the same moment; how many groups
+    they opened (then dismissed, so that the next race starts afresh)."""
+    wordings = ["What is the per diem rate in Nairobi?", "per diem rates for Nairobi missions?"]
+    asked = []
+    for user, text in enumerate(wordings):
+        ref = ConversationRef(platform="slack", conversation_id="CGEN", thread_id=thread)
+        message = IncomingMessage(ref=ref, user_id=f"U{user}", text=text, received_at=NOW)
+        question_id = await processes[0].intake.questions.record(message, event_key=None)
+        assert question_id is not None
+        asked.append(question_id)
+    opened = await asyncio.gather(
+        *(p.moderation.open_question(q) for p, q in zip(processes, asked, strict=True))
+    )
+    groups = {group_id for group_id, _ in opened}
+    for group_id in groups:
+        await processes[0].moderation.dismiss(group_id, MODERATOR)
+    return len(groups)
