@@ -8,7 +8,7 @@ index for just the items changed, never rebuilding it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -16,7 +16,6 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.audit import record_audit
 from bot.db.engine import Database
 from bot.db.models import ConsolidatedReply
 from bot.kb.changes import ChangeFeed, record_changes
@@ -29,6 +28,7 @@ from bot.kb.queries import (
     searchable_docs,
 )
 from bot.kb.store import StoreReport, store_batch
+from bot.kb.versions import CREATE, EDIT, RETIRE, latest_numbers, record_versions
 from knowledge.index import SearchIndex
 from knowledge.records import IngestBatch, ReplyStatus
 from knowledge.search_types import Hit, SearchDoc
@@ -36,8 +36,21 @@ from knowledge.semantic import SemanticReranker, VectorTable
 
 LEXICAL_DEPTH = 30
 """Lexical candidates the re-ranker chooses from."""
+IMPORT_ACTOR = "import"
+"""Who the versions of an ingest are recorded as when its caller names nobody."""
 
 logger = structlog.get_logger(__name__)
+
+
+class VersionConflictError(Exception):
+    """A reply is not at the version a change was based on: another moderator changed it
+    meanwhile, or (based on none) a reply of that id exists already."""
+
+    def __init__(self, slug: str, *, expected: int, found: int) -> None:
+        super().__init__(f"Reply {slug!r} is at version {found}, not {expected}.")
+        self.slug = slug
+        self.expected = expected
+        self.found = found
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +133,33 @@ class KnowledgeService:
         return True
 
     async def ingest(
-        self, batch: IngestBatch, *, prune: bool = False, progress: Progress | None = None
+        self,
+        batch: IngestBatch,
+        *,
+        prune: bool = False,
+        progress: Progress | None = None,
+        actor: str = IMPORT_ACTOR,
+        based_on: Mapping[str, int] | None = None,
     ) -> StoreReport:
         """Store a batch in one transaction, then update the index (and compute the vectors)
-        for what changed; see `store_batch` for what is withdrawn, and what `prune` adds."""
+        for what changed; see `store_batch` for what is withdrawn, and what `prune` adds.
+        Each reply changed gets a new version by `actor`; `based_on` (slug: the version an
+        editor started from, 0 for a new reply) refuses the whole batch with
+        VersionConflictError when one of them has moved on."""
+        now = datetime.now(UTC)
         async with self.database.transaction() as session:
+            if based_on:
+                await _check_bases(session, based_on)
             report = await store_batch(session, batch, prune=prune)
             reply_ids = [*report.replies.changed(), *report.replies.withdrawn]
             document_ids = [*report.documents.changed(), *report.documents.withdrawn]
-            logged = record_changes(
-                session, replies=reply_ids, documents=document_ids, now=datetime.now(UTC)
-            )
+            logged = record_changes(session, replies=reply_ids, documents=document_ids, now=now)
             await session.flush()
             replies = await _replies(session, reply_ids)
+            added = set(report.replies.added)
+            await record_versions(
+                session, [(r, _action(r, added)) for r in replies], actor=actor, now=now
+            )
             passages = await document_docs(session, report.documents.changed())
         await self._apply(
             reply_ids=reply_ids,
@@ -145,18 +172,11 @@ class KnowledgeService:
         return report
 
     async def retire(self, slug: str, *, actor: str, now: datetime) -> None:
-        """Retire a reply, drop it from search at once, and record who did it."""
+        """Retire a reply, drop it from search at once, and record who did it (a new
+        version of it, and the audit trail)."""
         async with self.database.transaction() as session:
             reply = await retire_reply(session, slug)
-            record_audit(
-                session,
-                at=now,
-                actor=actor,
-                action="retire",
-                target=f"reply:{slug}",
-                before={"status": ReplyStatus.PUBLISHED.value},
-                after={"status": reply.status},
-            )
+            await record_versions(session, [(reply, RETIRE)], actor=actor, now=now)
             logged = record_changes(session, replies=[slug], now=now)
             await session.flush()
         self.index.remove([slug])
@@ -241,3 +261,19 @@ async def _replies(session: AsyncSession, slugs: Sequence[str]) -> Sequence[Cons
     return (
         await session.scalars(select(ConsolidatedReply).where(ConsolidatedReply.slug.in_(slugs)))
     ).all()
+
+
+def _action(reply: ConsolidatedReply, added: set[str]) -> str:
+    """How a stored reply changed: created, retired, or otherwise edited."""
+    if reply.slug in added:
+        return CREATE
+    return RETIRE if reply.status == ReplyStatus.RETIRED.value else EDIT
+
+
+async def _check_bases(session: AsyncSession, based_on: Mapping[str, int]) -> None:
+    """VersionConflictError unless every reply is still at the version named."""
+    latest = await latest_numbers(session, list(based_on))
+    for slug, expected in based_on.items():
+        found = latest.get(slug, 0)
+        if found != expected:
+            raise VersionConflictError(slug, expected=expected, found=found)
