@@ -9,13 +9,14 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from adapters.dashboard import queue_actions, queue_pages, signin, stats_pages
+from adapters.dashboard import kb_actions, kb_pages, queue_actions, queue_pages, signin, stats_pages
 from adapters.dashboard.context import OPENID, SERVICES, DashboardServices
 from adapters.dashboard.guard import MIDDLEWARES, STATIC_ROUTE
 from adapters.dashboard.oidc import OpenIdClient
 from adapters.dashboard.pages import STATIC_DIR
 
 GROUP = r"/groups/{group_id:\d{1,12}}"
+REPLY = r"/kb/replies/{slug:[a-z0-9][a-z0-9-]{0,119}}"
 
 
 async def _identity_providers(app: web.Application) -> AsyncIterator[None]:
@@ -52,5 +53,15 @@ def build_dashboard(services: DashboardServices) -> web.Application:
     routes.add_get(
         r"/analytics/{report:[a-z-]{1,40}}.csv", stats_pages.analytics_csv, name="analytics_csv"
     )
+    routes.add_get("/kb", kb_pages.search, name="kb")
+    routes.add_get("/kb/review", kb_pages.review, name="kb_review")
+    routes.add_get("/kb/new", kb_pages.new, name="kb_new")
+    routes.add_post("/kb/new", kb_actions.create, name="kb_create")
+    routes.add_get(REPLY, kb_pages.reply, name="kb_reply")
+    routes.add_get(f"{REPLY}/edit", kb_pages.edit, name="kb_edit")
+    routes.add_post(f"{REPLY}/edit", kb_actions.save, name="kb_save")
+    routes.add_get(rf"{REPLY}/versions/{{number:\d{{1,9}}}}", kb_pages.version, name="kb_version")
+    routes.add_get(f"{REPLY}/retire", kb_pages.retire_confirmation, name="kb_retire_confirm")
+    routes.add_post(f"{REPLY}/retire", kb_actions.retire, name="kb_retire")
     routes.add_static("/static", STATIC_DIR, name=STATIC_ROUTE)
     return app

@@ -11,8 +11,11 @@ from adapters.dashboard.config import DashboardConfig
 from adapters.dashboard.oidc import OpenIdClient
 from bot.calendar.subscriptions import Subscriptions
 from bot.clock import Clock, system_clock
+from bot.kb.editor import ReplyEditor
+from bot.kb.service import KnowledgeService
 from bot.moderation.queue import Moderation
 from bot.moderation.sessions import ModeratorSessions, SignedIn
+from knowledge.query import QueryPlanner
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,11 @@ class DashboardServices:
     moderation: Moderation
     sessions: ModeratorSessions
     subscriptions: Subscriptions
+    knowledge: KnowledgeService
+    """The bot's own search, as the answerer uses it."""
+    planner: QueryPlanner
+    """How the index reads a query, to say why each hit ranks."""
+    replies: ReplyEditor
     clock: Clock = system_clock
 
 

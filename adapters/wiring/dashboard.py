@@ -13,6 +13,7 @@ from adapters.dashboard.app import build_dashboard
 from adapters.dashboard.config import DashboardConfig, IdentityProvider
 from adapters.dashboard.context import DashboardServices
 from adapters.wiring.services import Services
+from bot.kb.editor import ReplyEditor
 from bot.moderation.sessions import ModeratorSessions
 from bot.settings import Settings
 
@@ -87,5 +88,8 @@ def dashboard_app(services: Services) -> web.Application | None:
             moderation=services.moderation,
             sessions=sessions,
             subscriptions=services.subscriptions,
+            knowledge=services.knowledge,
+            planner=services.answerer.planner,
+            replies=ReplyEditor(knowledge=services.knowledge),
         )
     )

@@ -163,16 +163,23 @@ def browser(origin: str) -> aiohttp.ClientSession:
 
 @asynccontextmanager
 async def running_dashboard(
-    tmp_path: Path, sample_database: Path, flavour: Flavour = "entra"
+    tmp_path: Path,
+    sample_database: Path,
+    flavour: Flavour = "entra",
+    *,
+    database_url: str | None = None,
 ) -> AsyncIterator[Dashboard]:
-    """The dashboard with sign-in through a fake provider of that flavour."""
-    database = tmp_path / "huribot.db"
-    shutil.copyfile(sample_database, database)
+    """The dashboard with sign-in through a fake provider of that flavour, on a copy of
+    the sample database (or on `database_url`, holding the sample already)."""
+    if database_url is None:
+        database = tmp_path / "huribot.db"
+        shutil.copyfile(sample_database, database)
+        database_url = f"sqlite:///{database}"
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     async with FakeIdentityProvider(flavour) as idp:
         idp.redirect_uris.add(f"{origin}/dashboard/auth/{flavour}/callback")
-        settings = load_settings(settings_for(f"sqlite:///{database}", origin, idp))
+        settings = load_settings(settings_for(database_url, origin, idp))
         async with open_services(settings) as services:
             app = build_web_app(database=services.database, dashboard=dashboard_app(services))
             async with TestServer(app, host="127.0.0.1", port=port), browser(origin) as http:
