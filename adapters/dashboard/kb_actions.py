@@ -15,7 +15,7 @@ from adapters.dashboard.kb_form import read_reply as read_form
 from adapters.dashboard.kb_form import typed_fields
 from adapters.dashboard.kb_pages import read_reply, reply_form
 from adapters.dashboard.pages import message_error, url
-from bot.kb.service import VersionConflictError
+from bot.kb.versions import VersionConflictError
 from knowledge.records import ReplyRecord, ReplyStatus
 
 

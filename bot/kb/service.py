@@ -14,10 +14,11 @@ from datetime import UTC, date, datetime
 
 import structlog
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import Database
-from bot.db.models import ConsolidatedReply
+from bot.db.models import ConsolidatedReply, KnowledgeChange
 from bot.kb.changes import ChangeFeed, record_changes
 from bot.kb.embeddings import EmbeddingStore, Progress
 from bot.kb.queries import (
@@ -28,7 +29,7 @@ from bot.kb.queries import (
     searchable_docs,
 )
 from bot.kb.store import StoreReport, store_batch
-from bot.kb.versions import CREATE, EDIT, RETIRE, latest_numbers, record_versions
+from bot.kb.versions import CREATE, EDIT, RETIRE, check_bases, record_versions
 from knowledge.index import SearchIndex
 from knowledge.records import IngestBatch, ReplyStatus
 from knowledge.search_types import Hit, SearchDoc
@@ -40,17 +41,6 @@ IMPORT_ACTOR = "import"
 """Who the versions of an ingest are recorded as when its caller names nobody."""
 
 logger = structlog.get_logger(__name__)
-
-
-class VersionConflictError(Exception):
-    """A reply is not at the version a change was based on: another moderator changed it
-    meanwhile, or (based on none) a reply of that id exists already."""
-
-    def __init__(self, slug: str, *, expected: int, found: int) -> None:
-        super().__init__(f"Reply {slug!r} is at version {found}, not {expected}.")
-        self.slug = slug
-        self.expected = expected
-        self.found = found
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,30 +136,23 @@ class KnowledgeService:
         Each reply changed gets a new version by `actor`; `based_on` (slug: the version an
         editor started from, 0 for a new reply) refuses the whole batch with
         VersionConflictError when one of them has moved on."""
-        now = datetime.now(UTC)
-        async with self.database.transaction() as session:
-            if based_on:
-                await _check_bases(session, based_on)
-            report = await store_batch(session, batch, prune=prune)
-            reply_ids = [*report.replies.changed(), *report.replies.withdrawn]
-            document_ids = [*report.documents.changed(), *report.documents.withdrawn]
-            logged = record_changes(session, replies=reply_ids, documents=document_ids, now=now)
-            await session.flush()
-            replies = await _replies(session, reply_ids)
-            added = set(report.replies.added)
-            await record_versions(
-                session, [(r, _action(r, added)) for r in replies], actor=actor, now=now
-            )
-            passages = await document_docs(session, report.documents.changed())
+        try:
+            async with self.database.transaction() as session:
+                stored = await _store(session, batch, prune=prune, actor=actor, based_on=based_on)
+        except IntegrityError:
+            if based_on:  # another save took the same version number first
+                async with self.database.sessions() as session:
+                    await check_bases(session, based_on)
+            raise
         await self._apply(
-            reply_ids=reply_ids,
-            replies=replies,
-            documents=document_ids,
-            passages=passages,
+            reply_ids=stored.reply_ids,
+            replies=stored.replies,
+            documents=stored.document_ids,
+            passages=stored.passages,
             progress=progress,
         )
-        self._changes.mark(row.id for row in logged)
-        return report
+        self._changes.mark(row.id for row in stored.logged)
+        return stored.report
 
     async def retire(self, slug: str, *, actor: str, now: datetime) -> None:
         """Retire a reply, drop it from search at once, and record who did it (a new
@@ -263,17 +246,45 @@ async def _replies(session: AsyncSession, slugs: Sequence[str]) -> Sequence[Cons
     ).all()
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What one ingest transaction changed, for the index to follow."""
+
+    report: StoreReport
+    reply_ids: list[str]
+    document_ids: list[str]
+    replies: Sequence[ConsolidatedReply]
+    passages: list[SearchDoc]
+    logged: list[KnowledgeChange]
+
+
+async def _store(
+    session: AsyncSession,
+    batch: IngestBatch,
+    *,
+    prune: bool,
+    actor: str,
+    based_on: Mapping[str, int] | None,
+) -> _Stored:
+    """The batch stored, each changed reply's version and the change log written."""
+    now = datetime.now(UTC)
+    if based_on:
+        await check_bases(session, based_on)
+    report = await store_batch(session, batch, prune=prune)
+    reply_ids = [*report.replies.changed(), *report.replies.withdrawn]
+    document_ids = [*report.documents.changed(), *report.documents.withdrawn]
+    logged = record_changes(session, replies=reply_ids, documents=document_ids, now=now)
+    await session.flush()
+    replies = await _replies(session, reply_ids)
+    added = set(report.replies.added)
+    changes = [(r, _action(r, added)) for r in replies]
+    await record_versions(session, changes, actor=actor, now=now, based_on=based_on)
+    passages = await document_docs(session, report.documents.changed())
+    return _Stored(report, reply_ids, document_ids, replies, passages, logged)
+
+
 def _action(reply: ConsolidatedReply, added: set[str]) -> str:
     """How a stored reply changed: created, retired, or otherwise edited."""
     if reply.slug in added:
         return CREATE
     return RETIRE if reply.status == ReplyStatus.RETIRED.value else EDIT
-
-
-async def _check_bases(session: AsyncSession, based_on: Mapping[str, int]) -> None:
-    """VersionConflictError unless every reply is still at the version named."""
-    latest = await latest_numbers(session, list(based_on))
-    for slug, expected in based_on.items():
-        found = latest.get(slug, 0)
-        if found != expected:
-            raise VersionConflictError(slug, expected=expected, found=found)

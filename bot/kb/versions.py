@@ -21,6 +21,17 @@ EDIT = "edit"
 RETIRE = "retire"
 
 
+class VersionConflictError(Exception):
+    """A reply is not at the version a change was based on: another moderator changed it
+    meanwhile, or (based on none) a reply of that id exists already."""
+
+    def __init__(self, slug: str, *, expected: int, found: int) -> None:
+        super().__init__(f"Reply {slug!r} is at version {found}, not {expected}.")
+        self.slug = slug
+        self.expected = expected
+        self.found = found
+
+
 @dataclass(frozen=True, slots=True)
 class VersionView:
     """One version as read back: its number, who made it, when and how, and what it said."""
@@ -66,10 +77,15 @@ async def record_versions(
     *,
     actor: str,
     now: datetime,
+    based_on: Mapping[str, int] | None = None,
 ) -> None:
     """A new version of each changed reply, with the action that made it (CREATE, EDIT,
-    RETIRE), and its audit event, in the caller's transaction."""
+    RETIRE), and its audit event, in the caller's transaction. A reply edited from a
+    version (`based_on`) gets the number after it, whatever was committed since: when
+    another save took that number first, the transaction fails on the unique number
+    instead of stacking an edit nobody reviewed on top of the other."""
     latest = await latest_numbers(session, [reply.slug for reply, _ in changes])
+    latest |= dict(based_on or {})
     for reply, action in changes:
         number = latest.get(reply.slug, 0) + 1
         session.add(
@@ -101,3 +117,12 @@ async def reply_history(session: AsyncSession, slug: str) -> list[VersionView]:
         .order_by(ReplyVersion.number.desc())
     )
     return [VersionView(r.number, r.at, r.actor, r.action, dict(r.content)) for r in rows]
+
+
+async def check_bases(session: AsyncSession, based_on: Mapping[str, int]) -> None:
+    """VersionConflictError unless every reply is still at the version named."""
+    latest = await latest_numbers(session, list(based_on))
+    for slug, expected in based_on.items():
+        found = latest.get(slug, 0)
+        if found != expected:
+            raise VersionConflictError(slug, expected=expected, found=found)

@@ -5,6 +5,7 @@ on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import date
 
@@ -17,7 +18,8 @@ from bot.db.models import KnowledgeChange
 from bot.kb.editor import ReplyEditor
 from bot.kb.queries import UnknownItemError
 from bot.kb.reply_diff import diff_versions
-from bot.kb.service import KnowledgeService, VersionConflictError
+from bot.kb.service import KnowledgeService
+from bot.kb.versions import VersionConflictError
 from knowledge.bm25_reference import ReferenceBM25Index
 from knowledge.records import IngestBatch
 from tests.corpus import GUIDE, HRBA_REPLY, UPR_REPLY
@@ -118,3 +120,18 @@ async def test_replies_due_for_review_by_date_and_owner(database: Database) -> N
     ]
     by_owner = await editor.due_for_review(before=date(2027, 1, 1), owner="upr-team")
     assert [r.slug for r in by_owner] == ["upr-unct-submission"]
+
+
+async def test_of_two_edits_from_one_version_saved_at_once_one_is_refused(
+    database: Database,
+) -> None:
+    knowledge = engine(database)
+    editor = ReplyEditor(knowledge=knowledge)
+    await editor.create(HRBA_REPLY, actor=MODERATOR)
+    edits = [dataclasses.replace(HRBA_REPLY, answer_md=f"Wording {n}.") for n in (1, 2)]
+    outcomes = await asyncio.gather(
+        *(editor.edit(edit, actor=MODERATOR, based_on=1) for edit in edits),
+        return_exceptions=True,
+    )
+    assert sorted(type(o).__name__ for o in outcomes) == ["NoneType", "VersionConflictError"]
+    assert [v.number for v in await editor.history("hrba-programming")] == [2, 1]
