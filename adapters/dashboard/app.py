@@ -12,6 +12,8 @@ from aiohttp import web
 from adapters.dashboard import (
     calendar_actions,
     calendar_pages,
+    kb_actions,
+    kb_pages,
     queue_actions,
     queue_pages,
     signin,
@@ -24,6 +26,7 @@ from adapters.dashboard.pages import STATIC_DIR
 
 GROUP = r"/groups/{group_id:\d{1,12}}"
 SUBSCRIPTION = r"/calendar/subscriptions/{subscription_id:\d{1,12}}"
+REPLY = r"/kb/replies/{slug:[a-z0-9][a-z0-9-]{0,119}}"
 
 
 async def _identity_providers(app: web.Application) -> AsyncIterator[None]:
@@ -75,5 +78,15 @@ def build_dashboard(services: DashboardServices) -> web.Application:
         calendar_pages.letter_download,
         name="calendar_letter_download",
     )
+    routes.add_get("/kb", kb_pages.search, name="kb")
+    routes.add_get("/kb/review", kb_pages.review, name="kb_review")
+    routes.add_get("/kb/new", kb_pages.new, name="kb_new")
+    routes.add_post("/kb/new", kb_actions.create, name="kb_create")
+    routes.add_get(REPLY, kb_pages.reply, name="kb_reply")
+    routes.add_get(f"{REPLY}/edit", kb_pages.edit, name="kb_edit")
+    routes.add_post(f"{REPLY}/edit", kb_actions.save, name="kb_save")
+    routes.add_get(rf"{REPLY}/versions/{{number:\d{{1,9}}}}", kb_pages.version, name="kb_version")
+    routes.add_get(f"{REPLY}/retire", kb_pages.retire_confirmation, name="kb_retire_confirm")
+    routes.add_post(f"{REPLY}/retire", kb_actions.retire, name="kb_retire")
     routes.add_static("/static", STATIC_DIR, name=STATIC_ROUTE)
     return app

@@ -13,8 +13,11 @@ from bot.calendar.browse import CalendarBrowser
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.subscriptions import Subscriptions
 from bot.clock import Clock, system_clock
+from bot.kb.editor import ReplyEditor
+from bot.kb.service import KnowledgeService
 from bot.moderation.queue import Moderation
 from bot.moderation.sessions import ModeratorSessions, SignedIn
+from knowledge.query import QueryPlanner
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,11 @@ class DashboardServices:
     calendar: CalendarBrowser
     scheduler: CalendarScheduler
     """Its digest previews are what the scheduler would post."""
+    knowledge: KnowledgeService
+    """The bot's own search, as the answerer uses it."""
+    planner: QueryPlanner
+    """How the index reads a query, to say why each hit ranks."""
+    replies: ReplyEditor
     clock: Clock = system_clock
 
 

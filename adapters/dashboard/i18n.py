@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
 import pycountry
 from babel import Locale
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -113,6 +113,14 @@ class Formats:
         if when is None:
             return ""
         return format_datetime(when, "medium", tzinfo=None, locale=self._locale) + " UTC"
+
+    def day(self, when: date | None) -> str:
+        """A date, whole: "Nov 2, 2026", "2 nov. 2026" (nothing when unknown)."""
+        return format_date(when, "medium", locale=self._locale) if when is not None else ""
+
+    def today(self) -> date:
+        """The date now, in UTC, as the pages' other times are."""
+        return self._now.date()
 
     def number(self, value: int) -> str:
         """A count with the language's digit grouping."""

@@ -12,13 +12,14 @@ from aiohttp import web
 from aiohttp.web_request import FileField
 from multidict import MultiDictProxy
 
-from adapters.answer_form import ALT_QUESTIONS, FIELDS, draft_from_form, parse_sources
+from adapters.answer_form import ALT_QUESTIONS, FIELDS, draft_from_form
 from adapters.dashboard.context import LANGUAGE, SERVICES, SIGNED_IN
+from adapters.dashboard.form_checks import answer_errors
 from adapters.dashboard.i18n import Formats, gettext_for
 from adapters.dashboard.pages import message_error, url
 from adapters.dashboard.queue_pages import Typed, group_id, group_page, read_group
 from bot.moderation.queue import ACTIVE
-from bot.moderation.resolution import MAX_ANSWER_CHARS, AnswerDraft
+from bot.moderation.resolution import AnswerDraft
 from bot.moderation.views import GroupView, UnknownWordingError
 
 FormData = MultiDictProxy[str | bytes | bytearray | FileField]
@@ -110,26 +111,8 @@ def _typed(form: FormData) -> Typed:
 def _answer_errors(request: web.Request, fields: Mapping[str, str]) -> dict[str, str]:
     """What to fix in the answer form, in the page's language (the checks are the chat
     forms' own: `draft_from_form`)."""
-    _ = gettext_for(request[LANGUAGE])
     formats = Formats(request[LANGUAGE], now=request.app[SERVICES].clock())
-    errors = {}
-    text = fields["answer"].strip()
-    if not text:
-        errors["answer"] = _("Write the answer.")
-    elif len(text) > MAX_ANSWER_CHARS:
-        errors["answer"] = _(
-            "The answer is %(length)s characters long; keep it under %(limit)s (link longer "
-            "guidance as a source instead).",
-            length=formats.number(len(text)),
-            limit=formats.number(MAX_ANSWER_CHARS),
-        )
-    _sources, bad = parse_sources(fields["sources"])
-    if bad:
-        errors["sources"] = _(
-            "Write each source on its own line as: Title <https://…> (check “%(line)s”).",
-            line=bad[0][:60],
-        )
-    return errors
+    return answer_errors(fields, gettext_for(request[LANGUAGE]), formats)
 
 
 def _stale(request: web.Request) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_skeleton
+from babel.dates import format_skeleton
 from babel.numbers import format_percent
 from babel.units import format_unit
 
@@ -39,10 +39,6 @@ class Words(Formats):
     def week(self, monday: date) -> str:
         """A week, short, by its Monday: "Nov 2", "2 nov."."""
         return format_skeleton("MMMd", monday, locale=self._locale)
-
-    def day(self, day: date) -> str:
-        """A date, whole: "Nov 2, 2026", "2 nov. 2026"."""
-        return format_date(day, "medium", locale=self._locale)
 
     def week_of(self, monday: date) -> str:
         """ "Week of Nov 2, 2026"."""

@@ -14,6 +14,7 @@ from adapters.dashboard.config import DashboardConfig, IdentityProvider
 from adapters.dashboard.context import DashboardServices
 from adapters.wiring.services import Services
 from bot.calendar.browse import CalendarBrowser
+from bot.kb.editor import ReplyEditor
 from bot.moderation.sessions import ModeratorSessions
 from bot.settings import Settings
 
@@ -92,5 +93,8 @@ def dashboard_app(services: Services) -> web.Application | None:
                 database=services.database, subscriptions=services.subscriptions
             ),
             scheduler=services.scheduler,
+            knowledge=services.knowledge,
+            planner=services.answerer.planner,
+            replies=ReplyEditor(knowledge=services.knowledge),
         )
     )

@@ -383,3 +383,22 @@ class KnowledgeChange(Base):
     item: Mapped[str] = mapped_column(String(255))
     """The reply's or the document's slug."""
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReplyVersion(Base):
+    """One state a consolidated reply has had (every field a reader sees), written in the
+    transaction of the change that made it, by whom and how: the history moderators compare
+    versions in, and the base an edit must still be on to be saved."""
+
+    __tablename__ = "reply_version"
+    __table_args__ = (UniqueConstraint("reply_slug", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reply_slug: Mapped[str] = mapped_column(String(MAX_SLUG_CHARS), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    """1 for the reply's first version, then one more for each change."""
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(40))
+    """"create", "edit" or "retire"."""
+    content: Mapped[dict[str, Any]] = mapped_column()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar, Self
 
 from sqlalchemy import select
@@ -63,21 +63,28 @@ class ReviewReminder(ModeratorNotice):
     async def compose(
         self, session: AsyncSession, now: datetime
     ) -> tuple[str, OverdueRepliesPayload] | None:
-        overdue = (
-            await session.scalars(
-                select(ConsolidatedReply)
-                .where(
-                    ConsolidatedReply.status == ReplyStatus.PUBLISHED.value,
-                    ConsolidatedReply.review_by < now.date(),
-                )
-                .order_by(ConsolidatedReply.review_by, ConsolidatedReply.slug)
-            )
-        ).all()
+        overdue = await due_for_review(session, before=now.date())
         if not overdue:
             return None
         year, week, _ = now.isocalendar()
         payload = OverdueRepliesPayload(replies=tuple(_summary(r) for r in overdue))
         return delivery_keys.review_reminder(year, week), payload
+
+
+async def due_for_review(
+    session: AsyncSession, *, before: date, owner: str | None = None
+) -> Sequence[ConsolidatedReply]:
+    """Published replies whose review date is before `before` (of one owner, when named),
+    the longest overdue first: what the digest lists, and the dashboard's review list."""
+    query = select(ConsolidatedReply).where(
+        ConsolidatedReply.status == ReplyStatus.PUBLISHED.value,
+        ConsolidatedReply.review_by < before,
+    )
+    if owner is not None:
+        query = query.where(ConsolidatedReply.owner == owner)
+    return (
+        await session.scalars(query.order_by(ConsolidatedReply.review_by, ConsolidatedReply.slug))
+    ).all()
 
 
 def _summary(reply: ConsolidatedReply) -> OverdueReply:

@@ -8,17 +8,17 @@ index for just the items changed, never rebuilding it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import structlog
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.audit import record_audit
 from bot.db.engine import Database
-from bot.db.models import ConsolidatedReply
+from bot.db.models import ConsolidatedReply, KnowledgeChange
 from bot.kb.changes import ChangeFeed, record_changes
 from bot.kb.embeddings import EmbeddingStore, Progress
 from bot.kb.queries import (
@@ -29,6 +29,7 @@ from bot.kb.queries import (
     searchable_docs,
 )
 from bot.kb.store import StoreReport, store_batch
+from bot.kb.versions import CREATE, EDIT, RETIRE, check_bases, record_versions
 from knowledge.index import SearchIndex
 from knowledge.records import IngestBatch, ReplyStatus
 from knowledge.search_types import Hit, SearchDoc
@@ -36,6 +37,8 @@ from knowledge.semantic import SemanticReranker, VectorTable
 
 LEXICAL_DEPTH = 30
 """Lexical candidates the re-ranker chooses from."""
+IMPORT_ACTOR = "import"
+"""Who the versions of an ingest are recorded as when its caller names nobody."""
 
 logger = structlog.get_logger(__name__)
 
@@ -120,43 +123,43 @@ class KnowledgeService:
         return True
 
     async def ingest(
-        self, batch: IngestBatch, *, prune: bool = False, progress: Progress | None = None
+        self,
+        batch: IngestBatch,
+        *,
+        prune: bool = False,
+        progress: Progress | None = None,
+        actor: str = IMPORT_ACTOR,
+        based_on: Mapping[str, int] | None = None,
     ) -> StoreReport:
         """Store a batch in one transaction, then update the index (and compute the vectors)
-        for what changed; see `store_batch` for what is withdrawn, and what `prune` adds."""
-        async with self.database.transaction() as session:
-            report = await store_batch(session, batch, prune=prune)
-            reply_ids = [*report.replies.changed(), *report.replies.withdrawn]
-            document_ids = [*report.documents.changed(), *report.documents.withdrawn]
-            logged = record_changes(
-                session, replies=reply_ids, documents=document_ids, now=datetime.now(UTC)
-            )
-            await session.flush()
-            replies = await _replies(session, reply_ids)
-            passages = await document_docs(session, report.documents.changed())
+        for what changed; see `store_batch` for what is withdrawn, and what `prune` adds.
+        Each reply changed gets a new version by `actor`; `based_on` (slug: the version an
+        editor started from, 0 for a new reply) refuses the whole batch with
+        VersionConflictError when one of them has moved on."""
+        try:
+            async with self.database.transaction() as session:
+                stored = await _store(session, batch, prune=prune, actor=actor, based_on=based_on)
+        except IntegrityError:
+            if based_on:  # another save took the same version number first
+                async with self.database.sessions() as session:
+                    await check_bases(session, based_on)
+            raise
         await self._apply(
-            reply_ids=reply_ids,
-            replies=replies,
-            documents=document_ids,
-            passages=passages,
+            reply_ids=stored.reply_ids,
+            replies=stored.replies,
+            documents=stored.document_ids,
+            passages=stored.passages,
             progress=progress,
         )
-        self._changes.mark(row.id for row in logged)
-        return report
+        self._changes.mark(row.id for row in stored.logged)
+        return stored.report
 
     async def retire(self, slug: str, *, actor: str, now: datetime) -> None:
-        """Retire a reply, drop it from search at once, and record who did it."""
+        """Retire a reply, drop it from search at once, and record who did it (a new
+        version of it, and the audit trail)."""
         async with self.database.transaction() as session:
             reply = await retire_reply(session, slug)
-            record_audit(
-                session,
-                at=now,
-                actor=actor,
-                action="retire",
-                target=f"reply:{slug}",
-                before={"status": ReplyStatus.PUBLISHED.value},
-                after={"status": reply.status},
-            )
+            await record_versions(session, [(reply, RETIRE)], actor=actor, now=now)
             logged = record_changes(session, replies=[slug], now=now)
             await session.flush()
         self.index.remove([slug])
@@ -241,3 +244,47 @@ async def _replies(session: AsyncSession, slugs: Sequence[str]) -> Sequence[Cons
     return (
         await session.scalars(select(ConsolidatedReply).where(ConsolidatedReply.slug.in_(slugs)))
     ).all()
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What one ingest transaction changed, for the index to follow."""
+
+    report: StoreReport
+    reply_ids: list[str]
+    document_ids: list[str]
+    replies: Sequence[ConsolidatedReply]
+    passages: list[SearchDoc]
+    logged: list[KnowledgeChange]
+
+
+async def _store(
+    session: AsyncSession,
+    batch: IngestBatch,
+    *,
+    prune: bool,
+    actor: str,
+    based_on: Mapping[str, int] | None,
+) -> _Stored:
+    """The batch stored, each changed reply's version and the change log written."""
+    now = datetime.now(UTC)
+    if based_on:
+        await check_bases(session, based_on)
+    report = await store_batch(session, batch, prune=prune)
+    reply_ids = [*report.replies.changed(), *report.replies.withdrawn]
+    document_ids = [*report.documents.changed(), *report.documents.withdrawn]
+    logged = record_changes(session, replies=reply_ids, documents=document_ids, now=now)
+    await session.flush()
+    replies = await _replies(session, reply_ids)
+    added = set(report.replies.added)
+    changes = [(r, _action(r, added)) for r in replies]
+    await record_versions(session, changes, actor=actor, now=now, based_on=based_on)
+    passages = await document_docs(session, report.documents.changed())
+    return _Stored(report, reply_ids, document_ids, replies, passages, logged)
+
+
+def _action(reply: ConsolidatedReply, added: set[str]) -> str:
+    """How a stored reply changed: created, retired, or otherwise edited."""
+    if reply.slug in added:
+        return CREATE
+    return RETIRE if reply.status == ReplyStatus.RETIRED.value else EDIT

@@ -195,7 +195,7 @@ class Moderation:
         await require_moderator(self.moderators, actor)
         view = await self.view(group_id, candidates=0)
         record = answer_record(view, draft, actor, today=self._clock().date())
-        await self._knowledge.ingest(IngestBatch(replies=(record,)))
+        await self._knowledge.ingest(IngestBatch(replies=(record,)), actor=str(actor))
         await self._resolve(view, record.slug, actor, action="answer", kept=record.alt_questions)
         return record.slug
 
@@ -209,7 +209,8 @@ class Moderation:
         async with self.database.sessions() as session:
             reply = await get_reply(session, reply_id)
         added = view.chosen(alt_questions, besides=(reply.question, *reply.alt_questions))
-        await self._knowledge.ingest(IngestBatch(replies=(linked_record(reply, added),)))
+        linked = IngestBatch(replies=(linked_record(reply, added),))
+        await self._knowledge.ingest(linked, actor=str(actor))
         await self._resolve(view, reply_id, actor, action="link", kept=added)
 
     async def _resolve(

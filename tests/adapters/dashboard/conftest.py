@@ -163,12 +163,19 @@ def browser(origin: str) -> aiohttp.ClientSession:
 
 @asynccontextmanager
 async def running_dashboard(
-    tmp_path: Path, sample_database: Path, flavour: Flavour = "entra"
+    tmp_path: Path,
+    sample_database: Path,
+    flavour: Flavour = "entra",
+    *,
+    database_url: str | None = None,
 ) -> AsyncIterator[Dashboard]:
-    """The dashboard with sign-in through a fake provider of that flavour."""
-    database = tmp_path / "huribot.db"
-    shutil.copyfile(sample_database, database)
-    async with dashboard_at(f"sqlite:///{database}", flavour) as running:
+    """The dashboard with sign-in through a fake provider of that flavour, on a copy of
+    the sample database (or on `database_url`, holding the sample already)."""
+    if database_url is None:
+        database = tmp_path / "huribot.db"
+        shutil.copyfile(sample_database, database)
+        database_url = f"sqlite:///{database}"
+    async with dashboard_at(database_url, flavour) as running:
         yield running
 
 

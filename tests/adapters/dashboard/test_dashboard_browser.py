@@ -4,7 +4,8 @@ serve` as a process, with the fake identity provider and the fake Slack Web API.
 
 A moderator signs in and answers, and the askers are notified at the fake Slack API; a
 non-moderator is refused; a moderator on a phone, in French, answers with the keyboard
-alone. Every test saves screenshots of its pages in tests/artifacts/dashboard/ (or
+alone; a moderator edits a consolidated reply, reads what the edit changed, and retires
+it. Every test saves screenshots of its pages in tests/artifacts/dashboard/ (or
 $HURIBOT_TEST_ARTIFACTS/dashboard/). Without Chromium or Playwright the tests are skipped
 (`make test` installs both), except in CI, where their absence fails them.
 """
@@ -401,3 +402,49 @@ async def test_a_moderator_browses_the_calendar_by_country_and_month_and_preview
     await expect(phone.get_by_role("status")).to_have_text("2 compromisos encontrados.")
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     await screenshot(phone, "calendar-events-phone-es")
+
+
+async def test_a_moderator_edits_a_reply_sees_the_changes_and_retires_it(
+    served: Served, browser: Any
+) -> None:
+    served.idp.signs_in = MODERATOR
+    page = await new_page(browser, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    await page.goto(f"{served.url}/dashboard/kb")
+    await page.get_by_role("link", name="Sign in with Microsoft").click()
+    await expect(page.get_by_role("heading", name="Knowledge base", level=1)).to_be_visible()
+    await page.get_by_label("Search as the bot does").fill("what is the HRBA?")
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.locator("ol.hits")).to_contain_text("Terms it holds:")
+    await screenshot(page, "kb-search")
+
+    await page.get_by_role("link", name="What is the human rights-based approach").first.click()
+    await page.get_by_role("link", name="Edit").click()
+    answer = page.get_by_label("Answer, in Markdown")
+    stored = await answer.input_value()
+    await answer.fill(stored.replace("In short, it", "It **anchors programmes in standards** and"))
+    await expect(page.locator("#preview strong").first).to_have_text(
+        "anchors programmes in standards"
+    )
+    names = await tab_to(page, with_id("owner"))  # every field on the way has its label
+    assert names[-4:] == ["Tags, separated by commas", "Language", "Status", "Owner"]
+    await page.get_by_role("button", name="Save a new version").focus()  # past the dates
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_contain_text("saved as a new version")
+
+    await page.get_by_role("link", name="Version 2").click()
+    await expect(page.locator(".lines .added")).to_contain_text("anchors programmes in standards")
+    await expect(page.locator(".lines .removed")).to_contain_text("In short, it says")
+    await expect(page.locator(".lines .same").first).to_be_visible()
+    await screenshot(page, "kb-diff")
+
+    await page.get_by_role("link", name="Back to the reply").click()
+    await page.get_by_role("link", name="Retire…").click()
+    await expect(page.get_by_role("heading", name="Retire “hrba-overview”?")).to_be_visible()
+    await page.get_by_role("button", name="Retire the reply").click()
+    await expect(page.get_by_role("status")).to_contain_text("The reply is retired")
+    await screenshot(page, "kb-retired")
+
+    await page.get_by_role("link", name="Knowledge base", exact=True).first.click()
+    await page.get_by_label("Search as the bot does").fill("what is the HRBA?")
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.locator("ol.hits")).not_to_contain_text("hrba-overview")

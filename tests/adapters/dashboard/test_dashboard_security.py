@@ -206,8 +206,11 @@ async def test_no_question_text_is_reachable_without_a_moderators_session(
     pages = ["/", "/queue", f"/groups/{group_id}", "/groups/999"]
     pages += ["/analytics", "/analytics?weeks=52", "/analytics/top-unanswered.csv"]
     pages += ["/analytics/questions-per-week.csv?weeks=4", "/analytics/unknown.csv"]
+    reply = "/kb/replies/hrba-overview"
+    pages += ["/kb", "/kb?q=per+diem", "/kb/review", "/kb/new", reply, f"{reply}/edit"]
+    pages += [f"{reply}/versions/1", f"{reply}/retire"]
     forms = [f"/groups/{group_id}/{action}" for action in ("answer", "link", "assign", "dismiss")]
-    forms.append("/preview")
+    forms += ["/preview", "/kb/new", f"{reply}/edit", f"{reply}/retire"]
     assert (await dashboard.sign_in()).status == 303
     for moderators_only in ("/analytics", "/analytics/top-unanswered.csv"):  # what is at stake
         seen = await dashboard.http.get(dashboard.path(moderators_only))

@@ -1,18 +1,19 @@
 """Data migrations keep what was stored: a group's card locations move under their platform
-(0009) and back on downgrade, on SQLite and PostgreSQL."""
+(0009) and back on downgrade, replies stored before versions get their first (0014), on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import JSON, Connection, column, select, table
+from sqlalchemy import JSON, Connection, Date, column, select, table
 
 from bot.db.engine import Database, alembic_config
-from bot.db.models import Base, QuestionGroup
+from bot.db.models import Base, QuestionGroup, ReplyVersion
 
 FLAT_SLACK = {"channel": "CMODS", "ts": "1700000000.000100"}
 FLAT_TEAMS = {
@@ -77,3 +78,33 @@ async def test_the_models_match_the_migrations(database: Database) -> None:
 
     async with database.engine.connect() as connection:
         assert await connection.run_sync(differences) == []
+
+
+async def test_replies_stored_before_versions_get_their_first_version(database: Database) -> None:
+    await _migrate(database, "0012", down=True)
+    replies = table(
+        "consolidated_reply",
+        *(column(name) for name in ("slug", "question", "answer_md", "language", "status")),
+        *(column(name, JSON) for name in ("alt_questions", "tags", "sources")),
+        column("review_by", Date),
+        column("content_hash"),
+        column("origin"),
+    )
+    async with database.transaction() as session:  # a reply as stored at 0012
+        await session.execute(
+            replies.insert().values(
+                slug="hrba", question="What is the HRBA?", answer_md="It anchors...",
+                language="en", status="published", alt_questions=["HRBA?"], tags=[],
+                sources=[{"title": "UNSDG", "url": "https://unsdg.un.org/"}],
+                review_by=date(2027, 3, 1), content_hash="h", origin="hrba.md",
+            )
+        )  # fmt: skip
+    await _migrate(database, "head")
+    async with database.sessions() as session:
+        [version] = (await session.scalars(select(ReplyVersion))).all()
+    assert (version.reply_slug, version.number, version.action) == ("hrba", 1, "create")
+    assert version.content["alt_questions"] == ["HRBA?"]
+    assert version.content["review_by"] == "2027-03-01"
+    assert version.content["sources"] == [{"title": "UNSDG", "url": "https://unsdg.un.org/"}]
+    await _migrate(database, "0012", down=True)
+    await _migrate(database, "head")
