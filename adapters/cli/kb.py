@@ -62,7 +62,9 @@ def ingest(
             def _advance(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            report = await services.knowledge.ingest(batch, prune=prune, progress=_advance)
+            report = await services.knowledge.ingest(
+                batch, prune=prune, progress=_advance, actor=str(cli_actor(None))
+            )
         for label, part, gone in (
             ("replies", report.replies, "retired"),
             ("documents", report.documents, "removed"),

@@ -119,13 +119,29 @@ class KnowledgeService:
         logger.info("index.synced", replies=len(changed.replies), documents=len(changed.documents))
         return True
 
+    async def preview(self, batch: IngestBatch, *, prune: bool = False) -> StoreReport:
+        """What `ingest` would change (the same ids, by kind); nothing is written."""
+        async with self.database.sessions() as session:
+            report = await store_batch(session, batch, prune=prune)
+            await session.rollback()
+        return report
+
     async def ingest(
-        self, batch: IngestBatch, *, prune: bool = False, progress: Progress | None = None
+        self,
+        batch: IngestBatch,
+        *,
+        prune: bool = False,
+        progress: Progress | None = None,
+        actor: str | None = None,
     ) -> StoreReport:
         """Store a batch in one transaction, then update the index (and compute the vectors)
-        for what changed; see `store_batch` for what is withdrawn, and what `prune` adds."""
+        for what changed; see `store_batch` for what is withdrawn, and what `prune` adds.
+        An import by someone (`actor`: not a moderator's answer, audited on its own) is
+        recorded in the audit trail."""
         async with self.database.transaction() as session:
             report = await store_batch(session, batch, prune=prune)
+            if actor is not None:
+                _audit_ingest(session, report, actor=actor, files=batch.files, prune=prune)
             reply_ids = [*report.replies.changed(), *report.replies.withdrawn]
             document_ids = [*report.documents.changed(), *report.documents.withdrawn]
             logged = record_changes(
@@ -232,6 +248,36 @@ class KnowledgeService:
         for doc in docs:
             if doc.kind == "passage":
                 self._passages.setdefault(doc.id.partition("#")[0], []).append(doc.id)
+
+
+def _audit_ingest(
+    session: AsyncSession,
+    report: StoreReport,
+    *,
+    actor: str,
+    files: Sequence[str],
+    prune: bool,
+) -> None:
+    record_audit(
+        session,
+        at=datetime.now(UTC),
+        actor=actor,
+        action="ingest",
+        target="knowledge",
+        after={
+            "files": list(files),
+            "prune": prune,
+            **{
+                f"{kind}_{label}": len(ids)
+                for kind, part in (("replies", report.replies), ("documents", report.documents))
+                for label, ids in (
+                    ("added", part.added),
+                    ("updated", part.updated),
+                    ("withdrawn", part.withdrawn),
+                )
+            },
+        },
+    )
 
 
 async def _replies(session: AsyncSession, slugs: Sequence[str]) -> Sequence[ConsolidatedReply]:
