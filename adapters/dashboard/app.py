@@ -9,7 +9,14 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from adapters.dashboard import queue_actions, queue_pages, signin, stats_pages
+from adapters.dashboard import (
+    calendar_import,
+    kb_import,
+    queue_actions,
+    queue_pages,
+    signin,
+    stats_pages,
+)
 from adapters.dashboard.context import OPENID, SERVICES, DashboardServices
 from adapters.dashboard.guard import MIDDLEWARES, STATIC_ROUTE
 from adapters.dashboard.oidc import OpenIdClient
@@ -51,6 +58,18 @@ def build_dashboard(services: DashboardServices) -> web.Application:
     routes.add_get("/analytics", stats_pages.analytics, name="analytics")
     routes.add_get(
         r"/analytics/{report:[a-z-]{1,40}}.csv", stats_pages.analytics_csv, name="analytics_csv"
+    )
+    routes.add_get("/kb/import", kb_import.kb_import, name="kb_import")
+    routes.add_post("/kb/import", kb_import.kb_import_preview, name="kb_import_preview")
+    routes.add_post("/kb/import/confirm", kb_import.kb_import_confirm, name="kb_import_confirm")
+    routes.add_get("/calendar/import", calendar_import.calendar_import, name="calendar_import")
+    routes.add_post(
+        "/calendar/import", calendar_import.calendar_import_preview, name="calendar_import_preview"
+    )
+    routes.add_post(
+        "/calendar/import/confirm",
+        calendar_import.calendar_import_confirm,
+        name="calendar_import_confirm",
     )
     routes.add_static("/static", STATIC_DIR, name=STATIC_ROUTE)
     return app

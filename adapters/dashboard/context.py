@@ -9,10 +9,15 @@ from aiohttp import web
 
 from adapters.dashboard.config import DashboardConfig
 from adapters.dashboard.oidc import OpenIdClient
+from bot.calendar.importing import CalendarImports
+from bot.calendar.limits import CalendarLimits
 from bot.calendar.subscriptions import Subscriptions
 from bot.clock import Clock, system_clock
+from bot.kb.service import KnowledgeService
 from bot.moderation.queue import Moderation
 from bot.moderation.sessions import ModeratorSessions, SignedIn
+from bot.staging import StagedUploads
+from knowledge.ingest.limits import IngestLimits
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,12 @@ class DashboardServices:
     moderation: Moderation
     sessions: ModeratorSessions
     subscriptions: Subscriptions
+    knowledge: KnowledgeService
+    calendar_imports: CalendarImports
+    staging: StagedUploads
+    """Files uploaded to import, kept between their preview and its confirmation."""
+    ingest_limits: IngestLimits
+    calendar_limits: CalendarLimits
     clock: Clock = system_clock
 
 

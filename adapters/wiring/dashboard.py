@@ -13,8 +13,10 @@ from adapters.dashboard.app import build_dashboard
 from adapters.dashboard.config import DashboardConfig, IdentityProvider
 from adapters.dashboard.context import DashboardServices
 from adapters.wiring.services import Services
+from bot.calendar.importing import CalendarImports
 from bot.moderation.sessions import ModeratorSessions
 from bot.settings import Settings
+from bot.staging import StagedUploads
 
 SLACK_USER_CLAIM = "https://slack.com/user_id"
 SLACK_TEAM_CLAIM = "https://slack.com/team_id"
@@ -87,5 +89,10 @@ def dashboard_app(services: Services) -> web.Application | None:
             moderation=services.moderation,
             sessions=sessions,
             subscriptions=services.subscriptions,
+            knowledge=services.knowledge,
+            calendar_imports=CalendarImports(services.database),
+            staging=StagedUploads(database=services.database),
+            ingest_limits=settings.ingest_limits(),
+            calendar_limits=settings.calendar_limits(),
         )
     )

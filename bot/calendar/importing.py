@@ -21,9 +21,11 @@ from bot.calendar.sources import (
     read_tb_session,
     read_upr_calendar,
 )
-from bot.calendar.store import CalendarImport, store_calendar
+from bot.calendar.store import CalendarImport, row_values, store_calendar
+from bot.calendar.titles import event_title
 from bot.db.audit import record_audit
 from bot.db.engine import Database
+from bot.db.models import CalendarEvent
 
 
 class ImportFormat(StrEnum):
@@ -94,6 +96,14 @@ def _parsed_rows(
         ImportFormat.UPR_CALENDAR: read_upr_calendar,
     }
     return readers[fmt](data, source_url=source_url, retrieved=retrieved).rows()
+
+
+def titles(rows: Sequence[CalendarRow], language: str) -> dict[str, str]:
+    """Each row's event as calendars and digests name it, by event id (for a preview)."""
+    return {
+        row.event_id: event_title(CalendarEvent(**row_values(row), sequence=0), language)
+        for row in rows
+    }
 
 
 @dataclass(frozen=True, slots=True)
