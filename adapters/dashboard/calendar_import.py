@@ -15,9 +15,8 @@ from aiohttp import web
 from adapters.dashboard.context import LANGUAGE, SERVICES, SIGNED_IN
 from adapters.dashboard.i18n import Gettext, gettext_for
 from adapters.dashboard.import_model import calendar_outcome
-from adapters.dashboard.pages import render
 from adapters.dashboard.queue_actions import FormData
-from adapters.dashboard.uploads import claimed, uploaded
+from adapters.dashboard.uploads import claimed, import_page, staged, uploaded
 from bot.calendar.countries import UnknownCountryError, country_code
 from bot.calendar.importing import ImportFormat, format_of, read_rows, titles
 from bot.calendar.limits import CalendarLimits
@@ -42,13 +41,13 @@ def format_names(_: Gettext) -> dict[str, str]:
 
 
 async def calendar_import(request: web.Request) -> web.StreamResponse:
-    """The upload form."""
+    """The form to upload a calendar file with, and how to read it."""
     return _page(request)
 
 
 async def calendar_import_preview(request: web.Request) -> web.StreamResponse:
-    """Read the uploaded file and show what importing it would change (nothing is); the
-    file is staged for the confirmation."""
+    """Step 1: which events the file would add or change, read in the format chosen;
+    nothing is stored but the file, staged."""
     services = request.app[SERVICES]
     upload = await uploaded(request, services.calendar_limits.file)
     form = await request.post()
@@ -66,36 +65,28 @@ async def calendar_import_preview(request: web.Request) -> web.StreamResponse:
     except CalendarImportError as exc:
         return _page(request, status=422, filename=upload.filename, problems=exc.problems)
     report = await services.calendar_imports.preview(rows)
-    staged = await services.staging.stage(
-        kind=KIND,
-        filename=upload.filename,
-        content=upload.content,
-        staged_by=str(request[SIGNED_IN].actor),
-        options=options,
-    )
+    kept = await staged(request, KIND, upload, options)
     outcome = calendar_outcome(report, rows, titles(rows, request[LANGUAGE]), _)
-    return _page(
-        request, outcome=outcome, token=staged.token, filename=staged.filename, chosen=options
-    )
+    return _page(request, outcome=outcome, token=kept.token, filename=kept.filename, chosen=options)
 
 
 async def calendar_import_confirm(request: web.Request) -> web.StreamResponse:
     """Import the file previewed, read as it was previewed."""
     services = request.app[SERVICES]
-    staged = await claimed(request, KIND)
+    previewed = await claimed(request, KIND)
     try:
         rows = await _read(
-            staged.filename, staged.content, staged.options, services.calendar_limits
+            previewed.filename, previewed.content, previewed.options, services.calendar_limits
         )
     except CalendarImportError as exc:  # the limits were lowered since the preview
-        return _page(request, status=422, filename=staged.filename, problems=exc.problems)
-    report = await services.calendar_imports.apply(
-        rows, actor=str(request[SIGNED_IN].actor), source=_source(staged.filename, staged.options)
-    )
-    await services.staging.discard(staged.token)
+        return _page(request, status=422, filename=previewed.filename, problems=exc.problems)
+    source = _source(previewed.filename, previewed.options)
+    actor = str(request[SIGNED_IN].actor)
+    report = await services.calendar_imports.apply(rows, actor=actor, source=source)
+    await services.staging.discard(previewed.token)
     _ = gettext_for(request[LANGUAGE])
     outcome = calendar_outcome(report, rows, titles(rows, request[LANGUAGE]), _)
-    return _page(request, outcome=outcome, applied=True, filename=staged.filename)
+    return _page(request, outcome=outcome, applied=True, filename=previewed.filename)
 
 
 def _options(form: FormData) -> dict[str, str]:
@@ -130,18 +121,18 @@ async def _read(
 
 
 def _page(request: web.Request, *, status: int = 200, **values: Any) -> web.Response:
-    page: dict[str, Any] = {
-        "outcome": None,
-        "applied": False,
-        "token": "",
-        "filename": "",
-        "problems": [],
-        "missing": "",
-        "country_error": "",
-        "chosen": {"format": ImportFormat.AUTO.value, "country": "", "source_url": ""},
-        "formats_named": format_names(gettext_for(request[LANGUAGE])),
-        "accepted": ACCEPTED,
-        "limit_mb": request.app[SERVICES].calendar_limits.file.megabytes,
-        "event_limit": request.app[SERVICES].calendar_limits.events,
-    }
-    return render(request, "calendar_import.html", status=status, **{**page, **values})
+    limits = request.app[SERVICES].calendar_limits
+    return import_page(
+        request,
+        "calendar_import.html",
+        status=status,
+        **{
+            "country_error": "",
+            "chosen": {"format": ImportFormat.AUTO.value, "country": "", "source_url": ""},
+            "formats_named": format_names(gettext_for(request[LANGUAGE])),
+            "accepted": ACCEPTED,
+            "limit_mb": limits.file.megabytes,
+            "event_limit": limits.events,
+            **values,
+        },
+    )

@@ -14,8 +14,7 @@ from aiohttp import web
 from adapters.dashboard.context import LANGUAGE, SERVICES, SIGNED_IN
 from adapters.dashboard.i18n import gettext_for
 from adapters.dashboard.import_model import knowledge_outcome
-from adapters.dashboard.pages import render
-from adapters.dashboard.uploads import claimed, uploaded
+from adapters.dashboard.uploads import claimed, import_page, staged, uploaded
 from knowledge.ingest.errors import IngestError
 from knowledge.ingest.limits import IngestLimits
 from knowledge.ingest.uploads import UPLOAD_SUFFIXES, load_upload
@@ -26,13 +25,13 @@ PRUNE_FIELD = "prune"
 
 
 async def kb_import(request: web.Request) -> web.StreamResponse:
-    """The upload form."""
+    """The form to upload knowledge files with."""
     return _page(request)
 
 
 async def kb_import_preview(request: web.Request) -> web.StreamResponse:
-    """Read the uploaded file and show what importing it would change (nothing is); the
-    file is staged for the confirmation."""
+    """Step 1: what the replies and documents of the file would do to the knowledge base
+    (with pruning, of every file not in it); nothing is stored but the file, staged."""
     services = request.app[SERVICES]
     upload = await uploaded(request, services.ingest_limits.file)
     prune = (await request.post()).get(PRUNE_FIELD) == "on"
@@ -44,33 +43,25 @@ async def kb_import_preview(request: web.Request) -> web.StreamResponse:
     except IngestError as exc:
         return _problems(request, upload.filename, exc)
     report = await services.knowledge.preview(batch, prune=prune)
-    staged = await services.staging.stage(
-        kind=KIND,
-        filename=upload.filename,
-        content=upload.content,
-        staged_by=str(request[SIGNED_IN].actor),
-        options={PRUNE_FIELD: prune},
-    )
+    kept = await staged(request, KIND, upload, {PRUNE_FIELD: prune})
     outcome = knowledge_outcome(report, batch, gettext_for(request[LANGUAGE]))
-    return _page(
-        request, outcome=outcome, token=staged.token, filename=staged.filename, prune=prune
-    )
+    return _page(request, outcome=outcome, token=kept.token, filename=kept.filename, prune=prune)
 
 
 async def kb_import_confirm(request: web.Request) -> web.StreamResponse:
     """Import the file previewed, as it was previewed (pruning or not)."""
     services = request.app[SERVICES]
-    staged = await claimed(request, KIND)
-    prune = bool(staged.options.get(PRUNE_FIELD))
+    previewed = await claimed(request, KIND)
+    prune = bool(previewed.options.get(PRUNE_FIELD))
     try:
-        batch = await _read(staged.filename, staged.content, services.ingest_limits)
+        batch = await _read(previewed.filename, previewed.content, services.ingest_limits)
     except IngestError as exc:  # the limits were lowered since the preview
-        return _problems(request, staged.filename, exc)
+        return _problems(request, previewed.filename, exc)
     actor = str(request[SIGNED_IN].actor)
     report = await services.knowledge.ingest(batch, prune=prune, actor=actor)
-    await services.staging.discard(staged.token)
+    await services.staging.discard(previewed.token)
     outcome = knowledge_outcome(report, batch, gettext_for(request[LANGUAGE]))
-    return _page(request, outcome=outcome, applied=True, filename=staged.filename, prune=prune)
+    return _page(request, outcome=outcome, applied=True, filename=previewed.filename, prune=prune)
 
 
 async def _read(filename: str, content: bytes, limits: IngestLimits) -> IngestBatch:
@@ -83,16 +74,14 @@ def _problems(request: web.Request, filename: str, error: IngestError) -> web.Re
 
 
 def _page(request: web.Request, *, status: int = 200, **values: Any) -> web.Response:
-    limits = request.app[SERVICES].ingest_limits
-    page: dict[str, Any] = {
-        "outcome": None,
-        "applied": False,
-        "token": "",
-        "filename": "",
-        "problems": [],
-        "missing": "",
-        "prune": False,
-        "accepted": ",".join(UPLOAD_SUFFIXES),
-        "limit_mb": limits.file.megabytes,
-    }
-    return render(request, "kb_import.html", status=status, **{**page, **values})
+    return import_page(
+        request,
+        "kb_import.html",
+        status=status,
+        **{
+            "prune": False,
+            "accepted": ",".join(UPLOAD_SUFFIXES),
+            "limit_mb": request.app[SERVICES].ingest_limits.file.megabytes,
+            **values,
+        },
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -14,7 +15,7 @@ from aiohttp.web_request import FileField
 
 from adapters.dashboard.context import LANGUAGE, SERVICES, SIGNED_IN, DashboardServices
 from adapters.dashboard.i18n import Formats, gettext_for
-from adapters.dashboard.pages import message_error, message_page
+from adapters.dashboard.pages import message_error, message_page, render
 from bot.staging import NotYourUploadError, Staged, StagedUploadError
 from knowledge.ingest.limits import MEGABYTE, SizeLimit
 
@@ -85,6 +86,34 @@ def _too_large(request: web.Request, size: int, limit: SizeLimit) -> web.Respons
     if limit.setting:
         message += " " + _("An operator can raise it with %(setting)s.", setting=limit.setting)
     return message_page(request, status=413, title=_("This file is too large"), message=message)
+
+
+def import_page(
+    request: web.Request, template: str, *, status: int = 200, **values: Any
+) -> web.Response:
+    """An import page: the form alone, or after a preview, an import or problems."""
+    page: dict[str, Any] = {
+        "outcome": None,
+        "applied": False,
+        "token": "",
+        "filename": "",
+        "problems": [],
+        "missing": "",
+    }
+    return render(request, template, status=status, **{**page, **values})
+
+
+async def staged(
+    request: web.Request, kind: str, upload: Upload, options: dict[str, Any]
+) -> Staged:
+    """Keep the previewed file, and how it is to be read, for the moderator's confirmation."""
+    return await request.app[SERVICES].staging.stage(
+        kind=kind,
+        filename=upload.filename,
+        content=upload.content,
+        staged_by=str(request[SIGNED_IN].actor),
+        options=options,
+    )
 
 
 async def claimed(request: web.Request, kind: str) -> Staged:
