@@ -125,6 +125,7 @@ def _page(request: web.Request, *, status: int = 200, **values: Any) -> web.Resp
     return import_page(
         request,
         "calendar_import.html",
+        "calendar_import",
         status=status,
         **{
             "country_error": "",

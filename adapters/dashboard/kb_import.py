@@ -77,6 +77,7 @@ def _page(request: web.Request, *, status: int = 200, **values: Any) -> web.Resp
     return import_page(
         request,
         "kb_import.html",
+        "kb_import",
         status=status,
         **{
             "prune": False,

@@ -15,7 +15,7 @@ from aiohttp.web_request import FileField
 
 from adapters.dashboard.context import LANGUAGE, SERVICES, SIGNED_IN, DashboardServices
 from adapters.dashboard.i18n import Formats, gettext_for
-from adapters.dashboard.pages import message_error, message_page, render
+from adapters.dashboard.pages import message_error, message_page, render, url
 from bot.staging import NotYourUploadError, Staged, StagedUploadError
 from knowledge.ingest.limits import MEGABYTE, SizeLimit
 
@@ -89,10 +89,12 @@ def _too_large(request: web.Request, size: int, limit: SizeLimit) -> web.Respons
 
 
 def import_page(
-    request: web.Request, template: str, *, status: int = 200, **values: Any
+    request: web.Request, template: str, form_route: str, *, status: int = 200, **values: Any
 ) -> web.Response:
-    """An import page: the form alone, or after a preview, an import or problems."""
+    """An import page: the form alone, or after a preview, an import or problems (the
+    language switch then leads back to the form)."""
     page: dict[str, Any] = {
+        "here": url(request, form_route),
         "outcome": None,
         "applied": False,
         "token": "",
