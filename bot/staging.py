@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import delete
+from sqlalchemy import Delete, delete
 
 from bot.clock import Clock, system_clock
 from bot.db.engine import Database
@@ -88,9 +88,7 @@ class StagedUploads:
             created_at=now,
         )
         async with self._database.transaction() as session:
-            await session.execute(
-                delete(StagedUpload).where(StagedUpload.created_at <= now - self._lifetime)
-            )
+            await session.execute(self._expired(now))
             session.add(row)
         logger.info("staging.staged", kind=kind, size=len(content), actor=staged_by)
         return _staged(row)
@@ -106,6 +104,15 @@ class StagedUploads:
             logger.warning("staging.refused", kind=kind, actor=actor, staged_by=row.staged_by)
             raise NotYourUploadError()
         return _staged(row)
+
+    async def purge(self) -> int:
+        """Delete every staged file past its lifetime (housekeeping); returns how many."""
+        async with self._database.transaction() as session:
+            result = await session.execute(self._expired(self._clock()))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def _expired(self, now: datetime) -> Delete:
+        return delete(StagedUpload).where(StagedUpload.created_at <= now - self._lifetime)
 
     async def discard(self, token: str) -> None:
         """Forget a staged file (once imported: its token then confirms nothing)."""

@@ -74,3 +74,15 @@ async def test_a_staged_file_expires_after_its_lifetime_and_is_then_deleted(
     assert kept == [new.token]
     with pytest.raises(ExpiredUploadError):
         await staging.claim("no-such-token" * 10, kind="kb", actor="teams:a")
+
+
+async def test_housekeeping_deletes_the_expired_files_only(database: Database) -> None:
+    clock = Clock()
+    staging = StagedUploads(database=database, clock=clock, lifetime=timedelta(hours=1))
+    await staging.stage(kind="kb", filename="old.md", content=b"a", staged_by="teams:a")
+    clock.now += timedelta(minutes=30)
+    recent = await staging.stage(kind="kb", filename="new.md", content=b"b", staged_by="teams:a")
+    clock.now += timedelta(minutes=30)
+    assert await staging.purge() == 1
+    assert (await staging.claim(recent.token, kind="kb", actor="teams:a")).filename == "new.md"
+    assert await staging.purge() == 0
