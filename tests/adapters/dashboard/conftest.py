@@ -168,11 +168,18 @@ async def running_dashboard(
     """The dashboard with sign-in through a fake provider of that flavour."""
     database = tmp_path / "huribot.db"
     shutil.copyfile(sample_database, database)
+    async with dashboard_at(f"sqlite:///{database}", flavour) as running:
+        yield running
+
+
+@asynccontextmanager
+async def dashboard_at(url: str, flavour: Flavour = "entra") -> AsyncIterator[Dashboard]:
+    """The dashboard over the database at `url` (SQLite or PostgreSQL)."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     async with FakeIdentityProvider(flavour) as idp:
         idp.redirect_uris.add(f"{origin}/dashboard/auth/{flavour}/callback")
-        settings = load_settings(settings_for(f"sqlite:///{database}", origin, idp))
+        settings = load_settings(settings_for(url, origin, idp))
         async with open_services(settings) as services:
             app = build_web_app(database=services.database, dashboard=dashboard_app(services))
             async with TestServer(app, host="127.0.0.1", port=port), browser(origin) as http:

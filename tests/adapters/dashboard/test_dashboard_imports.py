@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -20,7 +19,7 @@ from bot.db.audit import audit_trail
 from bot.db.models import StagedUpload
 from bot.kb.queries import get_reply, list_replies
 from bot.staging import StagedUploads
-from tests.adapters.dashboard.conftest import MEMBER, Dashboard, running_dashboard, shown
+from tests.adapters.dashboard.conftest import MEMBER, Dashboard, dashboard_at, shown
 
 REPLIES = (
     "id,question,answer\n"
@@ -39,9 +38,10 @@ CALENDAR = "".join(CALENDAR_LINES[:5])
 
 
 @pytest.fixture
-async def moderator(tmp_path: Path, sample_database: Path) -> AsyncIterator[Dashboard]:
-    """The dashboard with a moderator signed in."""
-    async with running_dashboard(tmp_path, sample_database) as running:
+async def moderator(knowledge_url: str) -> AsyncIterator[Dashboard]:
+    """The dashboard over the sample knowledge base (on SQLite, then on PostgreSQL) with a
+    moderator signed in."""
+    async with dashboard_at(knowledge_url) as running:
         assert (await running.sign_in()).status == 303
         yield running
 
