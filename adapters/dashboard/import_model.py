@@ -75,18 +75,17 @@ def calendar_outcome(
     report: CalendarImport, rows: Sequence[CalendarRow], titles: Mapping[str, str], _: Gettext
 ) -> Outcome:
     """Events added, changed (moved ones said so), and cancelled, postponed or back."""
-    dates = {row.event_id: _dates(row) for row in rows}
-    moved = set(report.moved)
+    moved_word = _("moved")
+    notes = {
+        row.event_id: " · ".join(
+            filter(None, (_dates(row), moved_word if row.event_id in report.moved else ""))
+        )
+        for row in rows
+    }
     withdrawn = set(report.withdrawn)
 
     def items(ids: Iterable[str]) -> tuple[Item, ...]:
-        return tuple(
-            Item(i, titles.get(i, ""), " · ".join(filter(None, (dates.get(i, ""), _moved(i)))))
-            for i in ids
-        )
-
-    def _moved(event_id: str) -> str:
-        return _("moved") if event_id in moved else ""
+        return tuple(Item(i, titles.get(i, ""), notes.get(i, "")) for i in ids)
 
     changed = [event_id for event_id in report.updated if event_id not in withdrawn]
     return Outcome(

@@ -5,6 +5,7 @@ back at the confirmation only to whoever staged it, while it lasts."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -68,7 +69,7 @@ async def uploaded(request: web.Request, limit: SizeLimit) -> Upload | None:
     field = (await request.post()).get(FILE_FIELD)
     if not isinstance(field, FileField) or not field.filename:
         return None
-    content = field.file.read()
+    content = await asyncio.to_thread(field.file.read)  # spooled to disk past 1 MB
     if limit.refusal("", len(content)) is not None:
         page = _too_large(request, len(content), limit)
         raise FileTooLargeError(text=page.text, content_type="text/html")
