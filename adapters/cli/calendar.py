@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -12,22 +10,13 @@ from typing import Annotated
 
 import typer
 
-from adapters.cli.common import fail, out, problem_line, settings, with_services
+from adapters.cli.common import cli_actor, fail, out, problem_line, settings, with_services
 from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_csv, to_ics
-from bot.calendar.ics_import import parse_calendar_ics
-from bot.calendar.limits import CalendarLimits
-from bot.calendar.rows import CalendarImportError, CalendarRow, parse_calendar_csv
-from bot.calendar.sources import (
-    Imported,
-    read_calendar_xlsx,
-    read_sp_visits,
-    read_tb_master_calendar,
-    read_tb_session,
-    read_upr_calendar,
-)
-from bot.calendar.store import events_for, store_calendar
+from bot.calendar.importing import CalendarImports, ImportFormat, format_of, read_rows
+from bot.calendar.rows import CalendarImportError
+from bot.calendar.store import events_for
 from knowledge.ingest.limits import SizeLimit
 
 calendar_app = typer.Typer(
@@ -47,68 +36,6 @@ def sample_calendar_text() -> str:
     return (
         resources.files("bot.calendar").joinpath("sample_calendar.csv").read_text(encoding="utf-8")
     )
-
-
-class ImportFormat(StrEnum):
-    """What a file to import is: told by its suffix when `auto`."""
-
-    AUTO = "auto"
-    CSV = "csv"
-    ICS = "ics"
-    XLSX = "xlsx"
-    TB_SESSION = "ohchr-tb-session"
-    TB_CALENDAR = "ohchr-tb-calendar"
-    SP_VISITS = "ohchr-sp-visits"
-    UPR_CALENDAR = "ohchr-upr-calendar"
-
-
-BY_SUFFIX = {
-    ".csv": ImportFormat.CSV,
-    ".txt": ImportFormat.CSV,
-    ".ics": ImportFormat.ICS,
-    ".xlsx": ImportFormat.XLSX,
-    ".docx": ImportFormat.UPR_CALENDAR,
-}
-
-
-ZIP_KINDS = {ImportFormat.XLSX: "xlsx", ImportFormat.UPR_CALENDAR: "docx"}
-
-
-def read_rows(
-    data: bytes,
-    fmt: ImportFormat,
-    *,
-    source_url: str,
-    country: str | None,
-    limits: CalendarLimits,
-) -> list[CalendarRow]:
-    """The file's rows in its format, within `limits` (CalendarImportError lists every
-    problem, or the limit passed)."""
-    limits.check_before_parsing(data, ZIP_KINDS.get(fmt, fmt.value))
-    rows = _parsed_rows(data, fmt, source_url=source_url, country=country)
-    limits.check_rows(rows)
-    return rows
-
-
-def _parsed_rows(
-    data: bytes, fmt: ImportFormat, *, source_url: str, country: str | None
-) -> list[CalendarRow]:
-    retrieved = date.today()
-    if fmt is ImportFormat.CSV:
-        try:
-            return parse_calendar_csv(data.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise CalendarImportError([f"not UTF-8 text ({exc}): save the CSV as UTF-8"]) from exc
-    if fmt is ImportFormat.ICS:
-        return parse_calendar_ics(data, country=country)
-    readers: dict[ImportFormat, Callable[..., Imported]] = {
-        ImportFormat.XLSX: read_calendar_xlsx,
-        ImportFormat.TB_SESSION: read_tb_session,
-        ImportFormat.TB_CALENDAR: read_tb_master_calendar,
-        ImportFormat.SP_VISITS: read_sp_visits,
-        ImportFormat.UPR_CALENDAR: read_upr_calendar,
-    }
-    return readers[fmt](data, source_url=source_url, retrieved=retrieved).rows()
 
 
 @calendar_app.command("import")
@@ -137,9 +64,7 @@ def import_calendar(
     cancellations and postponements."""
     if (file is None) == (not sample):
         raise fail("Name one calendar file, or pass --sample.", code=2)
-    kind = fmt
-    if kind is ImportFormat.AUTO:
-        kind = BY_SUFFIX.get(file.suffix.lower(), ImportFormat.CSV) if file else ImportFormat.CSV
+    kind = format_of(file.name if file else "sample.csv", fmt)
     limits = settings().calendar_limits()
     try:
         data = sample_calendar_text().encode() if sample else _read_bytes(file, limits.file)
@@ -154,12 +79,12 @@ def import_calendar(
         raise fail(f"Nothing was imported: {len(exc.problems)} problem(s) to fix first.") from exc
 
     async def _work(services: Services) -> None:
-        async with services.database.sessions() as session:
-            report = await store_calendar(session, rows)
-            if dry_run:
-                await session.rollback()
-            else:
-                await session.commit()
+        imports = CalendarImports(services.database)
+        report = (
+            await imports.preview(rows)
+            if dry_run
+            else await imports.apply(rows, actor=str(cli_actor(None)), source=where)
+        )
         if dry_run:
             for label, ids in (
                 ("would add", report.added),

@@ -63,7 +63,11 @@ def ingest(
                 progress.update(task, completed=done, total=total)
 
             report = await services.knowledge.ingest(
-                batch, prune=prune, progress=_advance, actor=str(cli_actor(None))
+                batch,
+                prune=prune,
+                progress=_advance,
+                actor=str(cli_actor(None)),
+                audit_as_import=True,
             )
         for label, part, gone in (
             ("replies", report.replies, "retired"),

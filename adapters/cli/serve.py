@@ -29,6 +29,7 @@ from bot.housekeeping import Housekeeping
 from bot.kb.review import ReviewReminder
 from bot.payload_types import payload_codec
 from bot.periodic import every
+from bot.staging import StagedUploads
 
 logger = structlog.get_logger(__name__)
 
@@ -177,6 +178,7 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
         import_reminder=ImportReminder(
             database=services.database, moderators_conversation=moderators
         ),
+        staging=StagedUploads(database=services.database),
     )
     loops: list[Loop] = [
         ("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),

@@ -11,8 +11,10 @@ from aiohttp import web
 
 from adapters.dashboard import (
     calendar_actions,
+    calendar_import,
     calendar_pages,
     kb_actions,
+    kb_import,
     kb_pages,
     queue_actions,
     queue_pages,
@@ -88,5 +90,17 @@ def build_dashboard(services: DashboardServices) -> web.Application:
     routes.add_get(rf"{REPLY}/versions/{{number:\d{{1,9}}}}", kb_pages.version, name="kb_version")
     routes.add_get(f"{REPLY}/retire", kb_pages.retire_confirmation, name="kb_retire_confirm")
     routes.add_post(f"{REPLY}/retire", kb_actions.retire, name="kb_retire")
+    routes.add_get("/kb/import", kb_import.kb_import, name="kb_import")
+    routes.add_post("/kb/import", kb_import.kb_import_preview, name="kb_import_preview")
+    routes.add_post("/kb/import/confirm", kb_import.kb_import_confirm, name="kb_import_confirm")
+    routes.add_get("/calendar/import", calendar_import.calendar_import, name="calendar_import")
+    routes.add_post(
+        "/calendar/import", calendar_import.calendar_import_preview, name="calendar_import_preview"
+    )
+    routes.add_post(
+        "/calendar/import/confirm",
+        calendar_import.calendar_import_confirm,
+        name="calendar_import_confirm",
+    )
     routes.add_static("/static", STATIC_DIR, name=STATIC_ROUTE)
     return app

@@ -10,6 +10,8 @@ from aiohttp import web
 from adapters.dashboard.config import DashboardConfig
 from adapters.dashboard.oidc import OpenIdClient
 from bot.calendar.browse import CalendarBrowser
+from bot.calendar.importing import CalendarImports
+from bot.calendar.limits import CalendarLimits
 from bot.calendar.scheduler import CalendarScheduler
 from bot.calendar.subscriptions import Subscriptions
 from bot.clock import Clock, system_clock
@@ -17,6 +19,8 @@ from bot.kb.editor import ReplyEditor
 from bot.kb.service import KnowledgeService
 from bot.moderation.queue import Moderation
 from bot.moderation.sessions import ModeratorSessions, SignedIn
+from bot.staging import StagedUploads
+from knowledge.ingest.limits import IngestLimits
 from knowledge.query import QueryPlanner
 
 
@@ -36,6 +40,11 @@ class DashboardServices:
     planner: QueryPlanner
     """How the index reads a query, to say why each hit ranks."""
     replies: ReplyEditor
+    calendar_imports: CalendarImports
+    staging: StagedUploads
+    """Files uploaded to import, kept between their preview and its confirmation."""
+    ingest_limits: IngestLimits
+    calendar_limits: CalendarLimits
     clock: Clock = system_clock
 
 

@@ -21,6 +21,7 @@ from adapters.dashboard import cookies
 from adapters.dashboard.context import LANGUAGE, SERVICES, SESSION_TOKEN, SIGNED_IN
 from adapters.dashboard.i18n import gettext_for, preferred_language
 from adapters.dashboard.pages import message_page, url
+from adapters.dashboard.uploads import upload_size
 
 logger = structlog.get_logger(__name__)
 
@@ -152,4 +153,6 @@ def _same_origin(request: web.Request) -> bool:
     return request.headers.get("Sec-Fetch-Site", "same-origin") in {"same-origin", "none"}
 
 
-MIDDLEWARES = (security_headers, language, authenticate, csrf_protection)
+MIDDLEWARES = (security_headers, language, authenticate, upload_size, csrf_protection)
+"""`upload_size` lets an import's form be as large as its file may be, before the CSRF check
+reads the form."""

@@ -24,6 +24,7 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 from bot.calendar.countries import country_name
+from knowledge.ingest.limits import MEGABYTE
 
 LANGUAGES = ("en", "fr", "es")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
@@ -125,6 +126,10 @@ class Formats:
     def number(self, value: int) -> str:
         """A count with the language's digit grouping."""
         return format_decimal(value, locale=self._locale)
+
+    def megabytes(self, size: int) -> str:
+        """A size in bytes as megabytes, to a tenth: "20.4"."""
+        return format_decimal(size / MEGABYTE, format="#,##0.0", locale=self._locale)
 
     def country(self, code: str) -> str:
         """A country's name in the page's language, from its ISO 3166 alpha-3 code."""

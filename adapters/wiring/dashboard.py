@@ -14,9 +14,11 @@ from adapters.dashboard.config import DashboardConfig, IdentityProvider
 from adapters.dashboard.context import DashboardServices
 from adapters.wiring.services import Services
 from bot.calendar.browse import CalendarBrowser
+from bot.calendar.importing import CalendarImports
 from bot.kb.editor import ReplyEditor
 from bot.moderation.sessions import ModeratorSessions
 from bot.settings import Settings
+from bot.staging import StagedUploads
 
 SLACK_USER_CLAIM = "https://slack.com/user_id"
 SLACK_TEAM_CLAIM = "https://slack.com/team_id"
@@ -96,5 +98,9 @@ def dashboard_app(services: Services) -> web.Application | None:
             knowledge=services.knowledge,
             planner=services.answerer.planner,
             replies=ReplyEditor(knowledge=services.knowledge),
+            calendar_imports=CalendarImports(services.database),
+            staging=StagedUploads(database=services.database),
+            ingest_limits=settings.ingest_limits(),
+            calendar_limits=settings.calendar_limits(),
         )
     )

@@ -191,7 +191,7 @@ def parse_calendar_csv(text: str) -> list[CalendarRow]:
     starting with `#` outside quotes is a comment, a quoted field may hold several lines (a
     `#` at the start of one of them is text), and line numbers are the file's own."""
     text = text.removeprefix("\ufeff")  # the byte-order mark Excel writes
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header: list[str] | None = None
     records: list[dict[str, str]] = []
     lines: list[int] = []

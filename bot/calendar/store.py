@@ -26,7 +26,7 @@ class CalendarImport:
     unchanged: list[str] = field(default_factory=list)
 
 
-def _values(row: CalendarRow) -> dict[str, object]:
+def row_values(row: CalendarRow) -> dict[str, object]:
     return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
 
 
@@ -43,7 +43,7 @@ async def store_calendar(session: AsyncSession, rows: Sequence[CalendarRow]) -> 
     }
     for row in rows:
         event = existing.get(row.event_id)
-        values = _values(row)
+        values = row_values(row)
         if event is None:
             session.add(CalendarEvent(**values, sequence=0))
             report.added.append(row.event_id)

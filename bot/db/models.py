@@ -402,3 +402,20 @@ class ReplyVersion(Base):
     action: Mapped[str] = mapped_column(String(40))
     """"create", "edit" or "retire"."""
     content: Mapped[dict[str, Any]] = mapped_column()
+
+
+class StagedUpload(Base):
+    """A file a moderator uploaded to import, kept between its preview and their
+    confirmation (which another server process may receive); `id` is the random token the
+    confirmation form carries."""
+
+    __tablename__ = "staged_upload"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON)
+    """What the moderator chose with the file (prune, format...), applied as previewed."""
+    staged_by: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.audit import record_audit
 from bot.db.engine import Database
 from bot.db.models import ConsolidatedReply, KnowledgeChange
 from bot.kb.changes import ChangeFeed, record_changes
@@ -122,6 +123,13 @@ class KnowledgeService:
         logger.info("index.synced", replies=len(changed.replies), documents=len(changed.documents))
         return True
 
+    async def preview(self, batch: IngestBatch, *, prune: bool = False) -> StoreReport:
+        """What `ingest` would change (the same ids, by kind); nothing is written."""
+        async with self.database.sessions() as session:
+            report = await store_batch(session, batch, prune=prune)
+            await session.rollback()
+        return report
+
     async def ingest(
         self,
         batch: IngestBatch,
@@ -130,15 +138,22 @@ class KnowledgeService:
         progress: Progress | None = None,
         actor: str = IMPORT_ACTOR,
         based_on: Mapping[str, int] | None = None,
+        audit_as_import: bool = False,
     ) -> StoreReport:
         """Store a batch in one transaction, then update the index (and compute the vectors)
         for what changed; see `store_batch` for what is withdrawn, and what `prune` adds.
         Each reply changed gets a new version by `actor`; `based_on` (slug: the version an
         editor started from, 0 for a new reply) refuses the whole batch with
-        VersionConflictError when one of them has moved on."""
+        VersionConflictError when one of them has moved on. An import of files by someone
+        (`audit_as_import`: the command line, the dashboard's upload) is also audited as one
+        summing-up event."""
         try:
             async with self.database.transaction() as session:
                 stored = await _store(session, batch, prune=prune, actor=actor, based_on=based_on)
+                if audit_as_import:
+                    _audit_ingest(
+                        session, stored.report, actor=actor, files=batch.files, prune=prune
+                    )
         except IntegrityError:
             if based_on:  # another save took the same version number first
                 async with self.database.sessions() as session:
@@ -235,6 +250,36 @@ class KnowledgeService:
         for doc in docs:
             if doc.kind == "passage":
                 self._passages.setdefault(doc.id.partition("#")[0], []).append(doc.id)
+
+
+def _audit_ingest(
+    session: AsyncSession,
+    report: StoreReport,
+    *,
+    actor: str,
+    files: Sequence[str],
+    prune: bool,
+) -> None:
+    record_audit(
+        session,
+        at=datetime.now(UTC),
+        actor=actor,
+        action="ingest",
+        target="knowledge",
+        after={
+            "files": list(files),
+            "prune": prune,
+            **{
+                f"{kind}_{label}": len(ids)
+                for kind, part in (("replies", report.replies), ("documents", report.documents))
+                for label, ids in (
+                    ("added", part.added),
+                    ("updated", part.updated),
+                    ("withdrawn", part.withdrawn),
+                )
+            },
+        },
+    )
 
 
 async def _replies(session: AsyncSession, slugs: Sequence[str]) -> Sequence[ConsolidatedReply]:

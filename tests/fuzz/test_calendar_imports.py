@@ -21,8 +21,9 @@ import pytest_asyncio
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.cli.calendar import ImportFormat, read_rows, sample_calendar_text
+from adapters.cli.calendar import sample_calendar_text
 from bot.calendar.export import EXTRA_FIELDS
+from bot.calendar.importing import ImportFormat, read_rows
 from bot.calendar.limits import CalendarLimits
 from bot.calendar.rows import (
     COLUMNS,

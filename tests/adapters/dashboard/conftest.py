@@ -181,7 +181,7 @@ async def running_dashboard(
 
 @asynccontextmanager
 async def dashboard_at(url: str, flavour: Flavour = "entra") -> AsyncIterator[Dashboard]:
-    """The dashboard over the database at `url`, sign-in through a fake provider."""
+    """The dashboard over the database at `url` (SQLite or PostgreSQL)."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     async with FakeIdentityProvider(flavour) as idp:

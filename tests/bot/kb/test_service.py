@@ -202,3 +202,23 @@ async def test_prune_keeps_replies_that_came_from_no_file(
         assert (await get_reply(session, "hrba-programming")).status == "published"
         assert (await get_reply(session, "upr-unct-submission")).status == "retired"
     assert "upr-unct-submission" not in ids(service, "UNCT submission universal periodic review")
+
+
+async def test_a_preview_reports_what_ingest_would_change_and_writes_nothing(
+    service: KnowledgeService, database: Database
+) -> None:
+    preview = await service.preview(SMALL_BATCH)
+    assert sorted(preview.replies.added) == [
+        "draft-wifi",
+        "hrba-programming",
+        "upr-unct-submission",
+    ]
+    async with database.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(ConsolidatedReply)) == 0
+    assert service.index.stats().replies == 0
+    report = await service.ingest(SMALL_BATCH, actor="teams:a", audit_as_import=True)
+    assert report.replies.added == preview.replies.added
+    async with database.sessions() as session:
+        [audited] = await audit_trail(session, target="knowledge")
+    assert (audited.actor, audited.action) == ("teams:a", "ingest")
+    assert audited.after is not None and audited.after["replies_added"] == 3
