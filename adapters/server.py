@@ -12,12 +12,14 @@ from email.utils import formatdate
 
 import structlog
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from microsoft_agents.activity import Activity
 from microsoft_agents.hosting.aiohttp import CloudAdapter, jwt_authorization_decorator
 from microsoft_agents.hosting.core import Agent, AgentAuthConfiguration
 from pydantic import ValidationError
 
 from adapters.dashboard.config import PREFIX as DASHBOARD_PREFIX
+from adapters.observability import Handler as Endpoint
 from adapters.observability import metrics_endpoint, observed
 from adapters.readiness import Check, run_checks
 from adapters.slack.endpoint import Handler
@@ -52,6 +54,29 @@ def readyz(checks: Mapping[str, Check]) -> Callable[[web.Request], Awaitable[web
         return web.json_response(body, status=200 if ready else 503)
 
     return handle
+
+
+SEARCHING_PREFIXES = ("/slack/", "/api/messages", DASHBOARD_PREFIX)
+"""The routes that search the knowledge base (the chat platforms' and the dashboard's)."""
+STARTING_RETRY_SECONDS = 5
+
+
+def until_open(opened: Callable[[], bool]) -> Middleware:
+    """While the process is still opening its search index, answer the routes that search 503
+    with Retry-After: Slack and Teams deliver the event again, instead of it being answered
+    from an empty index (the probes, feeds and metrics answer at once)."""
+
+    @web.middleware
+    async def gate(request: web.Request, handler: Endpoint) -> web.StreamResponse:
+        if opened() or not request.path.startswith(SEARCHING_PREFIXES):
+            return await handler(request)
+        return web.json_response(
+            {"status": "starting"},
+            status=503,
+            headers={"Retry-After": str(STARTING_RETRY_SECONDS)},
+        )
+
+    return gate
 
 
 def teams_endpoint(
@@ -184,12 +209,15 @@ def build_web_app(
     database: Database | None = None,
     readiness: Mapping[str, Check] | None = None,
     dashboard: web.Application | None = None,
+    opened: Callable[[], bool] | None = None,
 ) -> web.Application:
     """The web application; Slack's route exists only when Slack runs in HTTP mode, Teams'
     when Teams is configured, the calendar's and `/metrics` when a database is given,
     `/readyz` when readiness checks are, the dashboard (under /dashboard/) when it is
-    configured. Every request is timed and gets a request id."""
-    application = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[observed])
+    configured. Every request is timed and gets a request id; until `opened()` says so,
+    those that search are answered 503 (see `until_open`)."""
+    middlewares = [observed, *([until_open(opened)] if opened is not None else [])]
+    application = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=middlewares)
     if teams is not None:
         application[AGENT_CONFIGURATION] = teams.auth  # where the SDK's JWT check reads it
         application.router.add_post("/api/messages", teams_endpoint(teams.adapter, teams.agent))

@@ -16,7 +16,7 @@ from typing import Literal
 
 import aiohttp
 
-from adapters.readiness import Check, database_check
+from adapters.readiness import Check, database_check, opened_check
 from adapters.slack.app import SlackBot, SlackConfig, http_session, web_client
 from adapters.slack.moderation import SlackModeration, channel_members
 from adapters.slack.sender import SlackSender
@@ -170,9 +170,14 @@ class Platforms:
         return left
 
     def readiness(self, link: SocketModeLink | None) -> dict[str, Check]:
-        """What `/readyz` asks: the database, and Slack's link (Socket Mode) or its bot token
-        (HTTP mode). Teams holds no connection to check: it calls `POST /api/messages`."""
-        checks: dict[str, Check] = {"database": database_check(self.services.database)}
+        """What `/readyz` asks: the database, the search index (open), and Slack's link
+        (Socket Mode) or its bot token (HTTP mode). Teams holds no connection to check: it
+        calls `POST /api/messages`."""
+        knowledge = self.services.knowledge
+        checks: dict[str, Check] = {
+            "database": database_check(self.services.database),
+            "index": opened_check(lambda: knowledge.opened_from is not None, what="opening"),
+        }
         if link is not None:
             checks["slack"] = link.readiness
         elif self.slack is not None:
@@ -182,11 +187,12 @@ class Platforms:
 
 @asynccontextmanager
 async def open_platforms(
-    settings: Settings, *, connector: TeamsConnector | None = None
+    settings: Settings, *, connector: TeamsConnector | None = None, load_index: bool = True
 ) -> AsyncIterator[Platforms]:
     """Build the platforms and the services they share, in order; close them afterwards
     (Teams' pending turns finish, Slack's connections close). Teams talks through
-    `connector` when the caller made one, else through one made from the settings."""
+    `connector` when the caller made one, else through one made from the settings; the
+    index is opened unless the caller opens it itself (`load_index`)."""
     async with AsyncExitStack() as stack:
         slack_session = None
         if slack_config(settings) is not None:
@@ -194,7 +200,9 @@ async def open_platforms(
             stack.push_async_callback(slack_session.close)
         connector = connector or teams_connector(settings)
         directory = moderator_directory(settings, slack_session=slack_session, connector=connector)
-        services = await stack.enter_async_context(open_services(settings, moderators=directory))
+        services = await stack.enter_async_context(
+            open_services(settings, moderators=directory, load_index=load_index)
+        )
         slack = slack_parts(services)
         if slack is not None:
             stack.push_async_callback(slack[0].aclose)
