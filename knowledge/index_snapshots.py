@@ -79,6 +79,8 @@ class SnapshotStore:
         except FileNotFoundError as exc:  # replaced and removed since the pointer was read
             raise SnapshotError(f"generation {name} is gone") from exc
         with lock:
+            if not folder.exists():  # removed whole by a writer before the lock was ours
+                raise SnapshotError(f"generation {name} is gone")
             snapshot = _read(folder)
             yield snapshot
 
