@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.cli.ask_json import triaged_json, verdict_json
 from adapters.cli.common import fail, out, with_services
 from adapters.console.adapter import ConsoleAdapter, render
-from adapters.wiring.services import Services
 from bot.messages import ConversationRef, IncomingMessage
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 
 def ask(

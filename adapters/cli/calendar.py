@@ -8,27 +8,21 @@ from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.cli.common import fail, out, problem_line, settings, with_services
-from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
-from bot.calendar.export import to_csv, to_ics
 from bot.calendar.ics_import import parse_calendar_ics
 from bot.calendar.limits import CalendarLimits
 from bot.calendar.rows import CalendarImportError, CalendarRow, parse_calendar_csv
-from bot.calendar.sources import (
-    Imported,
-    read_calendar_xlsx,
-    read_sp_visits,
-    read_tb_master_calendar,
-    read_tb_session,
-    read_upr_calendar,
-)
 from bot.calendar.store import events_for, store_calendar
 from knowledge.ingest.limits import SizeLimit
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
+    from bot.calendar.sources import Imported
 
 calendar_app = typer.Typer(
     help="The calendar of engagements with the mechanisms.", no_args_is_help=True
@@ -101,12 +95,14 @@ def _parsed_rows(
             raise CalendarImportError([f"not UTF-8 text ({exc}): save the CSV as UTF-8"]) from exc
     if fmt is ImportFormat.ICS:
         return parse_calendar_ics(data, country=country)
+    from bot.calendar import sources  # noqa: PLC0415  (Word and Excel readers: slow to load)
+
     readers: dict[ImportFormat, Callable[..., Imported]] = {
-        ImportFormat.XLSX: read_calendar_xlsx,
-        ImportFormat.TB_SESSION: read_tb_session,
-        ImportFormat.TB_CALENDAR: read_tb_master_calendar,
-        ImportFormat.SP_VISITS: read_sp_visits,
-        ImportFormat.UPR_CALENDAR: read_upr_calendar,
+        ImportFormat.XLSX: sources.read_calendar_xlsx,
+        ImportFormat.TB_SESSION: sources.read_tb_session,
+        ImportFormat.TB_CALENDAR: sources.read_tb_master_calendar,
+        ImportFormat.SP_VISITS: sources.read_sp_visits,
+        ImportFormat.UPR_CALENDAR: sources.read_upr_calendar,
     }
     return readers[fmt](data, source_url=source_url, retrieved=retrieved).rows()
 
@@ -224,6 +220,8 @@ def export_calendar(
         async with services.database.sessions() as session:
             events = await events_for(session, code)
         name = f"HuriBot — {country_name(code)}" if code else "HuriBot — all countries"
+        from bot.calendar.export import to_csv, to_ics  # noqa: PLC0415  (see _parsed_rows)
+
         data = to_ics(events, name=name) if fmt is ExportFormat.ICS else to_csv(events).encode()
         if output is None:
             sys.stdout.buffer.write(data)
