@@ -1,0 +1,117 @@
+"""Start-up benchmark: `huribot serve` to a ready `/readyz` on its first start (the index built
+from the database) and on a restart (reopened from its snapshot), and the wall time of
+`huribot kb list`, with `python -c pass` measured in the same run as the floor of any command.
+
+    python -m bench.bench_startup                      # 100k passages
+    python -m bench.bench_startup --passages 20000 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from adapters.wiring.services import open_services
+from bench.knowledge_base import build_knowledge
+from bot.settings import load_settings
+from tests.processes import free_port, get_json
+
+POLL_SECONDS = 0.05
+BOOT_LIMIT_SECONDS = 600.0
+RUNS = 3
+
+
+def environment(folder: Path, port: int) -> dict[str, str]:
+    """The settings of every process of one run: a SQLite file, lexical search only."""
+    return {
+        **os.environ,
+        "HURIBOT_DATABASE_URL": f"sqlite:///{folder / 'kb.db'}",
+        "HURIBOT_EMBEDDER": "none",
+        "HURIBOT_PORT": str(port),
+    }
+
+
+async def build(env: dict[str, str], passages: int) -> dict[str, Any]:
+    """The knowledge base, stored without opening (or saving) an index."""
+    async with open_services(load_settings(env), load_index=False) as services:
+        return await build_knowledge(services, passages)
+
+
+def time_to_ready(env: dict[str, str]) -> float:
+    """Seconds from starting `serve` to `/readyz` answering 200; then it is stopped."""
+    port = env["HURIBOT_PORT"]
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli.main", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while time.perf_counter() - start < BOOT_LIMIT_SECONDS:
+            if process.poll() is not None:
+                raise RuntimeError(f"serve exited with {process.returncode}")
+            try:
+                status, _ = get_json(f"http://127.0.0.1:{port}/readyz", timeout=2)
+            except OSError:
+                status = 0
+            if status == 200:
+                return time.perf_counter() - start
+            time.sleep(POLL_SECONDS)
+        raise RuntimeError("serve was not ready in time")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+
+
+def wall_time(command: list[str], env: dict[str, str]) -> float:
+    """Median wall time of a command over RUNS runs, in seconds."""
+    timings = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def measure(passages: int) -> dict[str, Any]:
+    """Every figure of one run, over a fresh database of `passages` passages."""
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as name:
+        env = environment(Path(name), free_port())
+        knowledge = asyncio.run(build(env, passages))
+        huribot = [sys.executable, "-m", "adapters.cli.main"]
+        return {
+            **knowledge,
+            "python_pass_s": round(wall_time([sys.executable, "-c", "pass"], env), 3),
+            "kb_list_s": round(wall_time([*huribot, "kb", "list"], env), 3),
+            "serve_first_ready_s": round(time_to_ready(env), 2),
+            "serve_restart_ready_s": round(time_to_ready(env), 2),
+        }
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="print JSON only")
+    args = parser.parse_args()
+    result = measure(args.passages)
+    if args.json:
+        print(json.dumps(result))
+        return
+    for key, value in result.items():
+        print(f"{key:>24}: {value}")
+
+
+if __name__ == "__main__":
+    main()
