@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 import knowledge.tantivy_index
 from bot.db.engine import Database
@@ -143,3 +143,31 @@ async def test_a_snapshot_ahead_of_the_change_log_is_not_used(
     again = processes.start()
     await again.load_index()
     assert again.opened_from == "database"
+
+
+async def test_a_change_committed_late_below_the_snapshots_newest_is_caught_up(
+    processes: ProcessFactory, database: Database
+) -> None:
+    """Change ids come from a sequence: one committed after the snapshot was written may carry
+    a smaller id than the newest it reflects (its transaction took longer)."""
+    first = processes.start()
+    await first.ingest(SMALL_BATCH)
+    await first.load_index()
+    async with database.transaction() as session:
+        newest = int(await session.scalar(select(func.max(KnowledgeChange.id))) or 0)
+        session.add(KnowledgeChange(id=newest + 3, kind="reply", item="ghost", at=WHEN))
+    assert await first.sync()
+    assert await first.save_index()  # reflects newest + 3, not newest + 1 (not there yet)
+    edited = dataclasses.replace(HRBA_REPLY, answer_md="Participation and accountability matter.")
+    await processes.start().ingest(IngestBatch(replies=(edited,)))
+    async with database.transaction() as session:  # the id it was late with (SQLite has none)
+        late = KnowledgeChange.item == "hrba-programming"
+        logged = await session.scalar(select(func.max(KnowledgeChange.id)).where(late))
+        assert logged is not None and logged > newest
+        await session.execute(
+            update(KnowledgeChange).where(KnowledgeChange.id == logged).values(id=newest + 1)
+        )
+    again = processes.start()
+    await again.load_index()
+    assert again.opened_from == "snapshot"
+    assert ids(again, "accountability participation")[0] == "hrba-programming"
