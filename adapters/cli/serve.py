@@ -199,8 +199,8 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
 
 
 def worker() -> None:
-    """Answer stored questions (run by `huribot serve` when HURIBOT_ANSWER_WORKERS > 0, or on
-    its own, e.g. as another container), until stopped."""
+    """`huribot worker` (its help is in `adapters.cli.main`): the answer loops and the
+    parent watch, until stopped."""
 
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
         watch: Loop = ("parent", PARENT_POLL_SECONDS, parent_watch(stop))
@@ -248,10 +248,9 @@ def announce_started(platforms: Platforms) -> None:
 
 
 def serve() -> None:
-    """Run the web server (health check, Slack and Teams endpoints), Socket Mode when set, the
-    outbox dispatcher, the calendar scheduler, knowledge-base sync with other processes and
-    upkeep, until stopped. The server answers probes while the index opens (`/readyz` says
-    not ready until it is); the rest starts once it is open."""
+    """`huribot serve` (its help is in `adapters.cli.main`). The web server answers probes
+    while the index opens (`/readyz` says not ready until it is); Socket Mode, the answer
+    workers and the background loops start once it is open."""
 
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
         settings = platforms.services.settings
