@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import aiohttp
 
@@ -22,14 +22,15 @@ from adapters.slack.moderation import SlackModeration, channel_members
 from adapters.slack.sender import SlackSender
 from adapters.slack.socket_mode import SocketModeLink
 from adapters.slack.token_check import BotTokenCheck
-from adapters.teams.app import TeamsBot
-from adapters.teams.connector import TeamsConfig, TeamsConnector
-from adapters.teams.moderation import TeamsModeration
-from adapters.teams.sender import TeamsSender
 from adapters.wiring.services import Services, moderators_conversations, open_services
 from bot.delivery.dispatcher import Sender
 from bot.moderation.directory import ChannelModerators, ModeratorDirectory, Moderators
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # Teams' modules load the Agents SDK: imported only when Teams is on
+    from adapters.teams.app import TeamsBot
+    from adapters.teams.connector import TeamsConnector
+    from adapters.teams.sender import TeamsSender
 
 
 def slack_config(settings: Settings) -> SlackConfig | None:
@@ -49,6 +50,8 @@ def teams_connector(settings: Settings) -> TeamsConnector | None:
     """The Bot Connector client, when Teams is configured (or anonymous)."""
     if not settings.teams_enabled:
         return None
+    from adapters.teams.connector import TeamsConfig, TeamsConnector  # noqa: PLC0415
+
     password = settings.teams_app_password
     return TeamsConnector(
         TeamsConfig(
@@ -110,6 +113,10 @@ def teams_parts(
     connector = connector or teams_connector(services.settings)
     if connector is None:
         return None
+    from adapters.teams.app import TeamsBot  # noqa: PLC0415  (see teams_connector)
+    from adapters.teams.moderation import TeamsModeration  # noqa: PLC0415
+    from adapters.teams.sender import TeamsSender  # noqa: PLC0415
+
     moderation = TeamsModeration(moderation=services.moderation, connector=connector)
     bot = TeamsBot(
         connector=connector,
