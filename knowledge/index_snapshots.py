@@ -13,6 +13,7 @@ two processes write one index.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import marshal
@@ -39,6 +40,8 @@ DOCS = "docs.bin"
 FILES = "tantivy"
 WORK = "work"
 GENERATION_PREFIX = "gen-"
+DOC_FIELDS = tuple(field.name for field in dataclasses.fields(SearchDoc))
+"""The docs are stored a column per field, in this order (rebuilt positionally)."""
 
 
 class SnapshotError(Exception):
@@ -104,9 +107,10 @@ class SnapshotStore:
         with _lock(folder, exclusive=True, wait=True, create=True):
             folder.mkdir()
             export(folder / FILES)
-            packed = marshal.dumps([_pack(doc) for doc in docs])
+            packed = marshal.dumps([[getattr(doc, name) for doc in docs] for name in DOC_FIELDS])
             _write_synced(folder / DOCS, packed)
-            record = {**meta, "docs_bytes": len(packed), "docs_crc32": zlib.crc32(packed)}
+            checks = {"docs_bytes": len(packed), "docs_crc32": zlib.crc32(packed)}
+            record = {**meta, **checks, "doc_fields": list(DOC_FIELDS)}
             _write_synced(folder / META, json.dumps(record).encode())
             pointer = self.root / f".{POINTER}.{name}"
             _write_synced(pointer, name.encode())
@@ -197,7 +201,9 @@ def _read(folder: Path) -> Snapshot:
         packed = (folder / DOCS).read_bytes()
         if len(packed) != meta["docs_bytes"] or zlib.crc32(packed) != meta["docs_crc32"]:
             raise SnapshotError(f"the docs of {folder.name} do not match their checksum")
-        docs = [_unpack(fields) for fields in marshal.loads(packed)]
+        if meta["doc_fields"] != list(DOC_FIELDS):
+            raise SnapshotError(f"the docs of {folder.name} have other fields")
+        docs = list(map(SearchDoc, *marshal.loads(packed)))
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise SnapshotError(f"generation {folder.name} is unreadable: {exc}") from exc
     return Snapshot(meta=meta, docs=docs, files=folder / FILES)
@@ -208,32 +214,3 @@ def _write_synced(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def _pack(doc: SearchDoc) -> tuple[object, ...]:
-    return (
-        doc.id,
-        doc.kind,
-        doc.title,
-        doc.text,
-        doc.source,
-        doc.alt_titles,
-        doc.heading_path,
-        doc.tags,
-        doc.language,
-    )
-
-
-def _unpack(fields: Any) -> SearchDoc:
-    doc_id, kind, title, text, source, alt_titles, heading_path, tags, language = fields
-    return SearchDoc(
-        id=doc_id,
-        kind=kind,
-        title=title,
-        text=text,
-        source=source,
-        alt_titles=alt_titles,
-        heading_path=heading_path,
-        tags=tags,
-        language=language,
-    )
