@@ -39,6 +39,7 @@ SCHEMA_VERSION = "1"
 """Names the schema and what each field holds (`_schema`, `_document`); change it when they
 change, so indexes kept on disk are rebuilt."""
 EXPORT_ATTEMPTS = 3
+"""A merge may remove the files being linked by `export`; it starts again with the new ones."""
 
 
 @dataclass(frozen=True, slots=True)
