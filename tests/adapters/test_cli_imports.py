@@ -22,9 +22,15 @@ print(json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules]
 """
 
 
-@pytest.mark.parametrize("command", [["kb", "list"], ["queue", "list"], ["--help"]])
+@pytest.mark.parametrize(
+    "command", [["kb", "list"], ["ask", "What is the UPR?"], ["queue", "list"], ["--help"]]
+)
 def test_a_command_imports_none_of_the_heavy_packages(tmp_path: Path, command: list[str]) -> None:
-    env = {**os.environ, "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
+    env = {
+        **os.environ,
+        "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}",
+        "HURIBOT_EMBEDDER": "none",
+    }
     script = f"HEAVY = {HEAVY!r}\n{PROBE}"
     result = subprocess.run(
         [sys.executable, "-c", script, *command],
