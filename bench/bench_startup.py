@@ -1,6 +1,8 @@
 """Start-up benchmark: `huribot serve` to a ready `/readyz` on its first start (the index built
 from the database) and on a restart (reopened from its snapshot), and the wall time of
-`huribot kb list`, with `python -c pass` measured in the same run as the floor of any command.
+`huribot kb show` (one reply: start-up and one query) and `huribot kb list` (which prints a
+row per document, 2,000 at 100k passages), with `python -c pass` measured in the same run as
+the floor of any command.
 Each figure comes with the CPU time the process used, which other work on a shared machine
 does not inflate as it does wall time (the load average is reported too).
 
@@ -26,6 +28,7 @@ from typing import Any
 
 from adapters.wiring.services import open_services
 from bench.knowledge_base import build_knowledge
+from bot.kb.queries import list_replies
 from bot.settings import load_settings
 from tests.processes import free_port, get_json
 
@@ -44,10 +47,13 @@ def environment(folder: Path, port: int) -> dict[str, str]:
     }
 
 
-async def build(env: dict[str, str], passages: int) -> dict[str, Any]:
-    """The knowledge base, stored without opening (or saving) an index."""
+async def build(env: dict[str, str], passages: int) -> tuple[dict[str, Any], str]:
+    """The knowledge base, stored without opening (or saving) an index, and a reply's id."""
     async with open_services(load_settings(env), load_index=False) as services:
-        return await build_knowledge(services, passages)
+        built = await build_knowledge(services, passages)
+        async with services.database.sessions() as session:
+            reply = (await list_replies(session))[0].slug
+    return built, reply
 
 
 def cpu_seconds(pid: int) -> float:
@@ -111,12 +117,13 @@ def measure(passages: int) -> dict[str, Any]:
     """Every figure of one run, over a fresh database of `passages` passages."""
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as name:
         env = environment(Path(name), free_port())
-        knowledge = asyncio.run(build(env, passages))
+        knowledge, reply = asyncio.run(build(env, passages))
         huribot = [sys.executable, "-m", "adapters.cli.main"]
         return {
             **knowledge,
             "load_average": round(os.getloadavg()[0], 1),
             **figures("python_pass", run_time([sys.executable, "-c", "pass"], env)),
+            **figures("kb_show", run_time([*huribot, "kb", "show", reply], env)),
             **figures("kb_list", run_time([*huribot, "kb", "list"], env)),
             **figures("serve_first_ready", time_to_ready(env)),
             **figures("serve_restart_ready", time_to_ready(env)),

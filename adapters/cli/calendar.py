@@ -14,7 +14,6 @@ import typer
 
 from adapters.cli.common import fail, out, problem_line, settings, with_services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
-from bot.calendar.ics_import import parse_calendar_ics
 from bot.calendar.limits import CalendarLimits
 from bot.calendar.rows import CalendarImportError, CalendarRow, parse_calendar_csv
 from bot.calendar.store import events_for, store_calendar
@@ -94,6 +93,8 @@ def _parsed_rows(
         except UnicodeDecodeError as exc:
             raise CalendarImportError([f"not UTF-8 text ({exc}): save the CSV as UTF-8"]) from exc
     if fmt is ImportFormat.ICS:
+        from bot.calendar.ics_import import parse_calendar_ics  # noqa: PLC0415  (icalendar)
+
         return parse_calendar_ics(data, country=country)
     from bot.calendar import sources  # noqa: PLC0415  (Word and Excel readers: slow to load)
 
