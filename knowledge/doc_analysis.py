@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from knowledge.analysis import SUPPORTED_LANGUAGES, Analyzer
 from knowledge.search_types import SearchDoc
 
+ANALYSIS_VERSION = "1"
+"""Names how text becomes index terms (this module, `Analyzer`, the stemmers and symbol rules);
+change it when they change, so indexes kept on disk are rebuilt."""
+
 
 @dataclass(frozen=True, slots=True)
 class AnalysedDoc:

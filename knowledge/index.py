@@ -1,7 +1,8 @@
 """The one small interface every search engine behind HuriBot implements.
 
-The database is the source of truth; an index is rebuilt from it at start and kept in step
-by `add` and `remove` on every change, so engines can be swapped without touching the bot.
+The database is the source of truth; an index is built from it (or reopened from a snapshot
+of it, `knowledge.index_snapshots`) at start and kept in step by `add` and `remove` on every
+change, so engines can be swapped without touching the bot.
 """
 
 from __future__ import annotations

@@ -8,17 +8,22 @@ above body text) and replies get a small lift over passages when equally relevan
 
 from __future__ import annotations
 
+import json
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import structlog
 import tantivy
 
-from knowledge.doc_analysis import AnalysedDoc, DocAnalyser
+from knowledge.doc_analysis import ANALYSIS_VERSION, AnalysedDoc, DocAnalyser
+from knowledge.hashing import stable_hash
 from knowledge.index import IndexStats, SearchFilters
+from knowledge.index_snapshots import link_files
 from knowledge.query import QueryPlan, QueryPlanner, WeightedTerm
 from knowledge.search_types import Hit, SearchDoc
 
@@ -30,6 +35,11 @@ COMMIT_EVERY = 100_000
 """During a large load, commit this often so segments merge as they go (a single commit of a
 million docs leaves dozens of small segments that slow every search afterwards)."""
 FUZZY_DISCOUNT = 0.6
+SCHEMA_VERSION = "1"
+"""Names the schema and what each field holds (`_schema`, `_document`); change it when they
+change, so indexes kept on disk are rebuilt."""
+EXPORT_ATTEMPTS = 3
+"""A merge may remove the files being linked by `export`; it starts again with the new ones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,22 +80,89 @@ class TantivyIndex:
         reply_lift: float = 0.02,
         writer_heap_bytes: int = 100_000_000,
         writer_threads: int = 2,
-        directory: Path | None = None,
+        workspace: Path | None = None,
     ) -> None:
-        """`directory` holds the index files (a fresh temporary folder inside it, removed at
-        exit): memory-mapped files let the OS keep only the hot parts of a large index in RAM."""
+        """`workspace` (the caller's, a temporary folder removed at exit by default) holds the
+        index files: memory-mapped files let the OS keep only the hot parts of a large index
+        in RAM."""
         self._planner = planner
         self._weights = weights or FieldWeights()
         self._reply_lift = reply_lift
         self._analyser = DocAnalyser(keep_whole=planner.glossary.acronyms())
         self._schema = _schema()
-        self._folder = tempfile.TemporaryDirectory(prefix="huribot-index-", dir=directory)
-        self._index = tantivy.Index(self._schema, path=self._folder.name)
-        self._writer = self._index.writer(heap_size=writer_heap_bytes, num_threads=writer_threads)
+        self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        if workspace is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="huribot-index-")
+            workspace = Path(self._temporary.name)
+        self._workspace = workspace
+        self._heap = writer_heap_bytes
+        self._threads = writer_threads
+        self._generation = 0
+        self._folder = self._new_folder()
+        self._index = tantivy.Index(self._schema, path=str(self._folder))
+        self._writer = self._index.writer(heap_size=self._heap, num_threads=self._threads)
         self._searcher = self._index.searcher()
         self._docs: dict[str, SearchDoc] = {}
         """Every indexed doc by id: hits are read from here, tantivy stores only ids."""
         self._stats = IndexStats(documents=0, replies=0, passages=0)
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever the same docs would be indexed differently: a snapshot made under
+        another fingerprint must be rebuilt."""
+        acronyms = sorted(self._planner.glossary.acronyms())
+        engine = metadata.version("tantivy")
+        return stable_hash(
+            SCHEMA_VERSION, ANALYSIS_VERSION, engine, repr(self._reply_lift), *acronyms
+        )
+
+    def docs(self) -> list[SearchDoc]:
+        """Every indexed doc (what a snapshot stores beside the engine's files)."""
+        return list(self._docs.values())
+
+    def export(self, target: Path) -> None:
+        """Write the files of the last commit into `target` as hard links (tantivy never
+        changes a file it wrote), to be reopened by `restore` in this or another process."""
+        for attempt in range(EXPORT_ATTEMPTS):
+            meta = (self._folder / "meta.json").read_bytes()
+            segments = {s["segment_id"].replace("-", "") for s in json.loads(meta)["segments"]}
+            names = [p.name for p in self._folder.iterdir() if p.name.split(".")[0] in segments]
+            try:
+                link_files(self._folder, target, names=names)
+            except FileNotFoundError:  # a merge finished and removed its inputs meanwhile
+                shutil.rmtree(target, ignore_errors=True)
+                if attempt == EXPORT_ATTEMPTS - 1:
+                    raise
+                continue
+            (target / "meta.json").write_bytes(meta)
+            return
+
+    def restore(self, files: Path, docs: Sequence[SearchDoc]) -> None:
+        """Reopen exported files with the docs they were exported with, in place of what this
+        index holds; ValueError when the files do not open or do not hold those docs."""
+        folder = self._new_folder()
+        try:
+            names = [p.name for p in files.iterdir() if not p.name.startswith(".")]
+            link_files(files, folder, names=names)
+            index = tantivy.Index.open(str(folder))
+            searcher = index.searcher()
+            if searcher.num_docs != len(docs):
+                raise ValueError(f"the files hold {searcher.num_docs} docs, not {len(docs)}")
+            writer = index.writer(heap_size=self._heap, num_threads=self._threads)
+        except (OSError, ValueError):
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        old = self._folder
+        self._index, self._writer, self._searcher, self._folder = index, writer, searcher, folder
+        self._docs = {doc.id: doc for doc in docs}
+        self._stats = self._count_kinds()
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _new_folder(self) -> Path:
+        self._generation += 1
+        folder = self._workspace / f"live-{self._generation}"
+        folder.mkdir(parents=True)
+        return folder
 
     def add(self, docs: Iterable[SearchDoc]) -> None:
         """Insert or replace docs and make them searchable at once."""

@@ -44,15 +44,21 @@ def get_json(url: str, *, timeout: float = 5) -> tuple[int, dict[str, Any]]:
 
 
 async def serving(port: int, *, alive: Callable[[], bool] = lambda: True) -> None:
-    """Until something answers `/healthz` on `port` (alive; ready or not); AssertionError
-    after BOOT_SECONDS, or as soon as `alive()` says the process has exited."""
+    """Until something answers `/healthz` on `port` and has its search index open (alive;
+    ready or not otherwise: the database or Slack may be away); AssertionError after
+    BOOT_SECONDS, or as soon as `alive()` says the process has exited."""
     deadline = time.monotonic() + BOOT_SECONDS
     while time.monotonic() < deadline and alive():
         try:
             await asyncio.to_thread(get_json, f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return
+            _, ready = await asyncio.to_thread(
+                get_json, f"http://127.0.0.1:{port}/readyz", timeout=5
+            )
+            if ready["checks"]["index"]["ok"]:
+                return
         except OSError:
-            await asyncio.sleep(0.1)
+            pass
+        await asyncio.sleep(0.1)
     state = "exited" if not alive() else f"was silent for {BOOT_SECONDS} s"
     raise AssertionError(f"huribot on port {port} {state}")
 
@@ -143,8 +149,8 @@ class HuribotProcess:
         return self.process.wait(timeout=30)
 
     async def serving(self) -> None:
-        """Until it answers `/healthz` (alive; ready or not); AssertionError with its output
-        if it exits or stays silent for BOOT_SECONDS."""
+        """Until it answers `/healthz` with its index open (see `serving`); AssertionError
+        with its output if it exits or stays silent for BOOT_SECONDS."""
         try:
             await serving(self.port, alive=self.running)
         except AssertionError as silent:

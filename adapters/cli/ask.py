@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.cli.ask_json import triaged_json, verdict_json
 from adapters.cli.common import fail, out, with_services
-from adapters.console.adapter import ConsoleAdapter, render
-from adapters.wiring.services import Services
 from bot.messages import ConversationRef, IncomingMessage
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 
 def ask(
@@ -43,6 +44,8 @@ def ask(
                 text=question,
                 received_at=datetime.now(UTC),
             )
+            from adapters.console.adapter import render  # noqa: PLC0415  (see chat)
+
             for reply in await services.router.handle(message):
                 out.print(render(reply))
 
@@ -61,6 +64,8 @@ def _print_json(services: Services, question: str, top: int) -> None:
 
 def chat() -> None:
     """Chat with HuriBot in the terminal."""
+    # the console (and the intake, metrics... behind it) loads only for the commands using it
+    from adapters.console.adapter import ConsoleAdapter  # noqa: PLC0415
 
     async def _work(services: Services) -> None:
         await ConsoleAdapter(intake=services.intake, console=out, commands=services.commands).run()

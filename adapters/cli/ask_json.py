@@ -3,11 +3,13 @@ without a new major version."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.answers.policy import Verdict
-from bot.chat.router import Triage
 from bot.messages import ReplyKind
+
+if TYPE_CHECKING:
+    from bot.answers.policy import Verdict
+    from bot.chat.router import Triage
 
 
 def verdict_json(query: str, verdict: Verdict) -> dict[str, Any]:

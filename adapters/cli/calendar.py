@@ -6,18 +6,21 @@ import sys
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.cli.common import cli_actor, fail, out, problem_line, settings, with_services
-from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
 from bot.calendar.export import to_csv, to_ics
 from bot.calendar.importing import CalendarImports, ImportFormat, format_of, read_rows
 from bot.calendar.rows import CalendarImportError
 from bot.calendar.store import events_for
 from knowledge.ingest.limits import SizeLimit
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
+    from bot.calendar.sources import Imported
 
 calendar_app = typer.Typer(
     help="The calendar of engagements with the mechanisms.", no_args_is_help=True
@@ -149,6 +152,8 @@ def export_calendar(
         async with services.database.sessions() as session:
             events = await events_for(session, code)
         name = f"HuriBot — {country_name(code)}" if code else "HuriBot — all countries"
+        from bot.calendar.export import to_csv, to_ics  # noqa: PLC0415  (see _parsed_rows)
+
         data = to_ics(events, name=name) if fmt is ExportFormat.ICS else to_csv(events).encode()
         if output is None:
             sys.stdout.buffer.write(data)

@@ -6,7 +6,7 @@ import asyncio
 import errno
 import getpass
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -14,9 +14,11 @@ from rich.text import Text
 from sqlalchemy.exc import DBAPIError
 
 from adapters.logs import Redactor, configure_logging
-from adapters.wiring.services import Services, open_services
 from bot.moderation.directory import Actor
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 T = TypeVar("T")
 
@@ -49,7 +51,10 @@ def settings(*, background_logging: bool = False) -> Settings:
 
 
 def with_services(work: Callable[[Services], Awaitable[T]], *, load_index: bool = True) -> T:
-    """Run `work` with the wired services (database upgraded, index loaded), then close them."""
+    """Run `work` with the wired services (database upgraded, index loaded), then close them.
+    They are imported here, not at the top: every command imports this module, and most
+    need neither the index nor the answering policy."""
+    from adapters.wiring.services import open_services  # noqa: PLC0415
 
     async def _run() -> T:
         async with open_services(settings(), load_index=load_index) as services:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.cli.common import fail, out, settings, with_services
-from adapters.wiring.services import Services
 from bot.db.backup import BackupError, backup_database
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markdown import Markdown
@@ -21,13 +21,14 @@ from adapters.cli.common import (
     settings,
     with_services,
 )
-from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.kb.queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
 from knowledge.ingest.errors import IngestError
 from knowledge.ingest.limits import IngestLimits
-from knowledge.ingest.loader import load_paths, sample_knowledge_path
 from knowledge.records import IngestBatch, ReplyStatus
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 kb_app = typer.Typer(help="List, show and retire knowledge-base items.", no_args_is_help=True)
 
@@ -49,6 +50,8 @@ def ingest(
     ] = False,
 ) -> None:
     """Import replies (.md, .csv, .yaml) and guidance (.md, .txt, .docx, .pdf): all or nothing."""
+    from knowledge.ingest.loader import sample_knowledge_path  # noqa: PLC0415  (see _read)
+
     limits = settings().ingest_limits()  # logging is configured before files are read
     targets = [*(paths or []), *([sample_knowledge_path()] if sample else [])]
     if not targets:
@@ -82,6 +85,9 @@ def ingest(
 
 
 def _read(targets: list[Path], limits: IngestLimits) -> IngestBatch:
+    """Every file, parsed (the readers of PDF and Word files load only for `ingest`)."""
+    from knowledge.ingest.loader import load_paths  # noqa: PLC0415
+
     try:
         with Progress(transient=True, console=err) as progress:
             task = progress.add_task("Reading files", total=None)

@@ -7,19 +7,20 @@ import sys
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.cli.calendar import calendar_app
 from adapters.cli.common import fail, out, with_services
-from adapters.wiring.services import Services
 from bot.calendar.browse import team_of
 from bot.calendar.countries import UnknownCountryError, country_code
 from bot.calendar.freshness import calendar_freshness
-from bot.calendar.letter_render import render_letter
 from bot.calendar.overview import DEFAULT_CONTACT, build_letter, countries_in_year
 from bot.calendar.store import events_for
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 
 class LetterFormat(StrEnum):
@@ -84,6 +85,8 @@ def overview(
             events = await events_for(session, code)
             freshness = await calendar_freshness(session)
         uncts = await services.subscriptions.uncts()
+        from bot.calendar.letter_render import render_letter  # noqa: PLC0415  (fpdf: slow)
+
         codes = [code] if code else countries_in_year(events, year)
         for each in codes:
             letter = build_letter(

@@ -1,4 +1,6 @@
-"""`huribot`: the console script. Each sub-command lives in its own module."""
+"""`huribot`: the console script. Each sub-command lives in its own module; those that load
+the chat platforms' SDKs (`serve`, `worker`) are imported only when run, so that every other
+command starts in a fraction of a second."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from adapters.cli.db import db_app
 from adapters.cli.kb import ingest, kb_app
 from adapters.cli.privacy import privacy_app
 from adapters.cli.queue import queue_app
-from adapters.cli.serve import serve, worker
 from adapters.cli.stats import stats
 from adapters.cli.subscriptions import digest_app, subscription_app, unct_app
 from bot import __version__
@@ -30,6 +31,23 @@ def _version(value: bool) -> None:
     if value:
         out.print(f"huribot {__version__}")
         raise typer.Exit()
+
+
+def serve() -> None:
+    """Run the web server (health check, Slack and Teams endpoints), Socket Mode when set, the
+    outbox dispatcher, the calendar scheduler, knowledge-base sync with other processes and
+    upkeep, until stopped."""
+    from adapters.cli import serve as command  # noqa: PLC0415  (the platforms' SDKs: slow)
+
+    command.serve()
+
+
+def worker() -> None:
+    """Answer stored questions (run by `huribot serve` when HURIBOT_ANSWER_WORKERS > 0, or on
+    its own, e.g. as another container), until stopped."""
+    from adapters.cli import serve as command  # noqa: PLC0415
+
+    command.worker()
 
 
 @app.callback()

@@ -6,14 +6,16 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.cli.common import AsUser, cli_actor, out, with_services
-from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.questions.privacy import export_user, forget_user, purge_before
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 privacy_app = typer.Typer(help="Data protection: export, forget and purge.", no_args_is_help=True)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -16,7 +16,6 @@ from rich.text import Text
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
 from adapters.spreadsheet import spreadsheet_safe
-from adapters.wiring.services import Services
 from bot.db.audit import audit_trail
 from bot.kb.queries import UnknownItemError
 from bot.moderation.queue import ACTIVE
@@ -24,6 +23,9 @@ from bot.moderation.resolution import AnswerDraft, AnswerTooLongError
 from bot.moderation.views import GroupView, UnknownGroupError, UnknownWordingError
 from bot.questions.log import QuestionStatus
 from knowledge.records import SourceLink
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 queue_app = typer.Typer(
     help="The Secretariat's queue of unanswered questions.", no_args_is_help=True

@@ -41,6 +41,9 @@ searchable in this one a second later (one indexed query when nothing changed)."
 EMBED_INTERVAL_SECONDS = 30.0
 """Vectors the database lacks (an embedder newly installed, another model) are computed in the
 background; the docs concerned rank lexically until then."""
+SNAPSHOT_INTERVAL_SECONDS = 600.0
+"""How often `serve` writes the index to disk when it changed, so that a restart has only the
+changes made since to catch up on (the answer workers leave that to it)."""
 CALENDAR_INTERVAL_SECONDS = 30.0
 WORKER_POLL_SECONDS = 0.05
 
@@ -107,12 +110,16 @@ async def run_until_stopped(stop: asyncio.Event, loops: list[Loop]) -> None:
         await asyncio.gather(*tasks)
 
 
-def with_platforms(work: Callable[[Platforms, asyncio.Event], Awaitable[None]]) -> None:
-    """Run `work` with the platforms built and a stop event set by SIGINT or SIGTERM."""
+def with_platforms(
+    work: Callable[[Platforms, asyncio.Event], Awaitable[None]], *, load_index: bool = True
+) -> None:
+    """Run `work` with the platforms built (the index opened, unless `work` opens it itself)
+    and a stop event set by SIGINT or SIGTERM."""
 
     async def _run() -> None:
         stop = stop_on_signals()
-        async with open_platforms(settings(background_logging=True)) as platforms:
+        config = settings(background_logging=True)
+        async with open_platforms(config, load_index=load_index) as platforms:
             await work(platforms, stop)
 
     run_reporting(_run())
@@ -184,6 +191,7 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
         ("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),
         ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
         ("embeddings", EMBED_INTERVAL_SECONDS, services.knowledge.embed_missing),
+        ("index-snapshot", SNAPSHOT_INTERVAL_SECONDS, services.knowledge.save_index),
         ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
         ("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
     ]
@@ -193,8 +201,8 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
 
 
 def worker() -> None:
-    """Answer stored questions (run by `huribot serve` when HURIBOT_ANSWER_WORKERS > 0, or on
-    its own, e.g. as another container), until stopped."""
+    """`huribot worker` (its help is in `adapters.cli.main`): the answer loops and the
+    parent watch, until stopped."""
 
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
         watch: Loop = ("parent", PARENT_POLL_SECONDS, parent_watch(stop))
@@ -215,6 +223,7 @@ def web_app(platforms: Platforms, link: SocketModeLink | None) -> web.Applicatio
         database=platforms.services.database,
         readiness=platforms.readiness(link),
         dashboard=dashboard_app(platforms.services),
+        opened=lambda: platforms.services.knowledge.opened_from is not None,
     )
 
 
@@ -241,9 +250,9 @@ def announce_started(platforms: Platforms) -> None:
 
 
 def serve() -> None:
-    """Run the web server (health check, Slack and Teams endpoints), Socket Mode when set, the
-    outbox dispatcher, the calendar scheduler, knowledge-base sync with other processes and
-    upkeep, until stopped."""
+    """`huribot serve` (its help is in `adapters.cli.main`). The web server answers probes
+    while the index opens (`/readyz` says not ready until it is); Socket Mode, the answer
+    workers and the background loops start once it is open."""
 
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
         settings = platforms.services.settings
@@ -252,6 +261,11 @@ def serve() -> None:
         runner = web.AppRunner(web_app(platforms, link), access_log=None, shutdown_timeout=grace)
         await runner.setup()
         await web.TCPSite(runner, settings.host, settings.port).start()
+        try:
+            await platforms.services.knowledge.load_index()
+        except BaseException:
+            await runner.cleanup()
+            raise
         if link is not None:
             link.start()
         workers = start_workers(settings.answer_workers if platforms.chat else 0)
@@ -265,4 +279,4 @@ def serve() -> None:
             await runner.cleanup()  # no new requests; those under way are answered
             await drain(platforms, grace)
 
-    with_platforms(_work)
+    with_platforms(_work, load_index=False)

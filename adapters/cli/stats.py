@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.table import Table
 
 from adapters.cli.common import out, with_services
-from adapters.wiring.services import Services
 from bot.clock import system_clock
 from bot.kb.stats import knowledge_stats
 from bot.questions.stats import question_stats
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 
 def stats() -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
-from adapters.wiring.services import Services
 from bot.calendar.countries import UnknownCountryError
 from bot.calendar.schedule import (
     DEFAULT_CADENCE,
@@ -21,6 +20,9 @@ from bot.calendar.schedule import (
 from bot.calendar.subscriptions import SubscriptionError, SubscriptionSettings
 from bot.chat.commands import describe
 from bot.messages import ConversationRef
+
+if TYPE_CHECKING:
+    from adapters.wiring.services import Services
 
 unct_app = typer.Typer(help="UN Country Teams and the countries they cover.", no_args_is_help=True)
 subscription_app = typer.Typer(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from adapters.teams.translate import THREAD_SUFFIX
+from adapters.teams.threads import THREAD_SUFFIX
 from bot.calendar.subscriptions import Subscriptions
 from bot.moderation.queue import ACTIVE
 from bot.moderation.views import GroupView, QuestionInfo

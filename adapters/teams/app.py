@@ -17,9 +17,9 @@ from microsoft_agents.activity import Activity, ActivityTypes
 from microsoft_agents.hosting.core import TurnContext
 
 from adapters.inflight import InFlight
-from adapters.server import TeamsRoute
 from adapters.teams.cards import ACTION_KEY, FEEDBACK, RELATED, reply_activities, text_activity
 from adapters.teams.connector import TeamsConnector
+from adapters.teams.endpoint import TeamsRoute
 from adapters.teams.moderation import TeamsModeration
 from adapters.teams.translate import (
     PLATFORM,

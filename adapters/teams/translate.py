@@ -13,13 +13,12 @@ from datetime import UTC, datetime
 
 from microsoft_agents.activity import Activity, ActivityTypes
 
+from adapters.teams.threads import THREAD_SUFFIX
 from bot.messages import ConversationRef, IncomingMessage
 from bot.moderation.directory import Actor
 
 PLATFORM = "teams"
 PERSONAL = "personal"
-THREAD_SUFFIX = ";messageid="
-"""How Teams names a channel's reply chain: `<channel id>;messageid=<first message id>`."""
 _TAG = re.compile(r"<[^>]+>")
 
 

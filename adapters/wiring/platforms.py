@@ -12,24 +12,25 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import aiohttp
 
-from adapters.readiness import Check, database_check
+from adapters.readiness import Check, database_check, opened_check
 from adapters.slack.app import SlackBot, SlackConfig, http_session, web_client
 from adapters.slack.moderation import SlackModeration, channel_members
 from adapters.slack.sender import SlackSender
 from adapters.slack.socket_mode import SocketModeLink
 from adapters.slack.token_check import BotTokenCheck
-from adapters.teams.app import TeamsBot
-from adapters.teams.connector import TeamsConfig, TeamsConnector
-from adapters.teams.moderation import TeamsModeration
-from adapters.teams.sender import TeamsSender
 from adapters.wiring.services import Services, moderators_conversations, open_services
 from bot.delivery.dispatcher import Sender
 from bot.moderation.directory import ChannelModerators, ModeratorDirectory, Moderators
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # Teams' modules load the Agents SDK: imported only when Teams is on
+    from adapters.teams.app import TeamsBot
+    from adapters.teams.connector import TeamsConnector
+    from adapters.teams.sender import TeamsSender
 
 
 def slack_config(settings: Settings) -> SlackConfig | None:
@@ -49,6 +50,8 @@ def teams_connector(settings: Settings) -> TeamsConnector | None:
     """The Bot Connector client, when Teams is configured (or anonymous)."""
     if not settings.teams_enabled:
         return None
+    from adapters.teams.connector import TeamsConfig, TeamsConnector  # noqa: PLC0415
+
     password = settings.teams_app_password
     return TeamsConnector(
         TeamsConfig(
@@ -110,6 +113,10 @@ def teams_parts(
     connector = connector or teams_connector(services.settings)
     if connector is None:
         return None
+    from adapters.teams.app import TeamsBot  # noqa: PLC0415  (see teams_connector)
+    from adapters.teams.moderation import TeamsModeration  # noqa: PLC0415
+    from adapters.teams.sender import TeamsSender  # noqa: PLC0415
+
     moderation = TeamsModeration(moderation=services.moderation, connector=connector)
     bot = TeamsBot(
         connector=connector,
@@ -170,9 +177,14 @@ class Platforms:
         return left
 
     def readiness(self, link: SocketModeLink | None) -> dict[str, Check]:
-        """What `/readyz` asks: the database, and Slack's link (Socket Mode) or its bot token
-        (HTTP mode). Teams holds no connection to check: it calls `POST /api/messages`."""
-        checks: dict[str, Check] = {"database": database_check(self.services.database)}
+        """What `/readyz` asks: the database, the search index (open), and Slack's link
+        (Socket Mode) or its bot token (HTTP mode). Teams holds no connection to check: it
+        calls `POST /api/messages`."""
+        knowledge = self.services.knowledge
+        checks: dict[str, Check] = {
+            "database": database_check(self.services.database),
+            "index": opened_check(lambda: knowledge.opened_from is not None, what="opening"),
+        }
         if link is not None:
             checks["slack"] = link.readiness
         elif self.slack is not None:
@@ -182,11 +194,12 @@ class Platforms:
 
 @asynccontextmanager
 async def open_platforms(
-    settings: Settings, *, connector: TeamsConnector | None = None
+    settings: Settings, *, connector: TeamsConnector | None = None, load_index: bool = True
 ) -> AsyncIterator[Platforms]:
     """Build the platforms and the services they share, in order; close them afterwards
     (Teams' pending turns finish, Slack's connections close). Teams talks through
-    `connector` when the caller made one, else through one made from the settings."""
+    `connector` when the caller made one, else through one made from the settings; the
+    index is opened unless the caller opens it itself (`load_index`)."""
     async with AsyncExitStack() as stack:
         slack_session = None
         if slack_config(settings) is not None:
@@ -194,7 +207,9 @@ async def open_platforms(
             stack.push_async_callback(slack_session.close)
         connector = connector or teams_connector(settings)
         directory = moderator_directory(settings, slack_session=slack_session, connector=connector)
-        services = await stack.enter_async_context(open_services(settings, moderators=directory))
+        services = await stack.enter_async_context(
+            open_services(settings, moderators=directory, load_index=load_index)
+        )
         slack = slack_parts(services)
         if slack is not None:
             stack.push_async_callback(slack[0].aclose)

@@ -4,7 +4,7 @@ process from settings and closed together."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from bot.db.engine import Database
 from bot.delivery.conversations import KnownConversations
 from bot.kb.embeddings import EmbeddingStore
 from bot.kb.service import KnowledgeService
+from bot.kb.snapshots import IndexSnapshots, database_key
 from bot.messages import ConversationRef, Suggestion
 from bot.moderation.directory import ModeratorDirectory, Moderators
 from bot.moderation.grouping import Similarity
@@ -30,6 +31,7 @@ from bot.questions.log import QuestionLog
 from bot.settings import Settings
 from knowledge.embedding import load_embedder
 from knowledge.glossary import load_glossary
+from knowledge.index_snapshots import SnapshotStore
 from knowledge.query import QueryPlanner
 from knowledge.tantivy_index import TantivyIndex
 
@@ -57,15 +59,25 @@ def build_answerer(
     glossary_path: Path | None = None,
     embedder: str = "none",
     calibration: Calibration | None = None,
+    kept: tuple[SnapshotStore, Path] | None = None,
 ) -> tuple[KnowledgeService, Answerer]:
     """The search engine and answering policy over a database (also used by the benchmarks);
-    `embedder` names the re-ranking model (HURIBOT_EMBEDDER; entry points pass the setting)."""
+    `embedder` names the re-ranking model (HURIBOT_EMBEDDER; entry points pass the setting);
+    `kept`, the snapshot folder and this process's working folder in it, keeps the index on
+    disk between runs."""
     planner = QueryPlanner(glossary=load_glossary(glossary_path))
     model = load_embedder(embedder)
+    index = TantivyIndex(planner=planner, workspace=kept[1] if kept else None)
+    snapshots = (
+        IndexSnapshots(store=kept[0], database=database_key(database.url), index=index)
+        if kept
+        else None
+    )
     knowledge = KnowledgeService(
         database=database,
-        index=TantivyIndex(planner=planner),
+        index=index,
         embeddings=EmbeddingStore(database=database, embedder=model) if model else None,
+        snapshots=snapshots,
     )
     calibration = calibration or load_calibration()
     policy = AnsweringPolicy(planner=planner, calibration=calibration)
@@ -106,13 +118,18 @@ def moderators_conversations(settings: Settings) -> list[ConversationRef]:
 async def open_services(
     settings: Settings, *, load_index: bool = True, moderators: ModeratorDirectory | None = None
 ) -> AsyncIterator[Services]:
-    """Upgrade the database, build the index from it, and close everything afterwards.
+    """Upgrade the database, open the index (unless `load_index` is false: the caller opens it
+    later, or never), and close everything afterwards, saving the index when it changed.
     `moderators` (by default the configured ids) may add the platforms' moderators' channels."""
     database = Database(url=settings.database_url)
-    try:
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(database.dispose)
         await database.upgrade()
         knowledge, answerer = build_answerer(
-            database, glossary_path=settings.glossary_path, embedder=settings.embedder
+            database,
+            glossary_path=settings.glossary_path,
+            embedder=settings.embedder,
+            kept=index_folders(settings, stack),
         )
         if load_index:
             await knowledge.load_index()
@@ -158,5 +175,15 @@ async def open_services(
             scheduler=scheduler,
             conversations=KnownConversations(database=database),
         )
-    finally:
-        await database.dispose()
+        if knowledge.opened_from is not None:
+            await knowledge.save_index()
+
+
+def index_folders(settings: Settings, stack: AsyncExitStack) -> tuple[SnapshotStore, Path] | None:
+    """The index's snapshot folder (HURIBOT_INDEX_DIR, or beside a SQLite file) and a working
+    folder of this process in it, removed when `stack` closes; None to keep no index on disk."""
+    folder = settings.search_index_dir()
+    if folder is None:
+        return None
+    store = SnapshotStore(folder)
+    return store, stack.enter_context(store.work_folder())

@@ -9,23 +9,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from bot.calendar.ics_import import parse_calendar_ics
 from bot.calendar.limits import CalendarLimits
 from bot.calendar.rows import CalendarImportError, CalendarRow, parse_calendar_csv
-from bot.calendar.sources import (
-    Imported,
-    read_calendar_xlsx,
-    read_sp_visits,
-    read_tb_master_calendar,
-    read_tb_session,
-    read_upr_calendar,
-)
 from bot.calendar.store import CalendarImport, row_values, store_calendar
 from bot.calendar.titles import event_title
 from bot.db.audit import record_audit
 from bot.db.engine import Database
 from bot.db.models import CalendarEvent
+
+if TYPE_CHECKING:
+    from bot.calendar.sources import Imported
 
 
 class ImportFormat(StrEnum):
@@ -87,13 +82,17 @@ def _parsed_rows(
         except UnicodeDecodeError as exc:
             raise CalendarImportError([f"not UTF-8 text ({exc}): save the CSV as UTF-8"]) from exc
     if fmt is ImportFormat.ICS:
+        from bot.calendar.ics_import import parse_calendar_ics  # noqa: PLC0415  (icalendar)
+
         return parse_calendar_ics(data, country=country)
+    from bot.calendar import sources  # noqa: PLC0415  (Word and Excel readers: slow to load)
+
     readers: dict[ImportFormat, Callable[..., Imported]] = {
-        ImportFormat.XLSX: read_calendar_xlsx,
-        ImportFormat.TB_SESSION: read_tb_session,
-        ImportFormat.TB_CALENDAR: read_tb_master_calendar,
-        ImportFormat.SP_VISITS: read_sp_visits,
-        ImportFormat.UPR_CALENDAR: read_upr_calendar,
+        ImportFormat.XLSX: sources.read_calendar_xlsx,
+        ImportFormat.TB_SESSION: sources.read_tb_session,
+        ImportFormat.TB_CALENDAR: sources.read_tb_master_calendar,
+        ImportFormat.SP_VISITS: sources.read_sp_visits,
+        ImportFormat.UPR_CALENDAR: sources.read_upr_calendar,
     }
     return readers[fmt](data, source_url=source_url, retrieved=retrieved).rows()
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,9 +21,13 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 logger = structlog.get_logger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+REVISION_LINE = re.compile(r'^(down_revision|revision) = (?:"([^"]+)"|None)$', re.MULTILINE)
 
 
 def async_url(url: str) -> str:
@@ -108,18 +112,48 @@ class Database:
             await connection.execute(text("SELECT 1"))
 
     async def upgrade(self) -> None:
-        """Apply pending Alembic migrations (idempotent; run by every command that needs the DB)."""
+        """Apply pending Alembic migrations (idempotent; run by every command that needs the DB).
+        A database already at the newest revision is left as it is without loading Alembic,
+        which takes most of a short command's start."""
+        if await self._revision() == head_revision():
+            logger.info("database.current", dialect=self.dialect)
+            return
         async with self.engine.begin() as connection:
             await connection.run_sync(_upgrade_on)
         logger.info("database.upgraded", dialect=self.dialect)
+
+    async def _revision(self) -> str | None:
+        """The revision the database is at (None when it has none yet)."""
+        try:
+            async with self.engine.connect() as connection:
+                found = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+        except DBAPIError:  # no such table: a new database
+            return None
+        return str(found) if found is not None else None
 
     async def dispose(self) -> None:
         """Close pooled connections."""
         await self.engine.dispose()
 
 
+def head_revision() -> str:
+    """The newest migration's revision, read from the migration files (the one no other
+    migration follows), as Alembic would find it."""
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for key, value in REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            (revisions if key == "revision" else followed).add(value)
+    heads = revisions - followed
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic configuration pointing at the packaged migrations (no alembic.ini needed)."""
+    from alembic.config import Config  # noqa: PLC0415  (slow to load: only when migrating)
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -128,6 +162,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def _upgrade_on(connection: Connection) -> None:
+    from alembic import command  # noqa: PLC0415
+
     command.upgrade(alembic_config(connection), "head")
 
 

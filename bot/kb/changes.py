@@ -83,8 +83,20 @@ class ChangeFeed:
             documents=tuple(dict.fromkeys(r.item for r in fresh if r.kind == DOCUMENT)),
         )
 
+    def resume(self, newest: int, applied: Iterable[int]) -> None:
+        """Take up where an index snapshot left off: the changes it reflected."""
+        self.newest = newest
+        self.applied = set(applied)
+
     def mark(self, ids: Iterable[int]) -> None:
         """Note changes as applied (including this process's own)."""
         self.applied.update(ids)
-        self.newest = max(self.newest, *self.applied)
+        self.newest = max(self.newest, *self.applied) if self.applied else self.newest
         self.applied = {i for i in self.applied if i > self.newest - TAIL}
+
+
+async def change_time(session: AsyncSession, change_id: int) -> str | None:
+    """When a change was logged (None when no change has this id): with its id, this tells
+    one database's change log from another's."""
+    at = await session.scalar(select(KnowledgeChange.at).where(KnowledgeChange.id == change_id))
+    return at.isoformat() if at is not None else None

@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Literal
 
 import structlog
 from sqlalchemy import select
@@ -29,6 +30,7 @@ from bot.kb.queries import (
     retire_reply,
     searchable_docs,
 )
+from bot.kb.snapshots import IndexSnapshots
 from bot.kb.store import StoreReport, store_batch
 from bot.kb.versions import CREATE, EDIT, RETIRE, check_bases, record_versions
 from knowledge.index import SearchIndex
@@ -61,10 +63,17 @@ class KnowledgeService:
         database: Database,
         index: SearchIndex,
         embeddings: EmbeddingStore | None = None,
+        snapshots: IndexSnapshots | None = None,
     ) -> None:
-        """`embeddings`, when given, re-ranks every search by meaning."""
+        """`embeddings`, when given, re-ranks every search by meaning; `snapshots`, when
+        given, keep `index` (theirs) on disk between runs."""
         self.database = database
         self.index = index
+        self._snapshots = snapshots
+        self.opened_from: Literal["snapshot", "database"] | None = None
+        """Where `load_index` found the index: None until it is open."""
+        self._saved = False
+        """Whether the last snapshot written or read holds every change applied since."""
         self._embeddings = embeddings
         self._reranker = (
             SemanticReranker(
@@ -79,16 +88,42 @@ class KnowledgeService:
         """The ids of each document's passages in the index, to drop when it changes."""
 
     async def load_index(self) -> int:
-        """Fill the index (and the stored vectors) from the database, at start; returns the
-        number of docs. Docs without a vector yet wait for `embed_missing`."""
-        async with self.database.transaction() as session:
-            await self._changes.start(session)
-            docs = await searchable_docs(session)
-        self._index_docs(docs)
+        """Open the index at start: reopened from its snapshot and caught up when there is a
+        usable one, else built from the database (and saved); the stored vectors are loaded
+        too. Returns the number of docs; docs without a vector yet wait for `embed_missing`."""
+        docs = await self._reopen()
+        if docs is None:
+            async with self.database.transaction() as session:
+                await self._changes.start(session)
+                docs = await searchable_docs(session)
+            self._index_docs(docs)
+            self.opened_from = "database"
+            await self.save_index(force=True)
+        else:
+            self._note_passages(docs)
+            self.opened_from = "snapshot"
+            self._saved = True
+            await self.sync()  # the changes made since the snapshot
         if self._embeddings is not None and self._reranker is not None:
             self._unembedded = await self._embeddings.load(self._reranker.table, docs)
-        logger.info("index.loaded", docs=len(docs))
+        logger.info("index.loaded", docs=len(docs), source=self.opened_from)
         return len(docs)
+
+    async def save_index(self, *, force: bool = False) -> bool:
+        """Write the index to its snapshot folder when changes were applied since the last
+        snapshot (or, with `force`, anyway); True when one was written."""
+        if self._snapshots is None or (self._saved and not force):
+            return False
+        self._saved = True  # a change applied while writing clears it again
+        async with self.database.sessions() as session:
+            await self._snapshots.save(session, self._changes, force=force)
+        return True
+
+    async def _reopen(self) -> list[SearchDoc] | None:
+        if self._snapshots is None:
+            return None
+        async with self.database.sessions() as session:
+            return await self._snapshots.reopen(session, self._changes)
 
     @property
     def unembedded(self) -> int:
@@ -178,6 +213,7 @@ class KnowledgeService:
             logged = record_changes(session, replies=[slug], now=now)
             await session.flush()
         self.index.remove([slug])
+        self._saved = False
         if self._reranker is not None:
             self._reranker.table.remove([slug])
         self._changes.mark(row.id for row in logged)
@@ -234,6 +270,7 @@ class KnowledgeService:
         published = [reply_doc(r) for r in replies if r.status == ReplyStatus.PUBLISHED.value]
         old_passages = [pid for slug in documents for pid in self._passages.pop(slug, [])]
         self.index.remove([*reply_ids, *old_passages])
+        self._saved = False
         self._index_docs([*published, *passages])
         if self._embeddings is None or self._reranker is None:
             return
@@ -247,6 +284,10 @@ class KnowledgeService:
         """Index docs, noting which passages belong to which document."""
         docs = list(docs)
         self.index.add(docs)
+        self._saved = False
+        self._note_passages(docs)
+
+    def _note_passages(self, docs: Iterable[SearchDoc]) -> None:
         for doc in docs:
             if doc.kind == "passage":
                 self._passages.setdefault(doc.id.partition("#")[0], []).append(doc.id)

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.models import ConsolidatedReply, GuidanceDocument, Passage
 from bot.kb.queries import passage_id
-from knowledge.ingest.loader import is_file_origin
 from knowledge.records import DocumentRecord, IngestBatch, ReplyRecord, ReplyStatus, origin_file
 
 logger = structlog.get_logger(__name__)
@@ -83,6 +82,8 @@ class _Withdrawal:
 
     def applies(self, slug: str, origin: str) -> bool:
         """True when the record with this slug and origin is to be withdrawn."""
+        from knowledge.ingest.loader import is_file_origin  # noqa: PLC0415  (PDF, Word readers)
+
         if slug in self._kept or not is_file_origin(origin):
             return False
         return self._prune or origin_file(origin) in self._files

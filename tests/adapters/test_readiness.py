@@ -8,9 +8,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.readiness import Check, CheckResult, database_check
+from adapters.readiness import Check, CheckResult, database_check, opened_check
 from adapters.server import build_web_app
 from adapters.slack.app import SlackConfig, web_client
 from adapters.slack.token_check import REMEMBER_SECONDS, BotTokenCheck
@@ -85,3 +86,25 @@ async def test_http_mode_slack_is_ready_once_the_bot_token_is_accepted_and_asked
         clock.now += REMEMBER_SECONDS
         assert await check() == CheckResult(ok=True, detail="bot token accepted")
         assert len(fake.calls_to("auth.test")) == 2
+
+
+async def test_not_ready_and_the_searching_routes_refused_until_the_index_is_open() -> None:
+    opened = False
+    checks = {"index": opened_check(lambda: opened, what="opening")}
+
+    async def dashboard_home(_request: web.Request) -> web.Response:
+        return web.Response(text="home")
+
+    dashboard = web.Application()
+    dashboard.router.add_get("/", dashboard_home)
+    app = build_web_app(readiness=checks, dashboard=dashboard, opened=lambda: opened)
+    async with TestClient(TestServer(app)) as http:
+        starting = await http.get("/readyz")
+        assert starting.status == 503
+        assert (await starting.json())["checks"]["index"] == {"ok": False, "detail": "opening"}
+        refused = await http.get("/dashboard/")
+        assert refused.status == 503 and refused.headers["Retry-After"]
+        assert (await http.get("/healthz")).status == 200
+        opened = True
+        assert (await http.get("/readyz")).status == 200
+        assert await (await http.get("/dashboard/")).text() == "home"

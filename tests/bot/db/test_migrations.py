@@ -10,9 +10,11 @@ from typing import Any
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import JSON, Connection, Date, column, select, table
+from structlog.testing import capture_logs
 
-from bot.db.engine import Database, alembic_config
+from bot.db.engine import Database, alembic_config, head_revision
 from bot.db.models import Base, QuestionGroup, ReplyVersion
 
 FLAT_SLACK = {"channel": "CMODS", "ts": "1700000000.000100"}
@@ -108,3 +110,19 @@ async def test_replies_stored_before_versions_get_their_first_version(database: 
     assert version.content["sources"] == [{"title": "UNSDG", "url": "https://unsdg.un.org/"}]
     await _migrate(database, "0012", down=True)
     await _migrate(database, "head")
+
+
+def test_the_head_read_from_the_files_is_alembics() -> None:
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_a_current_database_is_not_migrated_again_and_an_older_one_is(
+    database: Database,
+) -> None:
+    with capture_logs() as logs:
+        await database.upgrade()
+    assert [e["event"] for e in logs if e["event"].startswith("database.")] == ["database.current"]
+    await _migrate(database, "0011", down=True)
+    with capture_logs() as logs:
+        await database.upgrade()
+    assert [e["event"] for e in logs if e["event"].startswith("database.")] == ["database.upgraded"]

@@ -1,0 +1,45 @@
+"""The everyday commands start without loading the chat platforms' SDKs or the PDF writer."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("slack_bolt", "slack_sdk", "microsoft_agents", "fpdf", "aiohttp.web", "pypdf", "docx")
+PROBE = """
+import json, sys
+from adapters.cli.main import app
+try:
+    app(sys.argv[1:])
+except SystemExit as stop:
+    code = stop.code
+print(json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules]}))
+"""
+
+
+@pytest.mark.parametrize(
+    "command", [["kb", "list"], ["ask", "What is the UPR?"], ["queue", "list"], ["--help"]]
+)
+def test_a_command_imports_none_of_the_heavy_packages(tmp_path: Path, command: list[str]) -> None:
+    env = {
+        **os.environ,
+        "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}",
+        "HURIBOT_EMBEDDER": "none",
+    }
+    script = f"HEAVY = {HEAVY!r}\n{PROBE}"
+    result = subprocess.run(
+        [sys.executable, "-c", script, *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["code"] in {0, None}, result.stderr
+    assert report["loaded"] == []
