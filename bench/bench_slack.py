@@ -10,7 +10,7 @@ Slack, so they run in a child process and the bot's process is measured alone (`
 runs everything in one event loop instead).
 
     PYTHONPATH=. python -m bench.bench_slack [--events 2000] [--concurrency 50]
-        [--passages 10000] [--json] [--inline] [--profile FILE]
+        [--passages 10000] [--json] [--inline] [--profile FILE] [--embedder none]
 """
 
 from __future__ import annotations
@@ -179,6 +179,7 @@ async def serve(services: Services, api_url: str, *, worker: bool) -> AsyncItera
         env = {
             **os.environ,
             "HURIBOT_DATABASE_URL": services.settings.database_url,
+            "HURIBOT_EMBEDDER": services.settings.embedder,
             "HURIBOT_SLACK_BOT_TOKEN": "xoxb-bench",
             "HURIBOT_SLACK_SIGNING_SECRET": SECRET,
             "HURIBOT_SLACK_API_URL": api_url,
@@ -246,7 +247,9 @@ async def benchmark(options: dict[str, Any]) -> dict[str, Any]:
         tempfile.TemporaryDirectory() as folder,
         database_url(options["postgres"], Path(folder)) as url,
     ):
-        settings = load_settings({"HURIBOT_DATABASE_URL": url})
+        settings = load_settings(
+            {"HURIBOT_DATABASE_URL": url, "HURIBOT_EMBEDDER": options["embedder"]}
+        )
         configure_logging(
             level=settings.log_level, fmt=settings.log_format, secrets=settings.secret_values()
         )
@@ -354,6 +357,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--rate", type=float, help="events per second, open loop (default: back to back)"
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds, in all")
+    parser.add_argument(
+        "--embedder",
+        default="none",
+        help="HURIBOT_EMBEDDER (default none: lexical answers; embedding every passage with "
+        "e5-small takes about a quarter of a second each)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object")
     parser.add_argument("--inline", action="store_true", help="Slack's side in this loop")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the bot's event loop")

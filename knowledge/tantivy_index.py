@@ -40,6 +40,8 @@ SCHEMA_VERSION = "1"
 change, so indexes kept on disk are rebuilt."""
 EXPORT_ATTEMPTS = 3
 """A merge may remove the files being linked by `export`; it starts again with the new ones."""
+FREQUENCIES_KEPT = 50_000
+"""Document frequencies remembered between commits at most (members' words are unbounded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,9 @@ class TantivyIndex:
         self._docs: dict[str, SearchDoc] = {}
         """Every indexed doc by id: hits are read from here, tantivy stores only ids."""
         self._stats = IndexStats(documents=0, replies=0, passages=0)
+        self._frequencies: dict[str, int] = {}
+        """Live document frequencies counted since the last commit: every answer asks them
+        for each of its terms, and a count is a search of its own."""
 
     @property
     def fingerprint(self) -> str:
@@ -226,10 +231,18 @@ class TantivyIndex:
 
     def document_frequency(self, term: str) -> int:
         """Live docs whose text contains the term (tantivy's own statistic still counts
-        replaced and deleted docs until their segments merge, so those are counted here)."""
-        if self._searcher.doc_freq("body", term) == 0:
-            return 0
-        return self._count(tantivy.Query.term_query(self._schema, "body", term))
+        replaced and deleted docs until their segments merge, so those are counted here;
+        each term once per commit)."""
+        known = self._frequencies.get(term)
+        if known is not None:
+            return known
+        count = 0
+        if self._searcher.doc_freq("body", term) > 0:
+            count = self._count(tantivy.Query.term_query(self._schema, "body", term))
+        if len(self._frequencies) >= FREQUENCIES_KEPT:
+            self._frequencies.clear()
+        self._frequencies[term] = count
+        return count
 
     def _document(self, analysed: AnalysedDoc) -> tantivy.Document:
         doc = analysed.doc
@@ -303,6 +316,7 @@ class TantivyIndex:
         self._writer.commit()
         self._index.reload()
         self._searcher = self._index.searcher()
+        self._frequencies.clear()
         self._stats = self._count_kinds()
 
 

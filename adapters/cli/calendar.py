@@ -20,7 +20,6 @@ from knowledge.ingest.limits import SizeLimit
 
 if TYPE_CHECKING:
     from adapters.wiring.services import Services
-    from bot.calendar.sources import Imported
 
 calendar_app = typer.Typer(
     help="The calendar of engagements with the mechanisms.", no_args_is_help=True
@@ -152,7 +151,6 @@ def export_calendar(
         async with services.database.sessions() as session:
             events = await events_for(session, code)
         name = f"HuriBot — {country_name(code)}" if code else "HuriBot — all countries"
-        from bot.calendar.export import to_csv, to_ics  # noqa: PLC0415  (see _parsed_rows)
 
         data = to_ics(events, name=name) if fmt is ExportFormat.ICS else to_csv(events).encode()
         if output is None:

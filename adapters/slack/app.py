@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 import structlog
+from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -225,8 +226,15 @@ class SlackBot:
         self._register()
 
     def route(self) -> Handler:
-        """The handler of `POST /slack/events` (HTTP mode): signature first, then bolt."""
-        return slack_endpoint(self.app, self._signing_secret)
+        """The handler of `POST /slack/events` (HTTP mode): signature first, then bolt; while
+        it runs, answers wait (Slack retries an event not acknowledged within 3 s)."""
+        endpoint = slack_endpoint(self.app, self._signing_secret)
+
+        async def acknowledge_first(request: web.Request) -> web.Response:
+            with self.answering.receiving():
+                return await endpoint(request)
+
+        return acknowledge_first
 
     async def settle(self, timeout: float | None = None) -> bool:
         """Wait for the answers under way; False when `timeout` seconds passed first."""

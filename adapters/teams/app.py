@@ -144,7 +144,8 @@ class TeamsBot:
             answer = await self._command(self._commands, activity, found)
             await self.connector.reply(context, text_activity(answer))
             return
-        received = await self._intake.receive(found.message, event_key=found.event_key)
+        with self.answering.receiving():  # stored before any answer takes the loop
+            received = await self._intake.receive(found.message, event_key=found.event_key)
         if received is not None and self._answer_inline:
             self._spawn(self.answer_event(received))
 

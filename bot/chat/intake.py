@@ -150,7 +150,9 @@ class Intake:
     async def _flood_notice(self, received: Received) -> dict[str, str] | None:
         """What to say instead of answering when the asker, or their conversation, is
         asking faster than the limits allow; None when neither is."""
-        recent = await self.questions.recent_questions(received.question_id, window=MINUTE)
+        recent = await self.questions.recent_questions(
+            received.question_id, since=received.message.received_at - MINUTE
+        )
         if recent.by_asker > self._per_minute:
             return SLOW_DOWN
         if recent.in_conversation > self._per_conversation:

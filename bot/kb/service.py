@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 import structlog
@@ -30,6 +30,7 @@ from bot.kb.queries import (
     retire_reply,
     searchable_docs,
 )
+from bot.kb.reply_meta import ReplyMeta, ReplyMetas
 from bot.kb.snapshots import IndexSnapshots
 from bot.kb.store import StoreReport, store_batch
 from bot.kb.versions import CREATE, EDIT, RETIRE, check_bases, record_versions
@@ -44,14 +45,6 @@ IMPORT_ACTOR = "import"
 """Who the versions of an ingest are recorded as when its caller names nobody."""
 
 logger = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyMeta:
-    """What answers show about a reply besides its text."""
-
-    sources: tuple[dict[str, str], ...]
-    review_by: date | None
 
 
 class KnowledgeService:
@@ -86,6 +79,7 @@ class KnowledgeService:
         self._changes = ChangeFeed()
         self._passages: dict[str, list[str]] = {}
         """The ids of each document's passages in the index, to drop when it changes."""
+        self._reply_metas = ReplyMetas()
 
     async def load_index(self) -> int:
         """Open the index at start: reopened from its snapshot and caught up when there is a
@@ -219,14 +213,16 @@ class KnowledgeService:
         self._changes.mark(row.id for row in logged)
 
     async def reply_meta(self, slug: str) -> ReplyMeta:
-        """The public sources a reply cites and the date it is due for review."""
+        """The public sources a reply cites and the date it is due for review (read from the
+        database once, then kept up to date with the reply's changes)."""
+        known = self._reply_metas.get(slug)
+        if known is not None:
+            return known
         async with self.database.sessions() as session:
             reply = await session.scalar(
                 select(ConsolidatedReply).where(ConsolidatedReply.slug == slug)
             )
-        if reply is None:
-            return ReplyMeta(sources=(), review_by=None)
-        return ReplyMeta(sources=tuple(reply.sources), review_by=reply.review_by)
+        return self._reply_metas.learn(slug, ReplyMeta.of(reply))
 
     async def lookup(self, item_id: str) -> SearchDoc | None:
         """A reply or passage by its search id, from the database."""
@@ -268,6 +264,7 @@ class KnowledgeService:
         ones indexed, the others and the deleted dropped) and documents (their old passages
         dropped, their current ones indexed); vectors follow."""
         published = [reply_doc(r) for r in replies if r.status == ReplyStatus.PUBLISHED.value]
+        self._reply_metas.changed(reply_ids, replies)
         old_passages = [pid for slug in documents for pid in self._passages.pop(slug, [])]
         self.index.remove([*reply_ids, *old_passages])
         self._saved = False

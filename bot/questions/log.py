@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 import structlog
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.clock import Clock, system_clock
 from bot.db.claims import won
@@ -146,24 +147,34 @@ class QuestionLog:
 
     async def record_reply(self, question_id: int, reply: Reply) -> None:
         """Note what the bot replied; an abstention opens the question for the Secretariat."""
-        async with self._database.transaction() as session:
-            question = await self._get(session, question_id)
-            question.reply_kind = reply.kind.value
-            question.item_id = reply.item_id
-            question.confidence = reply.confidence
-            question.answered_at = self._clock()
-            if reply.kind is ReplyKind.ABSTAIN:
-                question.status = QuestionStatus.OPEN.value
-            elif reply.kind is ReplyKind.ANSWER:
-                question.status = QuestionStatus.ANSWERED_BY_BOT.value
+        values: dict[str, object] = {
+            "reply_kind": reply.kind.value,
+            "item_id": reply.item_id,
+            "confidence": reply.confidence,
+            "answered_at": self._clock(),
+        }
+        if reply.kind is ReplyKind.ABSTAIN:
+            values["status"] = QuestionStatus.OPEN.value
+        elif reply.kind is ReplyKind.ANSWER:
+            values["status"] = QuestionStatus.ANSWERED_BY_BOT.value
+        if not await self._set(question_id, values):
+            raise UnknownQuestionError(f"No question has the id {question_id}.")
 
     async def record_replied(self, question_id: int) -> None:
         """Note that the member got a word that needs no answer, so no worker takes the
-        question up again."""
+        question up again (nothing to note for a question since deleted)."""
+        waiting = [QuestionStatus.RECEIVED.value, QuestionStatus.ANSWERING.value]
+        replied = {"status": QuestionStatus.REPLIED.value}
+        await self._set(question_id, replied, Question.status.in_(waiting))
+
+    async def _set(
+        self, question_id: int, values: Mapping[str, object], *where: ColumnElement[bool]
+    ) -> bool:
+        """Set columns of one question (where `where` holds) in one UPDATE, with no read
+        first: these run on every answer. False when no row matched."""
+        statement = update(Question).where(Question.id == question_id, *where).values(values)
         async with self._database.transaction() as session:
-            question = await self._get(session, question_id)
-            if question.status in {QuestionStatus.RECEIVED.value, QuestionStatus.ANSWERING.value}:
-                question.status = QuestionStatus.REPLIED.value
+            return await won(session, statement)
 
     async def record_feedback(
         self, question_id: int, feedback: Feedback, *, user_id: str
@@ -193,27 +204,34 @@ class QuestionLog:
             question = await self._get(session, question_id)
             question.status = QuestionStatus.OPEN.value
 
-    async def recent_questions(self, question_id: int, *, window: timedelta) -> RecentQuestions:
-        """How many questions its asker, and its conversation, sent on its platform in the
-        `window` before `question_id`, itself included (a flood shows however many
-        processes receive it)."""
+    async def recent_questions(self, question_id: int, *, since: datetime) -> RecentQuestions:
+        """How many questions its asker, and its conversation, sent on its platform after
+        `since` up to `question_id`, itself included (a flood shows however many processes
+        receive it). One statement, run on every answer: the question is joined, not read
+        first."""
+        asked = aliased(Question)
+        by_asker = Question.user_id == asked.user_id
+        in_conversation = (
+            Question.conversation["conversation_id"].as_string()
+            == asked.conversation["conversation_id"].as_string()
+        )
         async with self._database.sessions() as session:
-            question = await self._get(session, question_id)
-            by_asker = Question.user_id == question.user_id
-            in_conversation = (
-                Question.conversation["conversation_id"].as_string()
-                == question.conversation["conversation_id"]
-            )
-            counts = await session.execute(
-                select(func.count().filter(by_asker), func.count().filter(in_conversation)).where(
-                    Question.platform == question.platform,
-                    Question.received_at > question.received_at - window,
-                    Question.id <= question.id,
-                    or_(by_asker, in_conversation),
+            counts = (
+                await session.execute(
+                    select(func.count().filter(by_asker), func.count().filter(in_conversation))
+                    .select_from(Question)
+                    .join(asked, asked.id == question_id)
+                    .where(
+                        Question.platform == asked.platform,
+                        Question.received_at > since,
+                        Question.id <= asked.id,
+                        or_(by_asker, in_conversation),
+                    )
                 )
-            )
-            asker, conversation = counts.one()
-            return RecentQuestions(by_asker=int(asker), in_conversation=int(conversation))
+            ).one()
+        if not counts[0] and not counts[1]:  # the question itself always counts
+            raise UnknownQuestionError(f"No question has the id {question_id}.")
+        return RecentQuestions(by_asker=int(counts[0]), in_conversation=int(counts[1]))
 
     async def claim(self, question_id: int) -> bool:
         """Take one stored question to answer it; False when someone else took it first (a

@@ -78,6 +78,6 @@ async def test_a_nul_inside_a_stored_conversation_reference_is_dropped(database_
         received = await services.intake.receive(message, event_key="slack:nul")
         assert received is not None
         recent = await services.intake.questions.recent_questions(
-            received.question_id, window=timedelta(minutes=1)
+            received.question_id, since=message.received_at - timedelta(minutes=1)
         )
     assert (recent.by_asker, recent.in_conversation) == (1, 1)

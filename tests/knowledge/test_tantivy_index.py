@@ -314,6 +314,7 @@ def test_document_frequency_counts_docs_with_the_analysed_term() -> None:
 
 def test_document_frequency_forgets_replaced_and_removed_docs() -> None:
     index = new_index(MIXED)
+    assert index.document_frequency("upr") == 2  # remembered until the index changes
     index.add([doc("reply-en", "Lunch is served at noon.", kind="reply")])
     assert index.document_frequency("upr") == 1
     index.remove(["passage-en"])

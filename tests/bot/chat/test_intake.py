@@ -23,6 +23,7 @@ from bot.questions.log import Feedback, QuestionLog, QuestionStatus
 from tests.corpus import SMALL_BATCH
 from tests.fakes.chat import MemoryChat, RefusedError
 from tests.fakes.clock import FakeClock
+from tests.statements import statements
 
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
@@ -195,3 +196,19 @@ async def test_questions_replies_and_answer_times_are_counted(chat: MemoryChat) 
     assert value("huribot_questions_received_total", platform="memory") == asked + 1
     assert value("huribot_replies_total", platform="memory", kind="answer") == answered + 1
     assert value("huribot_answer_seconds_count", platform="memory") == timed + 1
+
+
+async def test_an_answer_takes_three_statements_claim_flood_check_and_outcome(
+    chat: MemoryChat, database: Database
+) -> None:
+    """Round-trips are most of an answer's cost: no read before an update, and the cited
+    reply's sources come from memory once read."""
+    await chat.ask(UPR, user="U20", thread="20.1")  # reads the cited reply's sources once
+    received = await chat.receive(UPR, user="U21", thread="21.1")
+    channel = chat.channel(received.message.ref)
+    with statements(database) as sent:
+        [reply] = await chat.intake.answer(received, channel)
+    assert reply.kind is ReplyKind.ANSWER and reply.sources
+    assert sent == ["UPDATE", "SELECT", "UPDATE"]
+    question = await chat.intake.questions.get(received.question_id)
+    assert (question.status, question.item_id) == (QuestionStatus.ANSWERED_BY_BOT, reply.item_id)

@@ -16,8 +16,9 @@ from bot.kb.queries import UnknownItemError, get_reply
 from bot.kb.service import KnowledgeService
 from bot.kb.store import store_batch
 from knowledge.bm25_reference import ReferenceBM25Index
-from knowledge.records import IngestBatch, PassageRecord, ReplyStatus
+from knowledge.records import IngestBatch, PassageRecord, ReplyStatus, SourceLink
 from tests.corpus import GUIDE, HRBA_REPLY, SMALL_BATCH, UPR_REPLY
+from tests.statements import statements
 
 WHEN = datetime(2026, 11, 27, tzinfo=UTC)
 
@@ -222,3 +223,24 @@ async def test_a_preview_reports_what_ingest_would_change_and_writes_nothing(
         [audited] = await audit_trail(session, target="knowledge")
     assert (audited.actor, audited.action) == ("teams:a", "ingest")
     assert audited.after is not None and audited.after["replies_added"] == 3
+
+
+async def test_a_cited_replys_sources_are_read_once_and_follow_its_changes(
+    database: Database,
+) -> None:
+    """Answers read a reply's sources from memory; a change made by another process reaches
+    them through the change log, as it reaches the index."""
+    first = KnowledgeService(database=database, index=ReferenceBM25Index())
+    second = KnowledgeService(database=database, index=ReferenceBM25Index())
+    await first.ingest(IngestBatch(replies=(HRBA_REPLY,)))
+    await second.load_index()
+    await second.reply_meta("hrba-programming")
+    with statements(database) as sent:
+        await second.reply_meta("hrba-programming")
+    assert sent == []
+
+    moved = SourceLink(title="HRBA portal", url="https://unsdg.un.org/hrba")
+    await first.ingest(IngestBatch(replies=(dataclasses.replace(HRBA_REPLY, sources=(moved,)),)))
+    assert await second.sync()
+    meta = await second.reply_meta("hrba-programming")
+    assert meta.sources == ({"title": "HRBA portal", "url": "https://unsdg.un.org/hrba"},)
