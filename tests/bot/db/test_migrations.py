@@ -4,9 +4,13 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+import structlog
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -116,13 +120,26 @@ def test_the_head_read_from_the_files_is_alembics() -> None:
     assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+@contextmanager
+def info_logs() -> Iterator[list[MutableMapping[str, Any]]]:
+    """The events logged, info ones included whatever level an earlier test configured
+    (capture_logs keeps the configured level filter)."""
+    saved = structlog.get_config()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG))
+    try:
+        with capture_logs() as logs:
+            yield logs
+    finally:
+        structlog.configure(**saved)
+
+
 async def test_a_current_database_is_not_migrated_again_and_an_older_one_is(
     database: Database,
 ) -> None:
-    with capture_logs() as logs:
+    with info_logs() as logs:
         await database.upgrade()
     assert [e["event"] for e in logs if e["event"].startswith("database.")] == ["database.current"]
     await _migrate(database, "0011", down=True)
-    with capture_logs() as logs:
+    with info_logs() as logs:
         await database.upgrade()
     assert [e["event"] for e in logs if e["event"].startswith("database.")] == ["database.upgraded"]
