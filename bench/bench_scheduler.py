@@ -17,10 +17,12 @@ import random
 import tempfile
 import time
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pycountry
+from sqlalchemy import event
 
 from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.rows import CalendarRow
@@ -60,12 +62,27 @@ def calendar(events_per_country: int, rng: random.Random) -> list[CalendarRow]:
     return rows
 
 
-async def timed(label: str, work: Awaitable[object]) -> float:
-    """Await `work`, print and return its seconds."""
+@dataclass
+class Statements:
+    """SQL statements the database has been sent so far (round-trips are most of a pass)."""
+
+    count: int = 0
+
+    def listen(self, database: Database) -> None:
+        event.listen(database.engine.sync_engine, "before_cursor_execute", self._note)
+
+    def _note(self, *_args: object) -> None:
+        self.count += 1
+
+
+async def timed(label: str, work: Awaitable[object], sent: Statements) -> float:
+    """Await `work`, print and return its seconds, with the statements it sent."""
+    before = sent.count
     began = time.perf_counter()
     result = await work
     seconds = time.perf_counter() - began
-    print(f"{label:<44} {seconds * 1000:9.1f} ms   {result if result is not None else ''}")
+    shown = result if result is not None else ""
+    print(f"{label:<44} {seconds * 1000:9.1f} ms {sent.count - before:7} statements   {shown}")
     return seconds
 
 
@@ -86,11 +103,13 @@ async def run(url: str, subscriptions: int, events: int) -> None:
             database=database, builder=DigestBuilder(), clock=lambda: clock["now"]
         )
         print(f"{database.dialect}: {subscriptions} subscriptions, {len(codes) * events} events")
-        await timed("first pass (plans every reminder)", scheduler.plan(START))
-        await timed("steady pass (nothing due)", scheduler.run_once())
+        sent = Statements()
+        sent.listen(database)
+        await timed("first pass (plans every reminder)", scheduler.plan(START), sent)
+        await timed("steady pass (nothing due)", scheduler.run_once(), sent)
         clock["now"] = START + timedelta(days=30)
-        await timed("pass at a due time (digests + reminders)", scheduler.run_once())
-        await timed("steady pass afterwards", scheduler.run_once())
+        await timed("pass at a due time (digests + reminders)", scheduler.run_once(), sent)
+        await timed("steady pass afterwards", scheduler.run_once(), sent)
     finally:
         await database.dispose()
 

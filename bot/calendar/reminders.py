@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar.dates import countdown_date
@@ -96,7 +96,8 @@ async def sync_reminder_rows(
     now: datetime,
 ) -> None:
     """Bring a subscription's reminder rows in line with the reminders `planned` for it: each
-    row follows its event (see `_replan`), and a planned reminder without a row gets one."""
+    row follows its event (see `_replan`), and a planned reminder without a row gets one
+    (all in one batched INSERT: a subscription's first plan holds hundreds)."""
     wanted = {(p.event_id, p.lead_days): p for p in planned}
     rows = (
         await session.scalars(
@@ -105,16 +106,21 @@ async def sync_reminder_rows(
     ).all()
     for row in rows:
         _replan(row, wanted.pop((row.event_id, row.lead_days), None), now)
-    for reminder in wanted.values():
-        session.add(
-            CalendarReminder(
-                subscription_id=subscription_id,
-                event_id=reminder.event_id,
-                lead_days=reminder.lead_days,
-                event_date=reminder.event_date,
-                due_at=reminder.due_at,
-                status=_fresh_status(reminder, now),
-            )
+    if wanted:
+        await session.execute(
+            insert(CalendarReminder),
+            [
+                {
+                    "subscription_id": subscription_id,
+                    "event_id": reminder.event_id,
+                    "lead_days": reminder.lead_days,
+                    "event_date": reminder.event_date,
+                    "due_at": reminder.due_at,
+                    "status": _fresh_status(reminder, now),
+                    "late": False,
+                }
+                for reminder in wanted.values()
+            ],
         )
 
 

@@ -31,6 +31,7 @@ from tests.bot.calendar.helpers import (
     store,
     utc,
 )
+from tests.statements import statements
 
 GENEVA = SubscriptionSettings(schedule=Schedule(timezone="Europe/Zurich"))
 DEADLINE = event("upr-48-KEN-unct", date(2027, 6, 10))
@@ -266,3 +267,17 @@ async def test_a_backlog_larger_than_a_batch_is_queued_in_one_pass(database: Dat
     assert await bot.scheduler.run_once() == 40 * 3 + 1
     assert len(await outbox_keys(database)) == 40 * 3 + 1
     assert await bot.scheduler.run_once() == 0
+
+
+async def test_a_first_plan_stores_its_reminders_in_one_insert(database: Database) -> None:
+    """Round-trips are what a scheduler pass costs: planning 40 deadlines x 3 lead times for
+    a new subscription sends one INSERT, not one per reminder."""
+    deadlines = [event(f"upr-KEN-{n}", date(2027, 6, 1) + timedelta(days=n)) for n in range(40)]
+    bot = await started(database, utc(2027, 1, 2), *deadlines)
+    with statements(database) as sent:
+        await bot.scheduler.plan(bot.clock.now)
+    assert sent.count("INSERT") == 1
+    async with database.sessions() as session:
+        rows = (await session.scalars(select(CalendarReminder))).all()
+    assert len(rows) == 40 * 3
+    assert {row.status for row in rows} == {"pending"} and not any(row.late for row in rows)
