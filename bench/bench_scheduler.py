@@ -24,6 +24,7 @@ from pathlib import Path
 import pycountry
 from sqlalchemy import event
 
+from bench.loopback import database_url
 from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.rows import CalendarRow
 from bot.calendar.scheduler import CalendarScheduler
@@ -118,10 +119,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscriptions", type=int, default=200)
     parser.add_argument("--events", type=int, default=10, help="events per country")
-    parser.add_argument("--postgres", help="a PostgreSQL URL (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--postgres",
+        help="a PostgreSQL URL on this machine, run in a fresh schema dropped afterwards "
+        "(default: a temporary SQLite file)",
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.postgres or f"sqlite:///{Path(folder) / 'bench.db'}"
+    with tempfile.TemporaryDirectory() as folder, database_url(args.postgres, Path(folder)) as url:
         asyncio.run(run(url, args.subscriptions, args.events))
 
 
