@@ -107,12 +107,14 @@ async def test_each_question_is_answered_once_or_queued_for_the_moderators(
             case.inject(fake, body["event"]["channel"])
             deliveries.append(await slack.deliver(body))
             await settled(records, [event_key(deliveries[-1])], timeout=BOOT_SECONDS)
-        questions = await settled(records, [event_key(d) for d in deliveries], timeout=1)
         await fake.wait_until(
             lambda _calls: len(moderators_cards(fake)) >= 2,
             timeout=BOOT_SECONDS,
             expected="a card for each question queued",
         )
+        # read once the cards are out: a queued question is opened, then grouped (and its
+        # card queued) in the next transaction
+        questions = await settled(records, [event_key(d) for d in deliveries], timeout=1)
         held = fake.held
         await bot.stop()
 
