@@ -41,6 +41,7 @@ import aiohttp
 import numpy as np
 from sqlalchemy import func, select
 
+from adapters.cli.serve import freeze_long_lived
 from adapters.logs import configure_logging
 from adapters.server import build_web_app
 from adapters.slack.app import SlackBot, SlackConfig
@@ -255,6 +256,7 @@ async def benchmark(options: dict[str, Any]) -> dict[str, Any]:
         )
         async with open_services(settings) as services:
             knowledge = await build_knowledge(services, options["passages"])
+            freeze_long_lived()  # as `huribot serve` does once set up
             result, bot_cpu = await measure(services, options, profiler)
             stored = await stored_questions(services)
     if profiler is not None:

@@ -231,7 +231,7 @@ class SlackBot:
         endpoint = slack_endpoint(self.app, self._signing_secret)
 
         async def acknowledge_first(request: web.Request) -> web.Response:
-            with self.answering.receiving():
+            with self._intake.pacing.receiving():
                 return await endpoint(request)
 
         return acknowledge_first

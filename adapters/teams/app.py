@@ -144,7 +144,7 @@ class TeamsBot:
             answer = await self._command(self._commands, activity, found)
             await self.connector.reply(context, text_activity(answer))
             return
-        with self.answering.receiving():  # stored before any answer takes the loop
+        with self._intake.pacing.receiving():  # stored before any answer takes the loop
             received = await self._intake.receive(found.message, event_key=found.event_key)
         if received is not None and self._answer_inline:
             self._spawn(self.answer_event(received))

@@ -18,6 +18,7 @@ from typing import Protocol
 import structlog
 
 from bot import metrics
+from bot.chat.pacing import Pacing
 from bot.chat.router import Router
 from bot.clock import Clock, system_clock
 from bot.db.claims import LEASE
@@ -107,6 +108,7 @@ class Intake:
         conversation_questions_per_minute: int = CONVERSATION_QUESTIONS_PER_MINUTE,
         clock: Clock = system_clock,
         lease: timedelta = LEASE,
+        pacing: Pacing | None = None,
     ) -> None:
         """A member asking more than `questions_per_minute`, or anyone in a conversation
         that sent more than `conversation_questions_per_minute`, is asked to slow down. What a
@@ -119,6 +121,8 @@ class Intake:
         self._per_conversation = conversation_questions_per_minute
         self._clock = clock
         self._lease = lease
+        self.pacing = pacing or Pacing()
+        """Adapters receive under it; each step of an answer waits for its turn."""
 
     async def receive(self, message: IncomingMessage, *, event_key: str | None) -> Received | None:
         """Store the question; None for a platform retry of one already stored."""
@@ -130,6 +134,7 @@ class Intake:
 
     async def respond(self, received: Received) -> list[Reply]:
         """The replies to a stored question (call `delivered` once they reached the member)."""
+        await self.pacing.turn()
         replies = await self._router.handle(received.message)
         return [dataclasses.replace(r, question_id=received.question_id) for r in replies]
 
@@ -150,6 +155,7 @@ class Intake:
     async def _flood_notice(self, received: Received) -> dict[str, str] | None:
         """What to say instead of answering when the asker, or their conversation, is
         asking faster than the limits allow; None when neither is."""
+        await self.pacing.turn()
         recent = await self.questions.recent_questions(
             received.question_id, since=received.message.received_at - MINUTE
         )
@@ -179,6 +185,7 @@ class Intake:
     async def take(self, received: Received) -> bool:
         """Claim a stored question before answering it, so whoever answers (this process,
         another, or a worker) answers it once; False when it was taken already."""
+        await self.pacing.turn()
         if await self.questions.claim(received.question_id):
             return True
         logger.info("intake.taken_elsewhere", question=received.question_id)
@@ -204,6 +211,7 @@ class Intake:
         """Post `replies` through `channel`, then log what the member got (waiting for a
         database that went away meanwhile); if the platform refused them, the question goes to
         a human instead."""
+        await self.pacing.turn()
         try:
             await channel.post(replies)
         except Exception:

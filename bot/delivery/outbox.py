@@ -12,11 +12,10 @@ from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.claims import LEASE, won
+from bot.db.inserts import insert_unless_present
 from bot.db.models import OutboxMessage
 from bot.delivery.payloads import Payload, stored
 from bot.messages import ConversationRef
@@ -47,9 +46,8 @@ async def enqueue(
     """Queue a message in the caller's transaction; False when the key was queued before,
     by this process or another one at the same moment (on PostgreSQL the second insert
     waits for the first's transaction, then does nothing, instead of failing the caller's)."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(OutboxMessage)
+        insert_unless_present(session, OutboxMessage, OutboxMessage.idempotency_key)
         .values(
             idempotency_key=key,
             platform=ref.platform,
@@ -60,7 +58,6 @@ async def enqueue(
             next_attempt_at=now,
             created_at=now,
         )
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.idempotency_key])
         .returning(OutboxMessage.id)
     )
     return (await session.scalar(statement)) is not None

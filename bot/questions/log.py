@@ -7,16 +7,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import structlog
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Select, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.clock import Clock, system_clock
 from bot.db.claims import won
 from bot.db.engine import Database
+from bot.db.group_commit import GroupCommit
+from bot.db.inserts import insert_unless_present
 from bot.db.models import Question
 from bot.messages import IncomingMessage, Reply, ReplyKind
 from bot.questions.redaction import redact_contacts
@@ -123,27 +125,51 @@ class QuestionLog:
         self._database = database
         self._clock = clock
         self._redact = redact_contacts
+        self._recording = GroupCommit(self._insert)
 
     async def record(self, message: IncomingMessage, *, event_key: str | None) -> int | None:
         """Persist a question, in the language it is written in (the asker's locale when
-        the platform gives it); None when `event_key` was seen before (a platform retry)."""
-        question = Question(
-            platform=message.ref.platform,
-            conversation=message.ref.to_dict(),
-            user_id=message.user_id,
-            text=redact_contacts(message.text) if self._redact else message.text,
-            language=detect_language(message.text, hint=message.language),
-            received_at=message.received_at,
-            event_key=stored_key(event_key),
-            status=QuestionStatus.RECEIVED.value,
+        the platform gives it); None when `event_key` was seen before (a platform retry).
+        Questions arriving together are committed together (`GroupCommit`)."""
+        return await self._recording.submit(
+            {
+                "platform": message.ref.platform,
+                "conversation": message.ref.to_dict(),
+                "user_id": message.user_id,
+                "text": redact_contacts(message.text) if self._redact else message.text,
+                "language": detect_language(message.text, hint=message.language),
+                "received_at": message.received_at,
+                "event_key": stored_key(event_key),
+                "status": QuestionStatus.RECEIVED.value,
+            }
         )
-        try:
-            async with self._database.transaction() as session:
-                session.add(question)
-        except IntegrityError:
-            logger.info("question.duplicate", event_key=event_key)
-            return None
-        return question.id
+
+    async def _insert(self, rows: Sequence[dict[str, Any]]) -> list[int | None]:
+        """Store a batch of questions in one transaction: the ids in order, None for a key
+        stored before (or earlier in the batch)."""
+        first_of_key: dict[str, int] = {}
+        for position, row in enumerate(rows):
+            if row["event_key"] is not None:
+                first_of_key.setdefault(row["event_key"], position)
+        ids: list[int | None] = [None] * len(rows)
+        async with self._database.transaction() as session:
+            keyed = [rows[position] for position in first_of_key.values()]
+            if keyed:
+                statement = insert_unless_present(session, Question, Question.event_key)
+                stored = await session.execute(
+                    statement.returning(Question.id, Question.event_key), keyed
+                )
+                for question_id, key in stored:
+                    ids[first_of_key[key]] = question_id
+            for position, row in enumerate(rows):
+                if row["event_key"] is None:
+                    ids[position] = await session.scalar(
+                        insert(Question).values(row).returning(Question.id)
+                    )
+        for row, question_id in zip(rows, ids, strict=True):
+            if question_id is None:
+                logger.info("question.duplicate", event_key=row["event_key"])
+        return ids
 
     async def record_reply(self, question_id: int, reply: Reply) -> None:
         """Note what the bot replied; an abstention opens the question for the Secretariat."""

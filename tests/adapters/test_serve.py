@@ -171,3 +171,29 @@ async def test_serve_works_on_and_says_it_is_not_ready_when_slack_refuses_the_ap
         assert "HURIBOT_SLACK_APP_TOKEN" in ready["checks"]["slack"]["detail"]
         assert ready["checks"]["database"] == {"ok": True, "detail": "ok"}
         assert len(fake.calls_to("apps.connections.open")) == 1
+
+
+FROZEN_ONCE_RUNNING = """
+import asyncio, gc
+from adapters.cli.serve import run_until_stopped
+kept = [{"passage": str(n)} for n in range(1000)]  # what start-up loaded, to live on
+before = gc.get_freeze_count()
+stop = asyncio.Event()
+stop.set()
+asyncio.run(run_until_stopped(stop, []))
+print(before, gc.get_freeze_count() - before)
+"""
+
+
+def test_what_a_process_loaded_before_running_is_left_out_of_full_collections() -> None:
+    """A full garbage collection over a loaded index stopped the event loop for ~200 ms (the
+    acknowledgements' longest waits): serve and worker freeze it before their loops run."""
+    done = subprocess.run(
+        [sys.executable, "-c", FROZEN_ONCE_RUNNING],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    before, frozen = (int(word) for word in done.stdout.split())
+    assert before == 0 and frozen >= 1000

@@ -212,3 +212,21 @@ async def test_an_answer_takes_three_statements_claim_flood_check_and_outcome(
     assert sent == ["UPDATE", "SELECT", "UPDATE"]
     question = await chat.intake.questions.get(received.question_id)
     assert (question.status, question.item_id) == (QuestionStatus.ANSWERED_BY_BOT, reply.item_id)
+
+
+async def test_an_answer_waits_at_each_step_while_a_request_is_being_received(
+    chat: MemoryChat,
+) -> None:
+    """Acknowledgements first: an answer under way neither claims nor posts while another
+    request is being stored and acknowledged, and goes on once none is."""
+    received = await chat.receive("How does a UNCT contribute to the UPR?", user="U1", thread="7.1")
+    channel = chat.channel(received.message.ref)
+    with chat.intake.pacing.receiving():
+        answering = asyncio.create_task(chat.intake.answer(received, channel))
+        for _ in range(20):  # every other task on the loop gets its turns meanwhile
+            await asyncio.sleep(0)
+        assert not answering.done()
+        question = await chat.intake.questions.get(received.question_id)
+        assert question.status == QuestionStatus.RECEIVED  # not even claimed
+    [reply] = await answering
+    assert reply.kind is ReplyKind.ANSWER and channel.posted == [reply]

@@ -3,6 +3,7 @@ long the platform's ids make its key."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from bot.db.engine import Database
@@ -33,3 +34,40 @@ async def test_a_retry_with_a_key_past_the_column_is_still_a_retry(database: Dat
 
     assert first is not None
     assert again is None
+
+
+async def test_questions_stored_together_keep_their_own_ids_and_retries_are_told_apart(
+    database: Database,
+) -> None:
+    """A burst is committed in one batch: each question gets its own id, a retry of a key
+    stored before or earlier in the same batch gets None, and questions without a key are
+    stored too."""
+    log = QuestionLog(database=database)
+
+    def message(text: str) -> IncomingMessage:
+        return IncomingMessage(
+            ref=ConversationRef(platform="slack", conversation_id="C1"),
+            user_id="U1",
+            text=text,
+            received_at=datetime(2026, 5, 4, tzinfo=UTC),
+        )
+
+    before = await log.record(message("What is the UPR?"), event_key="slack:Ev0")
+    ids = await asyncio.gather(
+        log.record(message("What is the UPR?"), event_key="slack:Ev0"),  # retry, stored before
+        log.record(message("Who reviews the CRC report?"), event_key="slack:Ev1"),
+        log.record(message("Who reviews the CRC report?"), event_key="slack:Ev1"),  # same batch
+        log.record(message("When is our next UPR?"), event_key=None),
+        log.record(message("How do I cite a treaty body?"), event_key="slack:Ev2"),
+    )
+
+    assert before is not None
+    assert ids[0] is None and ids[2] is None
+    stored = [question_id for question_id in ids if question_id is not None]
+    assert len(set(stored)) == 3 and before not in stored
+    texts = {question_id: (await log.get(question_id)).text for question_id in stored}
+    assert texts == {
+        ids[1]: "Who reviews the CRC report?",
+        ids[3]: "When is our next UPR?",
+        ids[4]: "How do I cite a treaty body?",
+    }
