@@ -15,8 +15,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,8 +184,8 @@ def start(
     return HuribotProcess(process=process, port=port, log=log)
 
 
-@contextmanager
-def huribot(
+@asynccontextmanager
+async def huribot(
     command: str,
     *,
     url: str,
@@ -193,12 +193,13 @@ def huribot(
     extra: Mapping[str, str] | None = None,
     log: Path | None = None,
     port: int | None = None,
-) -> Iterator[HuribotProcess]:
+) -> AsyncIterator[HuribotProcess]:
     """`huribot COMMAND` running for the block (on `port`, or a free one); unless it was
-    killed meanwhile, it must then stop cleanly on SIGTERM."""
+    killed meanwhile, it must then stop cleanly on SIGTERM. It is waited for off the event
+    loop: the fakes it talks to while stopping (a Slack Web API) run on that loop."""
     running = start(command, url=url, slack_api=slack_api, extra=extra, log=log, port=port)
     try:
         yield running
     finally:
         if running.running():
-            assert running.stop() == 0, running.output()
+            assert await asyncio.to_thread(running.stop) == 0, running.output()

@@ -93,7 +93,7 @@ async def test_worker_process_answers_a_stored_question(tmp_path: Path) -> None:
     async with FakeSlackAPI() as fake:
         ref = ConversationRef(platform="slack", conversation_id="C1", thread_id="17.5")
         await store_question(url, ref, user="U1", key="slack:E1")
-        with huribot("worker", url=url, slack_api=fake.url):
+        async with huribot("worker", url=url, slack_api=fake.url):
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
             assert post.params["thread_ts"] == "17.5"
             assert "rights-holders" in post.params["text"]
@@ -112,7 +112,7 @@ async def test_worker_process_answers_a_teams_question_in_its_reply_chain(
             tenant_id="tenant-1",
         )
         await store_question(url, ref, user="aad-member", key="teams:A1")
-        with huribot("worker", url=url):
+        async with huribot("worker", url=url):
             [answer] = await fake.wait_for_count(1, timeout=BOOT_SECONDS)
         assert answer.conversation_id == ref.conversation_id
         assert answer.reply_to == "1700"
@@ -143,7 +143,7 @@ async def test_serve_posts_a_due_calendar_digest(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'digest.db'}"
     async with FakeSlackAPI() as fake:
         await due_digest(url)
-        with huribot("serve", url=url, slack_api=fake.url) as serve:
+        async with huribot("serve", url=url, slack_api=fake.url) as serve:
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
             assert post.params["channel"] == DIGEST_CHANNEL
             assert "coming up for Kenya" in post.params["text"]
@@ -160,7 +160,7 @@ async def test_serve_works_on_and_says_it_is_not_ready_when_slack_refuses_the_ap
     async with FakeSlackAPI() as fake:
         await due_digest(url)
         wrong = {"HURIBOT_SLACK_APP_TOKEN": "xapp-1-wrong"}
-        with huribot("serve", url=url, slack_api=fake.url, extra=wrong) as serve:
+        async with huribot("serve", url=url, slack_api=fake.url, extra=wrong) as serve:
             await serve.serving()
             (post,) = await fake.wait_for("chat.postMessage", timeout=BOOT_SECONDS)
             assert post.params["channel"] == DIGEST_CHANNEL

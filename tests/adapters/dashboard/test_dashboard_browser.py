@@ -122,7 +122,7 @@ async def serving_dashboard(
     async with FakeSlackAPI() as slack, FakeIdentityProvider("entra") as idp:
         idp.redirect_uris.add(f"{origin}/dashboard/auth/entra/callback")
         dashboard = settings_for(url, origin, idp)
-        with huribot("serve", url=url, slack_api=slack.url, extra=dashboard, port=port):
+        async with huribot("serve", url=url, slack_api=slack.url, extra=dashboard, port=port):
             await serving(port)
             yield Served(url=origin, slack=slack, idp=idp)
 
