@@ -21,7 +21,7 @@ from bot.kb.queries import UnknownItemError
 from bot.moderation.queue import ACTIVE
 from bot.moderation.resolution import AnswerDraft, AnswerTooLongError
 from bot.moderation.views import GroupView, UnknownGroupError, UnknownWordingError
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from knowledge.records import SourceLink
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -105,6 +106,13 @@ class Database:
         """A session inside one transaction: committed on success, rolled back on any error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection inside one transaction, committed on success: for statements
+        built once and run on every question, without a session's per-statement work."""
+        async with self.engine.begin() as connection:
+            yield connection
 
     async def ping(self) -> None:
         """Run `SELECT 1`: raises when the database cannot be reached (for readiness probes)."""

@@ -47,7 +47,9 @@ async def enqueue(
     by this process or another one at the same moment (on PostgreSQL the second insert
     waits for the first's transaction, then does nothing, instead of failing the caller's)."""
     statement = (
-        insert_unless_present(session, OutboxMessage, OutboxMessage.idempotency_key)
+        insert_unless_present(
+            session.get_bind().dialect.name, OutboxMessage, OutboxMessage.idempotency_key
+        )
         .values(
             idempotency_key=key,
             platform=ref.platform,

@@ -33,7 +33,7 @@ from bot.moderation.directory import Actor, ModeratorDirectory, require_moderato
 from bot.moderation.grouping import Similarity
 from bot.moderation.resolution import AnswerDraft, answer_record, linked_record, notification
 from bot.moderation.views import CardLocation, GroupView, UnknownGroupError, group_view
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from knowledge.glossary import Glossary
 from knowledge.records import IngestBatch
 

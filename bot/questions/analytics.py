@@ -22,7 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.db.models import Question, QuestionGroup
-from bot.questions.log import Feedback, QuestionStatus
+from bot.questions.log import Feedback
+from bot.questions.status import QuestionStatus
 
 WEEK = timedelta(weeks=1)
 TOP_UNANSWERED = 10

@@ -10,35 +10,21 @@ from enum import StrEnum
 from typing import Any
 
 import structlog
-from sqlalchemy import ColumnElement, Select, func, insert, or_, select, update
+from sqlalchemy import Select, Update, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from bot.clock import Clock, system_clock
 from bot.db.claims import won
 from bot.db.engine import Database
 from bot.db.group_commit import GroupCommit
-from bot.db.inserts import insert_unless_present
 from bot.db.models import Question
 from bot.messages import IncomingMessage, Reply, ReplyKind
+from bot.questions import statements
 from bot.questions.redaction import redact_contacts
+from bot.questions.status import QuestionStatus
 from knowledge.language import detect_language
 
 logger = structlog.get_logger(__name__)
-
-
-class QuestionStatus(StrEnum):
-    """Where a question stands; the moderation queue works on `open` ones."""
-
-    RECEIVED = "received"
-    ANSWERING = "answering"
-    ANSWERED_BY_BOT = "answered-by-bot"
-    REPLIED = "replied"
-    """Given a word that needs no answer (small talk, help, a message too long)."""
-    OPEN = "open"
-    ASSIGNED = "assigned"
-    ANSWERED = "answered"
-    DISMISSED = "dismissed"
 
 
 class Feedback(StrEnum):
@@ -51,6 +37,11 @@ class Feedback(StrEnum):
 
 NEEDS_SECRETARIAT = frozenset({Feedback.NOT_HELPFUL, Feedback.ASK_SECRETARIAT})
 LOGGED_KINDS = frozenset({ReplyKind.ANSWER, ReplyKind.ABSTAIN})
+REPLY_STATUS = {
+    ReplyKind.ABSTAIN: QuestionStatus.OPEN,
+    ReplyKind.ANSWER: QuestionStatus.ANSWERED_BY_BOT,
+}
+"""Where a reply of these kinds leaves the question (other kinds leave it where it is)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,20 +143,15 @@ class QuestionLog:
             if row["event_key"] is not None:
                 first_of_key.setdefault(row["event_key"], position)
         ids: list[int | None] = [None] * len(rows)
-        async with self._database.transaction() as session:
+        async with self._database.connection() as connection:
             keyed = [rows[position] for position in first_of_key.values()]
             if keyed:
-                statement = insert_unless_present(session, Question, Question.event_key)
-                stored = await session.execute(
-                    statement.returning(Question.id, Question.event_key), keyed
-                )
-                for question_id, key in stored:
+                statement = statements.store_keyed(connection.dialect.name)
+                for question_id, key in await connection.execute(statement, keyed):
                     ids[first_of_key[key]] = question_id
             for position, row in enumerate(rows):
                 if row["event_key"] is None:
-                    ids[position] = await session.scalar(
-                        insert(Question).values(row).returning(Question.id)
-                    )
+                    ids[position] = await connection.scalar(statements.STORE_UNKEYED, row)
         for row, question_id in zip(rows, ids, strict=True):
             if question_id is None:
                 logger.info("question.duplicate", event_key=row["event_key"])
@@ -173,34 +159,29 @@ class QuestionLog:
 
     async def record_reply(self, question_id: int, reply: Reply) -> None:
         """Note what the bot replied; an abstention opens the question for the Secretariat."""
-        values: dict[str, object] = {
+        status = REPLY_STATUS.get(reply.kind)
+        values = {
+            "question_id": question_id,
             "reply_kind": reply.kind.value,
             "item_id": reply.item_id,
             "confidence": reply.confidence,
             "answered_at": self._clock(),
+            "status": None if status is None else status.value,
         }
-        if reply.kind is ReplyKind.ABSTAIN:
-            values["status"] = QuestionStatus.OPEN.value
-        elif reply.kind is ReplyKind.ANSWER:
-            values["status"] = QuestionStatus.ANSWERED_BY_BOT.value
-        if not await self._set(question_id, values):
+        if not await self._changed(statements.RECORD_REPLY, values):
             raise UnknownQuestionError(f"No question has the id {question_id}.")
 
     async def record_replied(self, question_id: int) -> None:
         """Note that the member got a word that needs no answer, so no worker takes the
         question up again (nothing to note for a question since deleted)."""
-        waiting = [QuestionStatus.RECEIVED.value, QuestionStatus.ANSWERING.value]
-        replied = {"status": QuestionStatus.REPLIED.value}
-        await self._set(question_id, replied, Question.status.in_(waiting))
+        await self._changed(statements.RECORD_REPLIED, {"question_id": question_id})
 
-    async def _set(
-        self, question_id: int, values: Mapping[str, object], *where: ColumnElement[bool]
-    ) -> bool:
-        """Set columns of one question (where `where` holds) in one UPDATE, with no read
-        first: these run on every answer. False when no row matched."""
-        statement = update(Question).where(Question.id == question_id, *where).values(values)
-        async with self._database.transaction() as session:
-            return await won(session, statement)
+    async def _changed(self, statement: Update, values: Mapping[str, object]) -> bool:
+        """Run one of the UPDATEs every answer runs, with no read first; False when it
+        matched no row."""
+        async with self._database.connection() as connection:
+            result = await connection.execute(statement, values)
+        return result.rowcount == 1
 
     async def record_feedback(
         self, question_id: int, feedback: Feedback, *, user_id: str
@@ -235,26 +216,9 @@ class QuestionLog:
         `since` up to `question_id`, itself included (a flood shows however many processes
         receive it). One statement, run on every answer: the question is joined, not read
         first."""
-        asked = aliased(Question)
-        by_asker = Question.user_id == asked.user_id
-        in_conversation = (
-            Question.conversation["conversation_id"].as_string()
-            == asked.conversation["conversation_id"].as_string()
-        )
-        async with self._database.sessions() as session:
-            counts = (
-                await session.execute(
-                    select(func.count().filter(by_asker), func.count().filter(in_conversation))
-                    .select_from(Question)
-                    .join(asked, asked.id == question_id)
-                    .where(
-                        Question.platform == asked.platform,
-                        Question.received_at > since,
-                        Question.id <= asked.id,
-                        or_(by_asker, in_conversation),
-                    )
-                )
-            ).one()
+        values = {"question_id": question_id, "since": since}
+        async with self._database.connection() as connection:
+            counts = (await connection.execute(statements.RECENT_QUESTIONS, values)).one()
         if not counts[0] and not counts[1]:  # the question itself always counts
             raise UnknownQuestionError(f"No question has the id {question_id}.")
         return RecentQuestions(by_asker=int(counts[0]), in_conversation=int(counts[1]))
@@ -262,13 +226,8 @@ class QuestionLog:
     async def claim(self, question_id: int) -> bool:
         """Take one stored question to answer it; False when someone else took it first (a
         worker, or another process's answer to a platform's retry)."""
-        claim = (
-            update(Question)
-            .where(Question.id == question_id, Question.status == QuestionStatus.RECEIVED.value)
-            .values(status=QuestionStatus.ANSWERING.value, answered_at=self._clock())
-        )
-        async with self._database.transaction() as session:
-            return await won(session, claim)
+        values = {"question_id": question_id, "now": self._clock()}
+        return await self._changed(statements.CLAIM, values)
 
     async def claim_unanswered(
         self, *, limit: int, lease: timedelta, grace: timedelta = timedelta(0)

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Question, QuestionGroup
 from bot.questions.analytics import share
-from bot.questions.log import Feedback, QuestionStatus
+from bot.questions.log import Feedback
+from bot.questions.status import QuestionStatus
 from knowledge.glossary import Glossary
 
 WEEKS = 8

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage, Question
 from bot.delivery.outbox import OutboxStatus
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from tests.fakes.slack_api import Call
 from tests.fakes.slack_events import Delivery
 from tests.processes import BOOT_SECONDS

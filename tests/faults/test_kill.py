@@ -16,7 +16,7 @@ import pytest
 
 from bot.db.engine import Database
 from bot.delivery.outbox import OutboxStatus
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from tests.adapters.common import DIGEST_CHANNEL, due_digest
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_events import mention

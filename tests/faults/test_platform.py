@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from bot.db.engine import Database
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from tests.fakes.slack_api import Call, FakeSlackAPI
 from tests.fakes.slack_events import Delivery, mention
 from tests.faults.ledger import Ledger, account, event_key, settled

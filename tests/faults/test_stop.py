@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.db.engine import Database
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_events import mention
 from tests.faults.ledger import Ledger, account, event_key, stored_questions

@@ -34,7 +34,7 @@ from bot.clock import Clock, system_clock
 from bot.db.models import Question
 from bot.delivery.dispatcher import Dispatcher
 from bot.payload_types import payload_codec
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from bot.settings import load_settings
 from tests.adapters.common import Sent, forget_questions, load_recorded, stored_questions
 from tests.fakes.slack_api import Call, FakeSlackAPI

@@ -8,7 +8,8 @@ import pytest
 import structlog
 
 from bot.chat.intake import FEEDBACK_THANKS, QUESTION_GONE
-from bot.questions.log import Feedback, QuestionStatus
+from bot.questions.log import Feedback
+from bot.questions.status import QuestionStatus
 
 if TYPE_CHECKING:
     from tests.adapters.slack.conftest import SlackHarness

@@ -9,7 +9,8 @@ import pytest
 from bot.chat.commands import COMMANDS_HELP
 from bot.chat.intake import FEEDBACK_THANKS
 from bot.chat.router import HELP_TEXT
-from bot.questions.log import Feedback, QuestionStatus
+from bot.questions.log import Feedback
+from bot.questions.status import QuestionStatus
 from tests.fakes.slack_api import RESPONSE_URL
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.app import SlackBot, SlackConfig
 from bot.chat.worker import QuestionWorker
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from tests.fakes.slack_signing import signed_headers
 
 if TYPE_CHECKING:

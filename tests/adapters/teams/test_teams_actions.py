@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.wording import FEEDBACK_LABELS
-from bot.questions.log import Feedback, QuestionStatus
+from bot.questions.log import Feedback
+from bot.questions.status import QuestionStatus
 from tests.adapters.teams.conftest import TeamsHarness
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.questions.log import QuestionStatus
+from bot.questions.status import QuestionStatus
 from tests.adapters.teams.conftest import TeamsHarness, running_teams
 from tests.fakes.teams_connector import Delivered, FakeConnector
 

@@ -19,7 +19,8 @@ from bot.messages import ConversationRef, ReplyKind
 from bot.moderation.directory import Moderators
 from bot.moderation.grouping import Similarity
 from bot.moderation.queue import Moderation
-from bot.questions.log import Feedback, QuestionLog, QuestionStatus
+from bot.questions.log import Feedback, QuestionLog
+from bot.questions.status import QuestionStatus
 from tests.corpus import SMALL_BATCH
 from tests.fakes.chat import MemoryChat, RefusedError
 from tests.fakes.clock import FakeClock

@@ -28,7 +28,8 @@ from bot.questions.analytics import (
     volume_by_platform,
     weekly_outcomes,
 )
-from bot.questions.log import QuestionLog, QuestionStatus
+from bot.questions.log import QuestionLog
+from bot.questions.status import QuestionStatus
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 """A Thursday: the span of four weeks runs from Monday 2 to Sunday 29 November 2026."""
