@@ -264,7 +264,8 @@ class SlackBot:
         now = self._clock()
         found = question_from_event(body, now=now) or question_from_command(body, now=now)
         if found is not None:
-            received = await self._intake.receive(found.message, event_key=found.event_key)
+            with self._intake.pacing.receiving():  # also over Socket Mode, where no route is
+                received = await self._intake.receive(found.message, event_key=found.event_key)
             if received is None:
                 return BoltResponse(status=200, body="")
             context[RECEIVED_KEY] = received
