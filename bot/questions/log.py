@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, system_clock
 from bot.db.claims import won
-from bot.db.engine import Database
+from bot.db.engine import Database, without_nul
 from bot.db.group_commit import GroupCommit
 from bot.db.models import Question
 from bot.messages import IncomingMessage, Reply, ReplyKind
@@ -130,7 +130,7 @@ class QuestionLog:
                 "text": redact_contacts(message.text) if self._redact else message.text,
                 "language": detect_language(message.text, hint=message.language),
                 "received_at": message.received_at,
-                "event_key": stored_key(event_key),
+                "event_key": stored_key(without_nul(event_key)),  # as the database keeps it
                 "status": QuestionStatus.RECEIVED.value,
             }
         )

@@ -382,12 +382,12 @@ async def test_a_moderator_browses_the_calendar_by_country_and_month_and_preview
     await expect(page.get_by_role("row", name=re.compile("^UNCT Kenya"))).to_contain_text("Uganda")
     await screenshot(page, "calendar-teams")
     await page.get_by_role("link", name=re.compile("Preview the digest")).click()
-    await page.get_by_label("Day").fill("2026-12-15")
+    await page.get_by_label("Day", exact=True).fill("2026-12-15")
     await page.get_by_role("button", name="Preview").click()
     digest = page.get_by_role("article", name=re.compile("Kenya"))
     await expect(digest).to_contain_text("Universal Periodic Review")
     await expect(digest).to_contain_text("Kenya — CEDAW: review (session 95)")
-    await expect(page.get_by_label("Day")).to_have_value("2026-12-15")
+    await expect(page.get_by_label("Day", exact=True)).to_have_value("2026-12-15")
     await screenshot(page, "calendar-digest")
 
     phone = await new_page(

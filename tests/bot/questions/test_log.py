@@ -71,3 +71,20 @@ async def test_questions_stored_together_keep_their_own_ids_and_retries_are_told
         ids[3]: "When is our next UPR?",
         ids[4]: "How do I cite a treaty body?",
     }
+
+
+async def test_a_key_with_nul_characters_is_stored_and_recognised_as_the_database_keeps_it(
+    database: Database,
+) -> None:
+    """Found by fuzzing: the database drops NUL characters from what it stores, so a key
+    holding one came back from the INSERT different from the key sent."""
+    log = QuestionLog(database=database)
+    message = IncomingMessage(
+        ref=ConversationRef(platform="slack", conversation_id="C1"),
+        user_id="U1",
+        text="What is the UPR?",
+        received_at=datetime(2026, 5, 4, tzinfo=UTC),
+    )
+    first = await log.record(message, event_key="slack:command:0\x00")
+    again = await log.record(message, event_key="slack:command:0\x00")
+    assert first is not None and again is None
