@@ -11,6 +11,16 @@ from bot.messages import ConversationRef, IncomingMessage
 from bot.questions.log import EVENT_KEY_CHARS, QuestionLog, stored_key
 
 
+def asked(text: str, *, platform: str = "slack", conversation: str = "C1") -> IncomingMessage:
+    """A member's question on `platform`, in `conversation`."""
+    return IncomingMessage(
+        ref=ConversationRef(platform=platform, conversation_id=conversation),
+        user_id="U1",
+        text=text,
+        received_at=datetime(2026, 5, 4, tzinfo=UTC),
+    )
+
+
 def test_a_key_that_fits_is_stored_as_given_and_a_longer_one_fits_its_column() -> None:
     assert stored_key("slack:Ev0MENTION01") == "slack:Ev0MENTION01"
     long_key = "teams:" + "a" * 300
@@ -21,12 +31,7 @@ def test_a_key_that_fits_is_stored_as_given_and_a_longer_one_fits_its_column() -
 async def test_a_retry_with_a_key_past_the_column_is_still_a_retry(database: Database) -> None:
     """Found by fuzzing on PostgreSQL: a key past 255 characters was refused (DataError)."""
     log = QuestionLog(database=database)
-    message = IncomingMessage(
-        ref=ConversationRef(platform="teams", conversation_id="a:1"),
-        user_id="29:1",
-        text="How does a UNCT contribute to the UPR?",
-        received_at=datetime(2026, 5, 4, tzinfo=UTC),
-    )
+    message = asked("How does a UNCT contribute to the UPR?", platform="teams", conversation="a:1")
     key = "teams:a:1:" + "7" * 300
 
     first = await log.record(message, event_key=key)
@@ -44,21 +49,13 @@ async def test_questions_stored_together_keep_their_own_ids_and_retries_are_told
     stored too."""
     log = QuestionLog(database=database)
 
-    def message(text: str) -> IncomingMessage:
-        return IncomingMessage(
-            ref=ConversationRef(platform="slack", conversation_id="C1"),
-            user_id="U1",
-            text=text,
-            received_at=datetime(2026, 5, 4, tzinfo=UTC),
-        )
-
-    before = await log.record(message("What is the UPR?"), event_key="slack:Ev0")
+    before = await log.record(asked("What is the UPR?"), event_key="slack:Ev0")
     ids = await asyncio.gather(
-        log.record(message("What is the UPR?"), event_key="slack:Ev0"),  # retry, stored before
-        log.record(message("Who reviews the CRC report?"), event_key="slack:Ev1"),
-        log.record(message("Who reviews the CRC report?"), event_key="slack:Ev1"),  # same batch
-        log.record(message("When is our next UPR?"), event_key=None),
-        log.record(message("How do I cite a treaty body?"), event_key="slack:Ev2"),
+        log.record(asked("What is the UPR?"), event_key="slack:Ev0"),  # retry, stored before
+        log.record(asked("Who reviews the CRC report?"), event_key="slack:Ev1"),
+        log.record(asked("Who reviews the CRC report?"), event_key="slack:Ev1"),  # same batch
+        log.record(asked("When is our next UPR?"), event_key=None),
+        log.record(asked("How do I cite a treaty body?"), event_key="slack:Ev2"),
     )
 
     assert before is not None
@@ -79,12 +76,7 @@ async def test_a_key_with_nul_characters_is_stored_and_recognised_as_the_databas
     """Found by fuzzing: the database drops NUL characters from what it stores, so a key
     holding one came back from the INSERT different from the key sent."""
     log = QuestionLog(database=database)
-    message = IncomingMessage(
-        ref=ConversationRef(platform="slack", conversation_id="C1"),
-        user_id="U1",
-        text="What is the UPR?",
-        received_at=datetime(2026, 5, 4, tzinfo=UTC),
-    )
+    message = asked("What is the UPR?")
     first = await log.record(message, event_key="slack:command:0\x00")
     again = await log.record(message, event_key="slack:command:0\x00")
     assert first is not None and again is None
