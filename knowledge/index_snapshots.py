@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import functools
 import json
 import marshal
 import os
@@ -60,6 +61,8 @@ class Snapshot:
 
 Export = Callable[[Path], None]
 """Writes an engine's files into the (empty) folder it is given."""
+Completion = Callable[[dict[str, Any], Sequence[SearchDoc]], str]
+"""Finishes a staged generation with its meta and docs; returns its name."""
 
 
 class SnapshotStore:
@@ -101,20 +104,34 @@ class SnapshotStore:
 
     def write(self, meta: dict[str, Any], docs: Sequence[SearchDoc], export: Export) -> str:
         """Write a new generation and make it current; returns its name."""
+        with self.staging(export) as complete:
+            return complete(meta, docs)
+
+    @contextmanager
+    def staging(self, export: Export) -> Iterator[Completion]:
+        """A new generation holding the engine's files (`export` runs here: hard links, so
+        quick, and taken with the docs the caller holds); the block then calls the completion
+        with the meta and docs, which packs and syncs them (the slow part, fit for a thread),
+        makes the generation current and removes those nobody uses. A generation left
+        incomplete is never current, and a later writer removes it."""
         self.root.mkdir(parents=True, exist_ok=True)
         name = f"{GENERATION_PREFIX}{uuid.uuid4().hex}"
         folder = self.root / name
         with _lock(folder, exclusive=True, wait=True, create=True):
             folder.mkdir()
             export(folder / FILES)
-            packed = marshal.dumps([[getattr(doc, name) for doc in docs] for name in DOC_FIELDS])
-            _write_synced(folder / DOCS, packed)
-            checks = {"docs_bytes": len(packed), "docs_crc32": zlib.crc32(packed)}
-            record = {**meta, **checks, "doc_fields": list(DOC_FIELDS)}
-            _write_synced(folder / META, json.dumps(record).encode())
-            pointer = self.root / f".{POINTER}.{name}"
-            _write_synced(pointer, name.encode())
-            os.replace(pointer, self.root / POINTER)
+            yield functools.partial(self._complete, name)
+
+    def _complete(self, name: str, meta: dict[str, Any], docs: Sequence[SearchDoc]) -> str:
+        folder = self.root / name
+        packed = marshal.dumps([[getattr(doc, field) for doc in docs] for field in DOC_FIELDS])
+        _write_synced(folder / DOCS, packed)
+        checks = {"docs_bytes": len(packed), "docs_crc32": zlib.crc32(packed)}
+        record = {**meta, **checks, "doc_fields": list(DOC_FIELDS)}
+        _write_synced(folder / META, json.dumps(record).encode())
+        pointer = self.root / f".{POINTER}.{name}"
+        _write_synced(pointer, name.encode())
+        os.replace(pointer, self.root / POINTER)
         self._collect(keep=name)
         logger.info("index.snapshot_written", generation=name, docs=len(docs))
         return name

@@ -3,7 +3,9 @@ process ran, rebuilt when it cannot be trusted; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select, update
 
+import knowledge.index_snapshots
 import knowledge.tantivy_index
 from bot.db.engine import Database
 from bot.db.models import KnowledgeChange
@@ -171,3 +174,33 @@ async def test_a_change_committed_late_below_the_snapshots_newest_is_caught_up(
     await again.load_index()
     assert again.opened_from == "snapshot"
     assert ids(again, "accountability participation")[0] == "hrba-programming"
+
+
+async def test_a_snapshot_is_packed_and_synced_off_the_event_loop(
+    processes: ProcessFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing the docs (about half a second at 100k passages) must not stop the loop that
+    acknowledges platform events: while the docs are being written, the loop runs."""
+    service = processes.start()
+    await service.load_index()
+    await service.ingest(SMALL_BATCH)
+    writing, loop_ran = threading.Event(), threading.Event()
+    seen_while_writing: list[bool] = []
+    write = knowledge.index_snapshots._write_synced
+
+    def slow_write(path: Path, data: bytes) -> None:
+        writing.set()
+        seen_while_writing.append(loop_ran.wait(timeout=30))  # on the loop: never set
+        write(path, data)
+
+    monkeypatch.setattr(knowledge.index_snapshots, "_write_synced", slow_write)
+    saving = asyncio.create_task(service.save_index())
+    while not saving.done():
+        await asyncio.sleep(0.01)  # polling a condition another thread sets
+        if writing.is_set():
+            loop_ran.set()
+    assert await saving
+    assert seen_while_writing and all(seen_while_writing)
+    again = processes.start()
+    await again.load_index()
+    assert again.opened_from == "snapshot"
