@@ -122,7 +122,7 @@ class QuestionLog:
         """Persist a question, in the language it is written in (the asker's locale when
         the platform gives it); None when `event_key` was seen before (a platform retry).
         Questions arriving together are committed together (`GroupCommit`)."""
-        return await self._recording.submit(
+        question_id = await self._recording.submit(
             {
                 "platform": message.ref.platform,
                 "conversation": message.ref.to_dict(),
@@ -134,6 +134,9 @@ class QuestionLog:
                 "status": QuestionStatus.RECEIVED.value,
             }
         )
+        if question_id is None:  # logged here, under the request's id
+            logger.info("question.duplicate", event_key=event_key)
+        return question_id
 
     async def _insert(self, rows: Sequence[dict[str, Any]]) -> list[int | None]:
         """Store a batch of questions in one transaction: the ids in order, None for a key
@@ -152,9 +155,6 @@ class QuestionLog:
             for position, row in enumerate(rows):
                 if row["event_key"] is None:
                     ids[position] = await connection.scalar(statements.STORE_UNKEYED, row)
-        for row, question_id in zip(rows, ids, strict=True):
-            if question_id is None:
-                logger.info("question.duplicate", event_key=row["event_key"])
         return ids
 
     async def record_reply(self, question_id: int, reply: Reply) -> None:
