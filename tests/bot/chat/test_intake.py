@@ -11,6 +11,7 @@ import pytest
 from adapters.wiring.services import build_answerer
 from bot import metrics
 from bot.chat.intake import BUSY_CONVERSATION, NOT_THE_ASKER, QUESTIONS_PER_MINUTE, Intake
+from bot.chat.pacing import Pacing
 from bot.chat.router import Router
 from bot.chat.worker import QuestionWorker
 from bot.db.claims import LEASE
@@ -222,6 +223,7 @@ async def test_an_answer_waits_at_each_step_while_a_request_is_being_received(
     request is being stored and acknowledged, and goes on once none is."""
     received = await chat.receive("How does a UNCT contribute to the UPR?", user="U1", thread="7.1")
     channel = chat.channel(received.message.ref)
+    chat.intake.pacing = Pacing(patience=3600)  # however slow this machine is today
     with chat.intake.pacing.receiving():
         answering = asyncio.create_task(chat.intake.answer(received, channel))
         for _ in range(20):  # every other task on the loop gets its turns meanwhile
@@ -230,4 +232,15 @@ async def test_an_answer_waits_at_each_step_while_a_request_is_being_received(
         question = await chat.intake.questions.get(received.question_id)
         assert question.status == QuestionStatus.RECEIVED  # not even claimed
     [reply] = await answering
+    assert reply.kind is ReplyKind.ANSWER and channel.posted == [reply]
+
+
+async def test_a_request_that_holds_on_does_not_stop_answers(chat: MemoryChat) -> None:
+    """An answer waits for acknowledgements a short while per step, not for ever: a client
+    sending its request slowly cannot stop every answer."""
+    received = await chat.receive("How does a UNCT contribute to the UPR?", user="U1", thread="8.1")
+    channel = chat.channel(received.message.ref)
+    chat.intake.pacing = Pacing(patience=0.01)
+    with chat.intake.pacing.receiving():  # held until the answer is out
+        [reply] = await chat.intake.answer(received, channel)
     assert reply.kind is ReplyKind.ANSWER and channel.posted == [reply]
