@@ -16,11 +16,6 @@ from bot.questions.status import QuestionStatus
 
 QUESTION = cast(Table, Question.__table__)
 ASKED = QUESTION.alias("asked")
-RECEIVED, ANSWERING, REPLIED = (
-    QuestionStatus.RECEIVED.value,
-    QuestionStatus.ANSWERING.value,
-    QuestionStatus.REPLIED.value,
-)
 
 
 def _recent_questions() -> Select[int, int]:
@@ -46,8 +41,14 @@ RECENT_QUESTIONS = _recent_questions()
 
 CLAIM = (
     update(QUESTION)
-    .where(QUESTION.c.id == bindparam("question_id"), QUESTION.c.status == RECEIVED)
-    .values(status=ANSWERING, answered_at=bindparam("now", type_=QUESTION.c.answered_at.type))
+    .where(
+        QUESTION.c.id == bindparam("question_id"),
+        QUESTION.c.status == QuestionStatus.RECEIVED.value,
+    )
+    .values(
+        status=QuestionStatus.ANSWERING.value,
+        answered_at=bindparam("now", type_=QUESTION.c.answered_at.type),
+    )
 )
 """(question_id, now) -> one row changed when this process won the question."""
 
@@ -66,8 +67,11 @@ RECORD_REPLY = (
 
 RECORD_REPLIED = (
     update(QUESTION)
-    .where(QUESTION.c.id == bindparam("question_id"), QUESTION.c.status.in_([RECEIVED, ANSWERING]))
-    .values(status=REPLIED)
+    .where(
+        QUESTION.c.id == bindparam("question_id"),
+        QUESTION.c.status.in_([QuestionStatus.RECEIVED.value, QuestionStatus.ANSWERING.value]),
+    )
+    .values(status=QuestionStatus.REPLIED.value)
 )
 """(question_id) -> a question waiting for its answer notes it was given a word instead."""
 
