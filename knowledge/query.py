@@ -60,6 +60,10 @@ class QueryPlan:
     these, so a French question over English text is judged like an English one."""
 
 
+PLANS_KEPT = 256
+"""Recent queries' plans a planner remembers."""
+
+
 class QueryPlanner:
     """Analyses documents and queries in English, French and Spanish."""
 
@@ -69,13 +73,25 @@ class QueryPlanner:
         self._analyzers = {
             lang: Analyzer(language=lang, keep_whole=keep) for lang in SUPPORTED_LANGUAGES
         }
+        self._recent: dict[tuple[str, str | None], QueryPlan] = {}
 
     def analyzer_for(self, language: str) -> Analyzer:
         """The analyser of a language (English for unsupported ones)."""
         return self._analyzers.get(language, self._analyzers["en"])
 
     def plan(self, query: str, *, language: str | None = None) -> QueryPlan:
-        """Weighted terms for `query`; `language` is a hint such as the user's locale."""
+        """Weighted terms for `query`; `language` is a hint such as the user's locale. The
+        search, the policy and the excerpt each need the plan of one question: it is
+        analysed once and the plan (immutable) remembered for a while."""
+        key = (query, language)
+        plan = self._recent.get(key)
+        if plan is None:
+            if len(self._recent) >= PLANS_KEPT:
+                self._recent.clear()
+            plan = self._recent[key] = self._analysed(query, language)
+        return plan
+
+    def _analysed(self, query: str, language: str | None) -> QueryPlan:
         detected = detect_language(query, hint=language)
         weights: dict[str, WeightedTerm] = {}
         own = self.analyzer_for(detected).surfaces(query)

@@ -20,9 +20,10 @@ def statements(database: Database) -> Iterator[list[str]]:
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         sent.append(statement.split(None, 1)[0].upper())
 
-    engine = database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", note)
+    for engine in database.engines:
+        event.listen(engine, "before_cursor_execute", note)
     try:
         yield sent
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        for engine in database.engines:
+            event.remove(engine, "before_cursor_execute", note)

@@ -5,22 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import structlog
-from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
-    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
+
+from bot.db.sqlite_units import SqliteUnits
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -29,6 +31,8 @@ logger = structlog.get_logger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 REVISION_LINE = re.compile(r'^(down_revision|revision) = (?:"([^"]+)"|None)$', re.MULTILINE)
+
+T = TypeVar("T")
 
 
 def async_url(url: str) -> str:
@@ -42,14 +46,43 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    """Foreign keys on; write-ahead logging so a web process and answer workers can write
-    the same file without blocking each other's readers."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+def _sqlite_settings(*, busy_timeout_ms: int, autocheckpoint: bool) -> Callable[[Any, Any], None]:
+    """What each new SQLite connection is set to: foreign keys on; write-ahead logging so a
+    web process and answer workers can write the same file without blocking each other's
+    readers, synced at checkpoints rather than at each commit (`bot.db.sqlite_units`); how
+    long it waits for another writer; whether its commits checkpoint."""
+
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        if not autocheckpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
+        cursor.close()
+
+    return configure
+
+
+WAITING = _sqlite_settings(busy_timeout_ms=10_000, autocheckpoint=True)
+NEVER_WAITING = _sqlite_settings(busy_timeout_ms=0, autocheckpoint=False)
+
+
+def _sqlite_units(url: str, *, echo: bool) -> SqliteUnits | None:
+    """Units of work for a SQLite file; None for anything else (PostgreSQL, or an in-memory
+    database, which other engines would not share)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in {None, "", ":memory:"}:
+        return None
+    plain = parsed.set(drivername="sqlite").render_as_string(hide_password=False)
+    engines = []
+    for configure in (NEVER_WAITING, WAITING):
+        engine = create_engine(plain, echo=echo, json_serializer=json_without_nul)
+        event.listen(engine, "connect", configure)
+        engines.append(engine)
+    on_loop, threaded = engines
+    return SqliteUnits(on_loop=on_loop, threaded=threaded)
 
 
 def without_nul(parameters: Any) -> Any:
@@ -91,10 +124,19 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(
             self.url, echo=echo, json_serializer=json_without_nul
         )
+        self.sqlite_units = _sqlite_units(self.url, echo=echo)
+        """A SQLite file's units of work (`run`), on its own synchronous engines."""
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine.sync_engine, "connect", _configure_sqlite)
-        event.listen(self.engine.sync_engine, "before_cursor_execute", _strip_nul, retval=True)
+            event.listen(self.engine.sync_engine, "connect", WAITING)
+        for engine in self.engines:
+            event.listen(engine, "before_cursor_execute", _strip_nul, retval=True)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine statements go through (the async engine's, and SQLite's own)."""
+        own = () if self.sqlite_units is None else self.sqlite_units.engines
+        return (self.engine.sync_engine, *own)
 
     @property
     def dialect(self) -> str:
@@ -107,12 +149,22 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection inside one transaction, committed on success: for statements
-        built once and run on every question, without a session's per-statement work."""
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` on a connection inside one transaction, committed on success: for the
+        few statements every question runs, without the async driver's cost per statement
+        (`bot.db.sqlite_units`). PostgreSQL's driver is asynchronous already: there `work`
+        runs on its connection where it is."""
+        if self.sqlite_units is not None:
+            return await self.sqlite_units.connected(work)
         async with self.engine.begin() as connection:
-            yield connection
+            return await connection.run_sync(work)
+
+    async def run_session(self, work: Callable[[Session], T]) -> T:
+        """`run`, with an ORM session for `work`."""
+        if self.sqlite_units is not None:
+            return await self.sqlite_units.in_session(work)
+        async with self.transaction() as session:
+            return await session.run_sync(work)
 
     async def ping(self) -> None:
         """Run `SELECT 1`: raises when the database cannot be reached (for readiness probes)."""
@@ -142,6 +194,8 @@ class Database:
     async def dispose(self) -> None:
         """Close pooled connections."""
         await self.engine.dispose()
+        if self.sqlite_units is not None:
+            self.sqlite_units.dispose()
 
 
 def head_revision() -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import IntEnum
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 
 class Lock(IntEnum):
@@ -22,8 +22,8 @@ class Lock(IntEnum):
     """Putting an open question in a group, or a new one."""
 
 
-async def hold(session: AsyncSession, lock: Lock) -> None:
+def hold(session: Session, lock: Lock) -> None:
     """Wait until no other process holds `lock`, then hold it to the end of the session's
     transaction."""
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(lock)})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(lock)})

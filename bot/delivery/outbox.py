@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.db.claims import LEASE, won
 from bot.db.inserts import insert_unless_present
@@ -43,6 +44,18 @@ async def enqueue(
     payload: Payload,
     now: datetime,
 ) -> bool:
+    """`queue_message` in an async session."""
+    return await session.run_sync(queue_message, key=key, ref=ref, payload=payload, now=now)
+
+
+def queue_message(
+    session: Session,
+    *,
+    key: str,
+    ref: ConversationRef,
+    payload: Payload,
+    now: datetime,
+) -> bool:
     """Queue a message in the caller's transaction; False when the key was queued before,
     by this process or another one at the same moment (on PostgreSQL the second insert
     waits for the first's transaction, then does nothing, instead of failing the caller's)."""
@@ -62,7 +75,7 @@ async def enqueue(
         )
         .returning(OutboxMessage.id)
     )
-    return (await session.scalar(statement)) is not None
+    return session.scalar(statement) is not None
 
 
 async def claim_due(

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.db.models import QuestionGroup
 from bot.delivery import keys as delivery_keys
-from bot.delivery.outbox import enqueue
+from bot.delivery.outbox import queue_message
 from bot.delivery.payloads import Payload
 from bot.messages import ConversationRef
 from bot.moderation.payloads import GroupCardPayload, GroupCardRefreshPayload
@@ -27,16 +28,16 @@ class ModeratorChannels:
         """The first moderators' conversation (digests go there), if any is configured."""
         return self.conversations[0] if self.conversations else None
 
-    async def announce(self, session: AsyncSession, group: QuestionGroup, *, now: datetime) -> None:
+    def announce(self, session: Session, group: QuestionGroup, *, now: datetime) -> None:
         """Post a new group's card."""
-        await self._queue(
+        self._queue(
             session, delivery_keys.group_card(group.id), GroupCardPayload(group.id), now=now
         )
 
     async def remind(self, session: AsyncSession, group: QuestionGroup, *, now: datetime) -> None:
         """Post an untouched group's card again (once a day at most)."""
         key = delivery_keys.group_reminder(group.id, now.date())
-        await self._queue(session, key, GroupCardPayload(group.id, reminder=True), now=now)
+        await session.run_sync(self._queue, key, GroupCardPayload(group.id, reminder=True), now=now)
 
     async def refresh(
         self, session: AsyncSession, group: QuestionGroup, *, acted_on: str, now: datetime
@@ -46,13 +47,13 @@ class ModeratorChannels:
         moderator sees it at once), so it is left out here: its card would be updated twice."""
         if group.card:
             key = delivery_keys.group_refresh(group.id, now)
-            await self._queue(
-                session, key, GroupCardRefreshPayload(group.id), now=now, besides=acted_on
+            await session.run_sync(
+                self._queue, key, GroupCardRefreshPayload(group.id), now=now, besides=acted_on
             )
 
-    async def _queue(
+    def _queue(
         self,
-        session: AsyncSession,
+        session: Session,
         key: str,
         payload: Payload,
         *,
@@ -63,6 +64,6 @@ class ModeratorChannels:
         idempotency key per platform."""
         for ref in self.conversations:
             if ref.platform != besides:
-                await enqueue(
+                queue_message(
                     session, key=f"{key}:{ref.platform}", ref=ref, payload=payload, now=now
                 )

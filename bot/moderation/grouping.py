@@ -8,6 +8,7 @@ French and an English wording, can meet.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
@@ -23,8 +24,21 @@ class Similarity:
 
     def __init__(self, *, planner: QueryPlanner, threshold: float = GROUP_THRESHOLD) -> None:
         self._planner = planner
+        self._home = threading.get_ident()
+        self._elsewhere = threading.local()
         self.threshold = threshold
         self._vectors: dict[str, dict[str, float]] = {}
+
+    def _planner_here(self) -> QueryPlanner:
+        """The planner for the calling thread: questions are grouped on the database's
+        threads too (`Moderation.open_question`), and a stemmer must never be used by two
+        threads at once, so each other thread plans with a copy of its own."""
+        if threading.get_ident() == self._home:
+            return self._planner
+        planner: QueryPlanner | None = getattr(self._elsewhere, "planner", None)
+        if planner is None:
+            planner = self._elsewhere.planner = QueryPlanner(glossary=self._planner.glossary)
+        return planner
 
     def vector(self, text: str) -> dict[str, float]:
         """Weighted terms of a question (remembered: groups are compared again and again)."""
@@ -32,7 +46,7 @@ class Similarity:
         if vector is None:
             if len(self._vectors) >= VECTOR_CACHE_SIZE:
                 self._vectors.clear()
-            vector = {term.text: term.weight for term in self._planner.plan(text).terms}
+            vector = {term.text: term.weight for term in self._planner_here().plan(text).terms}
             self._vectors[text] = vector
         return vector
 

@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 import structlog
-from sqlalchemy import Select, Update, select, update
+from sqlalchemy import Connection, Select, Update, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, system_clock
@@ -141,21 +142,7 @@ class QuestionLog:
     async def _insert(self, rows: Sequence[dict[str, Any]]) -> list[int | None]:
         """Store a batch of questions in one transaction: the ids in order, None for a key
         stored before (or earlier in the batch)."""
-        first_of_key: dict[str, int] = {}
-        for position, row in enumerate(rows):
-            if row["event_key"] is not None:
-                first_of_key.setdefault(row["event_key"], position)
-        ids: list[int | None] = [None] * len(rows)
-        async with self._database.connection() as connection:
-            keyed = [rows[position] for position in first_of_key.values()]
-            if keyed:
-                statement = statements.store_keyed(connection.dialect.name)
-                for question_id, key in await connection.execute(statement, keyed):
-                    ids[first_of_key[key]] = question_id
-            for position, row in enumerate(rows):
-                if row["event_key"] is None:
-                    ids[position] = await connection.scalar(statements.STORE_UNKEYED, row)
-        return ids
+        return await self._database.run(partial(_stored_ids, rows))
 
     async def record_reply(self, question_id: int, reply: Reply) -> None:
         """Note what the bot replied; an abstention opens the question for the Secretariat."""
@@ -179,9 +166,7 @@ class QuestionLog:
     async def _changed(self, statement: Update, values: Mapping[str, object]) -> bool:
         """Run one of the UPDATEs every answer runs, with no read first; False when it
         matched no row."""
-        async with self._database.connection() as connection:
-            result = await connection.execute(statement, values)
-        return result.rowcount == 1
+        return await self._database.run(partial(_changes_one, statement, values))
 
     async def record_feedback(
         self, question_id: int, feedback: Feedback, *, user_id: str
@@ -217,11 +202,10 @@ class QuestionLog:
         receive it). One statement, run on every answer: the question is joined, not read
         first."""
         values = {"question_id": question_id, "since": since}
-        async with self._database.connection() as connection:
-            counts = (await connection.execute(statements.RECENT_QUESTIONS, values)).one()
-        if not counts[0] and not counts[1]:  # the question itself always counts
+        by_asker, in_conversation = await self._database.run(partial(_recent_counts, values))
+        if not by_asker and not in_conversation:  # the question itself always counts
             raise UnknownQuestionError(f"No question has the id {question_id}.")
-        return RecentQuestions(by_asker=int(counts[0]), in_conversation=int(counts[1]))
+        return RecentQuestions(by_asker=by_asker, in_conversation=in_conversation)
 
     async def claim(self, question_id: int) -> bool:
         """Take one stored question to answer it; False when someone else took it first (a
@@ -302,3 +286,32 @@ class QuestionLog:
         if question is None:
             raise UnknownQuestionError(f"No question has the id {question_id}.")
         return question
+
+
+def _stored_ids(rows: Sequence[dict[str, Any]], connection: Connection) -> list[int | None]:
+    """`QuestionLog._insert`'s unit of work."""
+    first_of_key: dict[str, int] = {}
+    for position, row in enumerate(rows):
+        if row["event_key"] is not None:
+            first_of_key.setdefault(row["event_key"], position)
+    ids: list[int | None] = [None] * len(rows)
+    keyed = [rows[position] for position in first_of_key.values()]
+    if keyed:
+        statement = statements.store_keyed(connection.dialect.name)
+        for question_id, key in connection.execute(statement, keyed):
+            ids[first_of_key[key]] = question_id
+    for position, row in enumerate(rows):
+        if row["event_key"] is None:
+            ids[position] = connection.scalar(statements.STORE_UNKEYED, row)
+    return ids
+
+
+def _changes_one(statement: Update, values: Mapping[str, object], connection: Connection) -> bool:
+    """Whether an UPDATE changed exactly one row."""
+    return connection.execute(statement, values).rowcount == 1
+
+
+def _recent_counts(values: Mapping[str, object], connection: Connection) -> tuple[int, int]:
+    """`QuestionLog.recent_questions`'s counts: by its asker, in its conversation."""
+    by_asker, in_conversation = connection.execute(statements.RECENT_QUESTIONS, values).one()
+    return int(by_asker), int(in_conversation)

@@ -6,7 +6,13 @@ import dataclasses
 
 import pytest
 
-from knowledge.features import FEATURE_NAMES, NO_MATCH, FeatureExtractor, MatchFeatures
+from knowledge.features import (
+    FEATURE_NAMES,
+    NO_MATCH,
+    FeatureExtractor,
+    MatchFeatures,
+    _one_edit_from,
+)
 from knowledge.glossary import load_glossary
 from knowledge.query import QueryPlan, QueryPlanner
 from knowledge.search_types import DocKind, Hit, SearchDoc
@@ -228,3 +234,18 @@ def test_values_stay_between_zero_and_one_after_docs_are_replaced() -> None:
         plan, hits, 0, frequency=index.document_frequency, documents=9
     )
     assert all(0.0 <= value <= 1.0 for value in features.vector()), features
+
+
+@pytest.mark.parametrize(
+    ("typed", "typo"),
+    [
+        ("submisison", True),  # two neighbours swapped
+        ("submision", True),  # a letter missing
+        ("submmission", True),  # a letter added
+        ("submussion", True),  # a letter changed
+        ("sbumisison", False),  # two edits
+        ("submission", False),  # the word itself is no typo of it
+    ],
+)
+def test_a_typo_is_one_edit_from_a_word_of_the_hit(typed: str, typo: bool) -> None:
+    assert _one_edit_from(typed, frozenset({"submission", "review"})) is typo

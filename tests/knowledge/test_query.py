@@ -6,7 +6,7 @@ import pytest
 
 from knowledge.analysis import Analyzer, stop_words
 from knowledge.glossary import Glossary, load_glossary
-from knowledge.query import QueryPlan, QueryPlanner
+from knowledge.query import PLANS_KEPT, QueryPlan, QueryPlanner
 
 FRENCH_QUESTION = "comment l'équipe de pays contribue à l'examen périodique universel ?"
 ENGLISH_QUESTION = "how does the UN country team contribute to the universal periodic review?"
@@ -137,3 +137,14 @@ def test_terms_are_unique_and_weights_positive(planner: QueryPlanner) -> None:
         texts = [t.text for t in plan.terms]
         assert len(texts) == len(set(texts))
         assert all(0 < t.weight <= 1.0 for t in plan.terms)
+
+
+def test_a_question_is_analysed_once_and_its_plan_stays_right_past_the_memory() -> None:
+    planner = QueryPlanner(glossary=load_glossary())
+    fresh = QueryPlanner(glossary=load_glossary())
+    assert planner.plan(FRENCH_QUESTION) is planner.plan(FRENCH_QUESTION)
+    assert planner.plan(FRENCH_QUESTION, language="en").language == "en"
+    for number in range(PLANS_KEPT + 1):
+        planner.plan(f"question {number}")
+    assert planner.plan(FRENCH_QUESTION) == fresh.plan(FRENCH_QUESTION)
+    assert planner.plan(FRENCH_QUESTION).language == "fr"

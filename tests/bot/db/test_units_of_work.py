@@ -1,0 +1,98 @@
+"""`Database.run` and `run_session`: a unit of work committed whole, rolled back on error, in
+the caller's context, and on SQLite off the event loop's thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
+
+from bot.db.engine import Database
+from bot.db.models import QuestionGroup
+from bot.questions.status import QuestionStatus
+
+REQUEST = contextvars.ContextVar[str]("request")
+
+
+def new_group(title: str) -> QuestionGroup:
+    now = datetime.now(UTC)
+    return QuestionGroup(
+        status=QuestionStatus.OPEN.value, title=title, language="en", created_at=now, updated_at=now
+    )
+
+
+def count_groups(connection: Connection) -> int:
+    return int(connection.scalar(select(func.count()).select_from(QuestionGroup)) or 0)
+
+
+def add_one(session: Session) -> int:
+    """Add a group; say which thread the work ran on."""
+    session.add(new_group("one"))
+    session.flush()
+    return threading.get_ident()
+
+
+async def test_a_unit_of_work_is_committed_whole(database: Database) -> None:
+    def add_two(session: Session) -> int:
+        session.add_all([new_group("first"), new_group("second")])
+        session.flush()
+        return len(session.scalars(select(QuestionGroup)).all())
+
+    assert await database.run_session(add_two) == 2
+    assert await database.run(count_groups) == 2
+
+
+async def test_a_failing_unit_of_work_leaves_nothing(database: Database) -> None:
+    def add_then_fail(session: Session) -> None:
+        session.add(new_group("lost"))
+        session.flush()
+        raise RuntimeError("the work failed half-way")
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        await database.run_session(add_then_fail)
+    assert await database.run(count_groups) == 0
+
+
+async def test_the_work_runs_in_the_callers_context(database: Database) -> None:
+    REQUEST.set("r-42")
+    assert await database.run(lambda _connection: REQUEST.get()) == "r-42"
+
+
+async def test_a_unit_on_a_free_sqlite_file_runs_on_the_event_loops_thread(
+    tmp_path: Path,
+) -> None:
+    database = Database(url=f"sqlite:///{tmp_path / 'huribot.db'}")
+    await database.upgrade()
+    try:
+        assert await database.run_session(add_one) == threading.get_ident()
+        assert await database.run(count_groups) == 1
+    finally:
+        await database.dispose()
+
+
+async def test_a_unit_finding_the_sqlite_file_busy_waits_off_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    """Another process holds the write lock: the unit waits its turn on a thread (the event
+    loop runs meanwhile), then commits."""
+    database = Database(url=f"sqlite:///{tmp_path / 'huribot.db'}")
+    await database.upgrade()
+    other_process = sqlite3.connect(tmp_path / "huribot.db", isolation_level=None)
+    try:
+        other_process.execute("BEGIN IMMEDIATE")  # holds the write lock
+        unit = asyncio.create_task(database.run_session(add_one))
+        await asyncio.sleep(0)  # the unit's first step: refused on the loop, sent to a thread
+        assert not unit.done()
+        other_process.execute("COMMIT")
+        assert await unit != threading.get_ident()
+        assert await database.run(count_groups) == 1
+    finally:
+        other_process.close()
+        await database.dispose()
