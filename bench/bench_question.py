@@ -122,7 +122,9 @@ async def benchmark(options: dict[str, Any]) -> dict[str, Any]:
             freeze_long_lived()  # as `huribot serve` does once set up
             texts = question_texts(options["questions"])
             await whole_path(services, question_texts(WARMUP), first=0)
+            services.answerer.planner.forget()  # each path analyses each question afresh
             reference = await answering_alone(services, texts)
+            services.answerer.planner.forget()
             with statements(services.database) as sent:
                 started = time.perf_counter()
                 spent = await whole_path(services, texts, first=WARMUP)

@@ -91,6 +91,11 @@ class QueryPlanner:
             plan = self._recent[key] = self._analysed(query, language)
         return plan
 
+    def forget(self) -> None:
+        """Drop the remembered plans, so the next of each query is analysed afresh (a
+        benchmark measuring analysis needs that)."""
+        self._recent.clear()
+
     def _analysed(self, query: str, language: str | None) -> QueryPlan:
         detected = detect_language(query, hint=language)
         weights: dict[str, WeightedTerm] = {}

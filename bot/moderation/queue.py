@@ -128,8 +128,8 @@ class Moderation:
             select(QuestionGroup.id, QuestionGroup.title).where(QuestionGroup.id.in_(active))
         )
         wordings: dict[int, list[str]] = {group_id: [title] for group_id, title in rows}
-        asked = session.execute(
-            select(Question.group_id, Question.text).where(Question.group_id.in_(list(wordings)))
+        asked = session.execute(  # the subquery again: a list of ids is costly to bind
+            select(Question.group_id, Question.text).where(Question.group_id.in_(active))
         )
         for group_id, wording in asked:
             if group_id is not None:

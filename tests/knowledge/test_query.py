@@ -148,3 +148,12 @@ def test_a_question_is_analysed_once_and_its_plan_stays_right_past_the_memory() 
         planner.plan(f"question {number}")
     assert planner.plan(FRENCH_QUESTION) == fresh.plan(FRENCH_QUESTION)
     assert planner.plan(FRENCH_QUESTION).language == "fr"
+
+
+def test_a_forgotten_plan_is_analysed_afresh_and_alike() -> None:
+    planner = QueryPlanner(glossary=load_glossary())
+    remembered = planner.plan(FRENCH_QUESTION)
+    planner.forget()
+    again = planner.plan(FRENCH_QUESTION)
+    assert again is not remembered
+    assert again == remembered
