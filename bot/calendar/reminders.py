@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.calendar.dates import countdown_date
 from bot.calendar.schedule import Schedule, reminder_due
-from bot.db.models import CalendarEvent, CalendarReminder
+from bot.db.models import CalendarEvent, CalendarReminder, Subscription
 from bot.delivery import keys as delivery_keys
 
 REMINDED_TYPES = frozenset(
@@ -141,6 +141,35 @@ async def due_reminders(
             .with_for_update(skip_locked=True)
         )
     ).all()
+
+
+async def claim_reminders(
+    session: AsyncSession, due: Sequence[CalendarReminder], *, now: datetime, late_before: datetime
+) -> list[CalendarReminder]:
+    """Mark `due` queued, in one UPDATE whose WHERE still holds only for the rows nobody took
+    first (late: due before `late_before`); the rows this call took, in order."""
+    claim = (
+        update(CalendarReminder)
+        .where(
+            CalendarReminder.id.in_([reminder.id for reminder in due]),
+            CalendarReminder.status == ReminderStatus.PENDING,
+        )
+        .values(
+            status=ReminderStatus.QUEUED,
+            queued_at=now,
+            late=CalendarReminder.due_at < late_before,
+        )
+        .returning(CalendarReminder.id)
+        .execution_options(synchronize_session=False)
+    )
+    taken = set(await session.scalars(claim))
+    return [reminder for reminder in due if reminder.id in taken]
+
+
+async def subscriptions_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Subscription]:
+    """The subscriptions with these ids, in one query."""
+    found = await session.scalars(select(Subscription).where(Subscription.id.in_(ids)))
+    return {subscription.id: subscription for subscription in found}
 
 
 def reminder_key(reminder: CalendarReminder) -> str:

@@ -26,12 +26,13 @@ from bot.calendar.digest_builder import DigestBuilder
 from bot.calendar.freshness import Freshness, calendar_freshness
 from bot.calendar.payloads import CalendarDigestPayload, CalendarPayload, CalendarReminderPayload
 from bot.calendar.reminders import (
-    ReminderStatus,
+    claim_reminders,
     due_reminders,
     events_by_id,
     events_in,
     planned_reminders,
     reminder_key,
+    subscriptions_by_id,
     sync_reminder_rows,
 )
 from bot.calendar.schedule import local_date, next_run
@@ -41,7 +42,7 @@ from bot.db.claims import won
 from bot.db.engine import Database
 from bot.db.models import CalendarEvent, CalendarReminder, Subscription
 from bot.delivery import keys as delivery_keys
-from bot.delivery.outbox import enqueue
+from bot.delivery.outbox import Outgoing, queue_messages
 from bot.messages import ConversationRef
 
 logger = structlog.get_logger(__name__)
@@ -140,60 +141,65 @@ class CalendarScheduler:
         return True
 
     async def _queue_reminders(self, now: datetime) -> tuple[int, int]:
-        """Queue a batch of due reminders: (rows found due, messages queued)."""
+        """Queue a batch of due reminders: (rows found due, messages queued). The batch is
+        claimed, read and queued in a few statements whatever its size (a month's downtime
+        leaves hundreds due)."""
+        late_before = now - LATE_AFTER
         async with self._database.transaction() as session:
             due = await due_reminders(session, now, limit=BATCH)
-            events = await events_by_id(session, {reminder.event_id for reminder in due})
-            queued = 0
-            for reminder in due:
-                late = now - reminder.due_at > LATE_AFTER
-                claim = (
-                    update(CalendarReminder)
-                    .where(
-                        CalendarReminder.id == reminder.id,
-                        CalendarReminder.status == ReminderStatus.PENDING,
+            if not due:
+                return 0, 0
+            taken = await claim_reminders(session, due, now=now, late_before=late_before)
+            events = await events_by_id(session, {reminder.event_id for reminder in taken})
+            subscriptions = await subscriptions_by_id(
+                session, {reminder.subscription_id for reminder in taken}
+            )
+            messages = [
+                (reminder, message)
+                for reminder in taken
+                if (
+                    message := self._reminder(
+                        reminder,
+                        events.get(reminder.event_id),
+                        subscriptions.get(reminder.subscription_id),
+                        late=reminder.due_at < late_before,
+                        now=now,
                     )
-                    .values(status=ReminderStatus.QUEUED, queued_at=now, late=late)
                 )
-                if not await won(session, claim):
-                    continue
-                event = events.get(reminder.event_id)
-                queued += await self._queue_reminder(session, reminder, event, late=late, now=now)
-        return len(due), queued
+                is not None
+            ]
+            queued = await session.run_sync(
+                queue_messages, [message for _, message in messages], now=now
+            )
+        for reminder, _ in messages:
+            logger.info(
+                "calendar.reminder_queued",
+                subscription=reminder.subscription_id,
+                event_id=reminder.event_id,
+                lead_days=reminder.lead_days,
+                late=reminder.due_at < late_before,
+            )
+        return len(due), len(queued)
 
-    async def _queue_reminder(
+    def _reminder(
         self,
-        session: AsyncSession,
         reminder: CalendarReminder,
         event: CalendarEvent | None,
+        subscription: Subscription | None,
         *,
         late: bool,
         now: datetime,
-    ) -> int:
-        subscription = await session.get(Subscription, reminder.subscription_id)
+    ) -> Outgoing | None:
+        """The message of a claimed reminder; None when its subscription or event is gone
+        (or the event has no date to count down to)."""
         day = countdown_date(event) if event is not None else None
         if subscription is None or event is None or day is None:
-            return 0
+            return None
         days = (day - local_date(now, subscription.timezone)).days
         message = self._builder.reminder(
             event, days=max(days, 0), language=subscription.language, late=late
         )
-        added = await self._enqueue(
-            session,
-            subscription,
-            key=reminder_key(reminder),
-            payload_type=CalendarReminderPayload,
-            digest=message,
-            now=now,
-        )
-        logger.info(
-            "calendar.reminder_queued",
-            subscription=subscription.id,
-            event_id=event.event_id,
-            lead_days=reminder.lead_days,
-            late=late,
-        )
-        return added
+        return outgoing(subscription, reminder_key(reminder), CalendarReminderPayload, message)
 
     async def _queue_digests(self, now: datetime) -> tuple[int, int]:
         """Queue a batch of due digests: (rows found due, messages queued)."""
@@ -251,14 +257,8 @@ class CalendarScheduler:
             logger.info("calendar.digest_skipped_empty", subscription=subscription.id)
             return 0
         key = delivery_keys.calendar_digest(subscription.id, scheduled_for)
-        return await self._enqueue(
-            session,
-            subscription,
-            key=key,
-            payload_type=CalendarDigestPayload,
-            digest=digest,
-            now=now,
-        )
+        message = outgoing(subscription, key, CalendarDigestPayload, digest)
+        return int(await session.run_sync(queue_messages, [message], now=now) == {key})
 
     def _digest(
         self,
@@ -280,16 +280,10 @@ class CalendarScheduler:
             freshness=freshness,
         )
 
-    @staticmethod
-    async def _enqueue(
-        session: AsyncSession,
-        subscription: Subscription,
-        *,
-        key: str,
-        payload_type: type[CalendarPayload],
-        digest: Digest,
-        now: datetime,
-    ) -> int:
-        ref = ConversationRef.from_dict(subscription.conversation)
-        payload = payload_type(digest=digest, subscription_id=subscription.id)
-        return int(await enqueue(session, key=key, ref=ref, payload=payload, now=now))
+
+def outgoing(
+    subscription: Subscription, key: str, payload_type: type[CalendarPayload], digest: Digest
+) -> Outgoing:
+    """A digest or reminder for the subscription's conversation."""
+    ref = ConversationRef.from_dict(subscription.conversation)
+    return Outgoing(key, ref, payload_type(digest=digest, subscription_id=subscription.id))

@@ -8,6 +8,7 @@ are retried with exponential back-off and given up after `MAX_ATTEMPTS`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
@@ -48,6 +49,15 @@ async def enqueue(
     return await session.run_sync(queue_message, key=key, ref=ref, payload=payload, now=now)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to queue: its idempotency key, where it goes and what it says."""
+
+    key: str
+    ref: ConversationRef
+    payload: Payload
+
+
 def queue_message(
     session: Session,
     *,
@@ -59,23 +69,32 @@ def queue_message(
     """Queue a message in the caller's transaction; False when the key was queued before,
     by this process or another one at the same moment (on PostgreSQL the second insert
     waits for the first's transaction, then does nothing, instead of failing the caller's)."""
-    statement = (
-        insert_unless_present(
-            session.get_bind().dialect.name, OutboxMessage, OutboxMessage.idempotency_key
-        )
-        .values(
-            idempotency_key=key,
-            platform=ref.platform,
-            conversation=ref.to_dict(),
-            payload=stored(payload),
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        .returning(OutboxMessage.id)
-    )
-    return session.scalar(statement) is not None
+    return key in queue_messages(session, [Outgoing(key, ref, payload)], now=now)
+
+
+def queue_messages(session: Session, messages: Sequence[Outgoing], *, now: datetime) -> set[str]:
+    """`queue_message` for many at once, in one statement (a due batch of reminders): the
+    keys queued, without those queued before."""
+    if not messages:
+        return set()
+    table = OutboxMessage.__table__
+    statement = insert_unless_present(
+        session.get_bind().dialect.name, table, table.c.idempotency_key
+    ).returning(table.c.idempotency_key)
+    rows = [
+        {
+            "idempotency_key": message.key,
+            "platform": message.ref.platform,
+            "conversation": message.ref.to_dict(),
+            "payload": stored(message.payload),
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for message in messages
+    ]
+    return set(session.scalars(statement, rows))
 
 
 async def claim_due(

@@ -281,3 +281,19 @@ async def test_a_first_plan_stores_its_reminders_in_one_insert(database: Databas
         rows = (await session.scalars(select(CalendarReminder))).all()
     assert len(rows) == 40 * 3
     assert {row.status for row in rows} == {"pending"} and not any(row.late for row in rows)
+
+
+async def test_a_due_batch_is_claimed_and_queued_in_a_few_statements(database: Database) -> None:
+    """A month's downtime leaves hundreds of reminders due: each batch of them is claimed in
+    one UPDATE and queued in one INSERT, not three statements per reminder."""
+    deadlines = [event(f"upr-KEN-{n}", date(2027, 6, 1) + timedelta(days=n)) for n in range(40)]
+    bot = await started(database, utc(2027, 1, 2), *deadlines)
+    await bot.scheduler.run_once()
+    bot.clock.now = utc(2027, 7, 15)
+    with statements(database) as sent:
+        assert await bot.scheduler.run_once() == 40 * 3 + 1
+    assert sent.count("INSERT") == 2 + 1  # two batches of reminders (BATCH each), the digest
+    assert len(sent) < 30  # it was 3 per reminder
+    async with database.sessions() as session:
+        rows = (await session.scalars(select(CalendarReminder))).all()
+    assert {(row.status, row.late) for row in rows} == {("queued", True)}

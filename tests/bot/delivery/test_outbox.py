@@ -18,7 +18,14 @@ from bot.db.claims import LEASE
 from bot.db.engine import Database
 from bot.db.models import OutboxMessage
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.outbox import FIRST_RETRY, MAX_ATTEMPTS, claim_due, enqueue
+from bot.delivery.outbox import (
+    FIRST_RETRY,
+    MAX_ATTEMPTS,
+    Outgoing,
+    claim_due,
+    enqueue,
+    queue_messages,
+)
 from bot.delivery.payloads import Payload, PayloadCodec, stored
 from bot.messages import ConversationRef
 from bot.payload_types import PAYLOAD_TYPES
@@ -74,6 +81,15 @@ async def test_enqueueing_a_key_twice_queues_it_once(database: Database) -> None
     assert await put(database, "a")
     assert not await put(database, "a")
     assert [r.idempotency_key for r in await rows(database)] == ["a"]
+
+
+async def test_a_batch_queues_the_keys_not_queued_before_once_each(database: Database) -> None:
+    assert await put(database, "a")
+    batch = [Outgoing(key, REF, Numbered(key)) for key in ("a", "b", "c", "b")]
+    async with database.transaction() as session:
+        assert await session.run_sync(queue_messages, batch, now=START) == {"b", "c"}
+    assert [r.idempotency_key for r in await rows(database)] == ["a", "b", "c"]
+    assert [r.payload for r in await rows(database)] == [stored(Numbered(k)) for k in "abc"]
 
 
 async def test_a_key_two_processes_queue_at_once_is_queued_once(postgres_schema_url: str) -> None:
