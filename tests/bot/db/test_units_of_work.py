@@ -11,9 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, event, func, select
 from sqlalchemy.orm import Session
 
+from bot.db import sqlite_units
 from bot.db.engine import Database
 from bot.db.models import QuestionGroup
 from bot.questions.status import QuestionStatus
@@ -96,3 +97,34 @@ async def test_a_unit_finding_the_sqlite_file_busy_waits_off_the_event_loop(
     finally:
         other_process.close()
         await database.dispose()
+
+
+async def test_units_on_the_loop_leave_the_wal_checkpoint_to_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop's connections never checkpoint (a checkpoint syncs the disk): every
+    CHECKPOINT_EVERY units one runs on a thread instead."""
+    monkeypatch.setattr(sqlite_units, "CHECKPOINT_EVERY", 3)
+    database = Database(url=f"sqlite:///{tmp_path / 'huribot.db'}")
+    await database.upgrade()
+    units = database.sqlite_units
+    assert units is not None
+    checkpoints: list[int] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "wal_checkpoint" in statement:
+            checkpoints.append(threading.get_ident())
+
+    for engine in units.engines:
+        event.listen(engine, "before_cursor_execute", note)
+    try:
+        for _ in range(2):
+            await database.run_session(add_one)
+        assert not checkpoints
+        await database.run_session(add_one)
+        await database.dispose()  # waits for the checkpoint's thread
+    finally:
+        for engine in units.engines:
+            event.remove(engine, "before_cursor_execute", note)
+    assert len(checkpoints) == 1
+    assert checkpoints[0] != threading.get_ident()
