@@ -46,27 +46,31 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _sqlite_settings(*, busy_timeout_ms: int, autocheckpoint: bool) -> Callable[[Any, Any], None]:
+def _sqlite_settings(*, on_loop: bool) -> Callable[[Any, Any], None]:
     """What each new SQLite connection is set to: foreign keys on; write-ahead logging so a
     web process and answer workers can write the same file without blocking each other's
-    readers, synced at checkpoints rather than at each commit (`bot.db.sqlite_units`); how
-    long it waits for another writer; whether its commits checkpoint."""
+    readers. A connection used on the event loop (`bot.db.sqlite_units`) never waits for a
+    lock, never checkpoints and does not sync the disk at each commit; the others wait their
+    turn and sync each commit."""
 
     def configure(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-        if not autocheckpoint:
+        if on_loop:
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=0")
             cursor.execute("PRAGMA wal_autocheckpoint=0")
+        else:
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
     return configure
 
 
-WAITING = _sqlite_settings(busy_timeout_ms=10_000, autocheckpoint=True)
-NEVER_WAITING = _sqlite_settings(busy_timeout_ms=0, autocheckpoint=False)
+WAITING = _sqlite_settings(on_loop=False)
+NEVER_WAITING = _sqlite_settings(on_loop=True)
 
 
 def _sqlite_units(url: str, *, echo: bool) -> SqliteUnits | None:
@@ -149,13 +153,15 @@ class Database:
         async with self.sessions() as session, session.begin():
             yield session
 
-    async def run(self, work: Callable[[Connection], T]) -> T:
+    async def run(self, work: Callable[[Connection], T], *, durable: bool = False) -> T:
         """Run `work` on a connection inside one transaction, committed on success: for the
         few statements every question runs, without the async driver's cost per statement
-        (`bot.db.sqlite_units`). PostgreSQL's driver is asynchronous already: there `work`
+        (`bot.db.sqlite_units`). `durable`: on SQLite, the commit is synced to the disk
+        before this returns (what a platform is acknowledged for must survive a power cut).
+        PostgreSQL's driver is asynchronous already, and syncs every commit: there `work`
         runs on its connection where it is."""
         if self.sqlite_units is not None:
-            return await self.sqlite_units.connected(work)
+            return await self.sqlite_units.connected(work, durable=durable)
         async with self.engine.begin() as connection:
             return await connection.run_sync(work)
 

@@ -10,9 +10,10 @@ so at once and the unit, rolled back, runs again on a thread whose connection wa
 The event loop is never held up by another writer.
 
 A commit on the loop must not wait for the disk either: these connections write ahead
-(WAL) with `synchronous=NORMAL`, which never syncs on commit (a committed question survives
-the process dying; a power cut may lose the last moments, as the README says), and leave
-checkpoints, which do sync, to a thread every few hundred units.
+(WAL) with `synchronous=NORMAL`, which never syncs on commit (a commit survives the process
+dying; a power cut may lose the last moments), and leave checkpoints, which do sync, to a
+thread every few hundred units. What must survive a power cut (the questions a platform is
+acknowledged for) is a durable unit: it runs on a thread whose connection syncs its commit.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ def busy(error: OperationalError) -> bool:
 
 
 class SqliteUnits:
-    """Runs units of work on `on_loop` (a connection that never waits for a lock nor
-    checkpoints), or on `threaded` (one that waits) when the file is busy."""
+    """Runs units of work on `on_loop` (a connection that never waits for a lock, syncs or
+    checkpoints), or on `threaded` (one that waits and syncs) when the file is busy or the
+    unit must be durable."""
 
     def __init__(self, *, on_loop: Engine, threaded: Engine) -> None:
         self.engines = (on_loop, threaded)
@@ -59,8 +61,11 @@ class SqliteUnits:
         self._since_checkpoint = 0
         self._checkpoint: Future[None] | None = None
 
-    async def connected(self, work: Callable[[Connection], T]) -> T:
-        """`work` on a connection, in one transaction committed on success."""
+    async def connected(self, work: Callable[[Connection], T], *, durable: bool = False) -> T:
+        """`work` on a connection, in one transaction committed on success (`durable`: and
+        synced to the disk, on a thread)."""
+        if durable:
+            return await self._on_thread(_connected, work)
         return await self._run(_connected, work)
 
     async def in_session(self, work: Callable[[Session], T]) -> T:
@@ -79,6 +84,12 @@ class SqliteUnits:
         else:
             self._count_unit()
             return result
+        return await self._on_thread(runner, work)
+
+    async def _on_thread(
+        self, runner: Callable[[Engine, Callable[[W], T]], T], work: Callable[[W], T]
+    ) -> T:
+        """`work` on a thread, with the connection that waits its turn and syncs commits."""
         call = partial(contextvars.copy_context().run, runner, self._threaded, work)
         return await asyncio.get_running_loop().run_in_executor(self._executor(), call)
 

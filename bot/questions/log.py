@@ -140,9 +140,10 @@ class QuestionLog:
         return question_id
 
     async def _insert(self, rows: Sequence[dict[str, Any]]) -> list[int | None]:
-        """Store a batch of questions in one transaction: the ids in order, None for a key
-        stored before (or earlier in the batch)."""
-        return await self._database.run(partial(_stored_ids, rows))
+        """Store a batch of questions in one transaction, synced to the disk before the
+        platform is acknowledged: the ids in order, None for a key stored before (or earlier
+        in the batch)."""
+        return await self._database.run(partial(_stored_ids, rows), durable=True)
 
     async def record_reply(self, question_id: int, reply: Reply) -> None:
         """Note what the bot replied; an abstention opens the question for the Secretariat."""

@@ -128,3 +128,22 @@ async def test_units_on_the_loop_leave_the_wal_checkpoint_to_a_thread(
             event.remove(engine, "before_cursor_execute", note)
     assert len(checkpoints) == 1
     assert checkpoints[0] != threading.get_ident()
+
+
+def thread_and_sync(connection: Connection) -> tuple[int, int]:
+    """Which thread ran the work, and its connection's `synchronous` (1 NORMAL, 2 FULL)."""
+    return threading.get_ident(), int(connection.exec_driver_sql("PRAGMA synchronous").scalar())
+
+
+async def test_a_durable_unit_is_synced_to_the_disk_off_the_event_loop(tmp_path: Path) -> None:
+    """What a platform is acknowledged for must survive a power cut: its commit is synced
+    (`synchronous=FULL`), on a thread; other units commit on the loop without syncing."""
+    database = Database(url=f"sqlite:///{tmp_path / 'huribot.db'}")
+    await database.upgrade()
+    try:
+        thread, synchronous = await database.run(thread_and_sync, durable=True)
+        assert thread != threading.get_ident() and synchronous == 2
+        thread, synchronous = await database.run(thread_and_sync)
+        assert thread == threading.get_ident() and synchronous == 1
+    finally:
+        await database.dispose()

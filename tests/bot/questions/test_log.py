@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from sqlalchemy import Connection, event
+
 from bot.db.engine import Database
 from bot.messages import ConversationRef, IncomingMessage
 from bot.questions.log import EVENT_KEY_CHARS, QuestionLog, stored_key
@@ -80,3 +82,27 @@ async def test_a_key_with_nul_characters_is_stored_and_recognised_as_the_databas
     first = await log.record(message, event_key="slack:command:0\x00")
     again = await log.record(message, event_key="slack:command:0\x00")
     assert first is not None and again is None
+
+
+async def test_a_question_is_synced_to_the_disk_before_it_is_acknowledged(
+    database: Database,
+) -> None:
+    """On SQLite the INSERT commits on a connection that syncs each commit (a power cut
+    after the platform's acknowledgement must not lose the question); PostgreSQL syncs every
+    commit."""
+    settings: list[int] = []
+
+    def note(connection: Connection, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("INSERT INTO question ") and connection.dialect.name == "sqlite":
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            settings.append(raw.execute("PRAGMA synchronous").fetchone()[0])
+
+    for engine in database.engines:
+        event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert await QuestionLog(database=database).record(asked("hello"), event_key="e1")
+    finally:
+        for engine in database.engines:
+            event.remove(engine, "before_cursor_execute", note)
+    assert settings == ([2] if database.dialect == "sqlite" else [])
