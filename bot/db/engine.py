@@ -46,31 +46,31 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def _sqlite_settings(*, on_loop: bool) -> Callable[[Any, Any], None]:
+def _sqlite_settings(*, on_loop: bool, synced: bool) -> Callable[[Any, Any], None]:
     """What each new SQLite connection is set to: foreign keys on; write-ahead logging so a
     web process and answer workers can write the same file without blocking each other's
-    readers. A connection used on the event loop (`bot.db.sqlite_units`) never waits for a
-    lock, never checkpoints and does not sync the disk at each commit; the others wait their
-    turn and sync each commit."""
+    readers; whether each commit is synced to the disk. A connection used on the event loop
+    (`bot.db.sqlite_units`) never waits for a lock and never checkpoints; the others wait
+    their turn."""
 
     def configure(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={'FULL' if synced else 'NORMAL'}")
         if on_loop:
-            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=0")
             cursor.execute("PRAGMA wal_autocheckpoint=0")
         else:
-            cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
     return configure
 
 
-WAITING = _sqlite_settings(on_loop=False)
-NEVER_WAITING = _sqlite_settings(on_loop=True)
+WAITING = _sqlite_settings(on_loop=False, synced=True)
+ON_LOOP = _sqlite_settings(on_loop=True, synced=False)
+ON_LOOP_SYNCED = _sqlite_settings(on_loop=True, synced=True)
 
 
 def _sqlite_units(url: str, *, echo: bool) -> SqliteUnits | None:
@@ -81,12 +81,12 @@ def _sqlite_units(url: str, *, echo: bool) -> SqliteUnits | None:
         return None
     plain = parsed.set(drivername="sqlite").render_as_string(hide_password=False)
     engines = []
-    for configure in (NEVER_WAITING, WAITING):
+    for configure in (ON_LOOP, ON_LOOP_SYNCED, WAITING):
         engine = create_engine(plain, echo=echo, json_serializer=json_without_nul)
         event.listen(engine, "connect", configure)
         engines.append(engine)
-    on_loop, threaded = engines
-    return SqliteUnits(on_loop=on_loop, threaded=threaded)
+    on_loop, on_loop_synced, threaded = engines
+    return SqliteUnits(on_loop=on_loop, on_loop_synced=on_loop_synced, threaded=threaded)
 
 
 def without_nul(parameters: Any) -> Any:
