@@ -12,7 +12,6 @@ import typer
 
 from adapters.cli.common import cli_actor, fail, out, problem_line, settings, with_services
 from bot.calendar.countries import UnknownCountryError, country_code, country_name
-from bot.calendar.export import to_csv, to_ics
 from bot.calendar.importing import CalendarImports, ImportFormat, format_of, read_rows
 from bot.calendar.rows import CalendarImportError
 from bot.calendar.store import events_for
@@ -151,6 +150,8 @@ def export_calendar(
         async with services.database.sessions() as session:
             events = await events_for(session, code)
         name = f"HuriBot — {country_name(code)}" if code else "HuriBot — all countries"
+
+        from bot.calendar.export import to_csv, to_ics  # noqa: PLC0415  (icalendar: slow import)
 
         data = to_ics(events, name=name) if fmt is ExportFormat.ICS else to_csv(events).encode()
         if output is None:

@@ -1,4 +1,5 @@
-"""The everyday commands start without loading the chat platforms' SDKs or the PDF writer."""
+"""The everyday commands start without loading the chat platforms' SDKs, the PDF writer or
+the iCalendar library."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("slack_bolt", "slack_sdk", "microsoft_agents", "fpdf", "aiohttp.web", "pypdf", "docx")
+HEAVY = (
+    "slack_bolt",
+    "slack_sdk",
+    "microsoft_agents",
+    "fpdf",
+    "aiohttp.web",
+    "pypdf",
+    "docx",
+    "icalendar",
+)
 PROBE = """
 import json, sys
 from adapters.cli.main import app
