@@ -42,7 +42,7 @@ from bot.db.claims import won
 from bot.db.engine import Database
 from bot.db.models import CalendarEvent, CalendarReminder, Subscription
 from bot.delivery import keys as delivery_keys
-from bot.delivery.outbox import Outgoing, queue_messages
+from bot.delivery.outbox import Outgoing, enqueue, queue_messages
 from bot.messages import ConversationRef
 
 logger = structlog.get_logger(__name__)
@@ -154,31 +154,27 @@ class CalendarScheduler:
             subscriptions = await subscriptions_by_id(
                 session, {reminder.subscription_id for reminder in taken}
             )
-            messages = [
-                (reminder, message)
-                for reminder in taken
-                if (
-                    message := self._reminder(
-                        reminder,
-                        events.get(reminder.event_id),
-                        subscriptions.get(reminder.subscription_id),
-                        late=reminder.due_at < late_before,
-                        now=now,
-                    )
+            messages = []
+            for reminder in taken:
+                late = reminder.due_at < late_before  # as the claim marked it
+                message = self._reminder(
+                    reminder,
+                    events.get(reminder.event_id),
+                    subscriptions.get(reminder.subscription_id),
+                    late=late,
+                    now=now,
                 )
-                is not None
-            ]
-            queued = await session.run_sync(
-                queue_messages, [message for _, message in messages], now=now
-            )
-        for reminder, _ in messages:
-            logger.info(
-                "calendar.reminder_queued",
-                subscription=reminder.subscription_id,
-                event_id=reminder.event_id,
-                lead_days=reminder.lead_days,
-                late=reminder.due_at < late_before,
-            )
+                if message is None:
+                    continue
+                messages.append(message)
+                logger.info(
+                    "calendar.reminder_queued",
+                    subscription=reminder.subscription_id,
+                    event_id=reminder.event_id,
+                    lead_days=reminder.lead_days,
+                    late=late,
+                )
+            queued = await session.run_sync(queue_messages, messages, now=now)
         return len(due), len(queued)
 
     def _reminder(
@@ -258,7 +254,8 @@ class CalendarScheduler:
             return 0
         key = delivery_keys.calendar_digest(subscription.id, scheduled_for)
         message = outgoing(subscription, key, CalendarDigestPayload, digest)
-        return int(await session.run_sync(queue_messages, [message], now=now) == {key})
+        queued = await enqueue(session, key=key, ref=message.ref, payload=message.payload, now=now)
+        return int(queued)
 
     def _digest(
         self,
