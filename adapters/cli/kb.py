@@ -6,9 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markdown import Markdown
 from rich.progress import Progress
-from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.common import (
@@ -19,8 +17,10 @@ from adapters.cli.common import (
     out,
     problem_line,
     settings,
+    with_database,
     with_services,
 )
+from adapters.cli.listing import Column, print_listing
 from bot.clock import system_clock
 from bot.kb.queries import UnknownItemError, get_document, get_reply, list_documents, list_replies
 from knowledge.ingest.errors import IngestError
@@ -29,6 +29,21 @@ from knowledge.records import IngestBatch, ReplyStatus
 
 if TYPE_CHECKING:
     from adapters.wiring.services import Services
+    from bot.db.engine import Database
+
+REPLY_COLUMNS = (
+    Column("id", max_width=40),
+    Column("status"),
+    Column("lang"),
+    Column("review by"),
+    Column("question"),
+)
+DOCUMENT_COLUMNS = (
+    Column("id", max_width=40),
+    Column("passages", right=True),
+    Column("lang"),
+    Column("title"),
+)
 
 kb_app = typer.Typer(help="List, show and retire knowledge-base items.", no_args_is_help=True)
 
@@ -109,30 +124,27 @@ def list_items(
 ) -> None:
     """List consolidated replies and guidance documents."""
 
-    async def _work(services: Services) -> None:
-        async with services.database.sessions() as session:
+    async def _work(database: Database) -> None:
+        async with database.sessions() as session:
             replies = await list_replies(session, status=status)
             documents = await list_documents(session)
-        table = Table("id", "status", "lang", "review by", "question", title="Consolidated replies")
-        for reply in replies:
-            table.add_row(
-                reply.slug, reply.status, reply.language, str(reply.review_by or ""), reply.question
-            )
-        out.print(table)
-        docs = Table("id", "passages", "lang", "title", title="Guidance documents")
-        for document, count in documents:
-            docs.add_row(document.slug, str(count), document.language, document.title)
-        out.print(docs)
+        reply_rows = [
+            (r.slug, r.status, r.language, str(r.review_by or ""), r.question) for r in replies
+        ]
+        print_listing(out, "Consolidated replies", REPLY_COLUMNS, reply_rows)
+        document_rows = [(d.slug, str(count), d.language, d.title) for d, count in documents]
+        out.print()
+        print_listing(out, "Guidance documents", DOCUMENT_COLUMNS, document_rows)
 
-    with_services(_work, load_index=False)
+    with_database(_work)
 
 
 @kb_app.command("show")
 def show(item_id: Annotated[str, typer.Argument(help="A reply id or document id.")]) -> None:
     """Show one reply (question, phrasings, answer, sources) or one document's passages."""
 
-    async def _work(services: Services) -> None:
-        async with services.database.sessions() as session:
+    async def _work(database: Database) -> None:
+        async with database.sessions() as session:
             try:
                 reply = await get_reply(session, item_id)
             except UnknownItemError:
@@ -142,6 +154,8 @@ def show(item_id: Annotated[str, typer.Argument(help="A reply id or document id.
                 out.print(f"  {reply.slug} · {reply.status} · {reply.language}")
                 for phrasing in reply.alt_questions:
                     out.print(f"  also: {phrasing}")
+                from rich.markdown import Markdown  # noqa: PLC0415  (markdown-it: only here)
+
                 out.print(Markdown(reply.answer_md))
                 for source in reply.sources:
                     out.print(f"  source: {source['title']} — {source['url']}")
@@ -158,7 +172,7 @@ def show(item_id: Annotated[str, typer.Argument(help="A reply id or document id.
                 out.print(f"\n#{passage.position} {' › '.join(passage.heading_path)}", style="cyan")
                 out.print(passage.text)
 
-    with_services(_work, load_index=False)
+    with_database(_work)
 
 
 @kb_app.command("retire")

@@ -1,26 +1,64 @@
-"""`huribot`: the console script. Each sub-command lives in its own module; those that load
-the chat platforms' SDKs (`serve`, `worker`) are imported only when run, so that every other
-command starts in a fraction of a second."""
+"""`huribot`: the console script. Each sub-command lives in its own module, imported only
+when that command runs (or `--help` lists it): `kb list` does not load the calendar, the
+answering policy or the chat platforms' SDKs, and starts in a fraction of a second."""
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated
 
 import typer
+from typer import _click as click  # typer ships its own Click; its types live there
+from typer.core import TyperGroup
 
-from adapters.cli import letter  # noqa: F401  (registers `calendar overview`)
-from adapters.cli.ask import ask, chat
-from adapters.cli.calendar import calendar_app
 from adapters.cli.common import out
-from adapters.cli.db import db_app
-from adapters.cli.kb import ingest, kb_app
-from adapters.cli.privacy import privacy_app
-from adapters.cli.queue import queue_app
-from adapters.cli.stats import stats
-from adapters.cli.subscriptions import digest_app, subscription_app, unct_app
 from bot import __version__
 
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "ingest": ("adapters.cli.kb", "ingest"),
+    "ask": ("adapters.cli.ask", "ask"),
+    "chat": ("adapters.cli.ask", "chat"),
+    "stats": ("adapters.cli.stats", "stats"),
+    "kb": ("adapters.cli.kb", "kb_app"),
+    "db": ("adapters.cli.db", "db_app"),
+    "queue": ("adapters.cli.queue", "queue_app"),
+    # letter.py adds `calendar overview` to calendar.py's group
+    "calendar": ("adapters.cli.letter", "calendar_app"),
+    "privacy": ("adapters.cli.privacy", "privacy_app"),
+    "unct": ("adapters.cli.subscriptions", "unct_app"),
+    "subscription": ("adapters.cli.subscriptions", "subscription_app"),
+    "digest": ("adapters.cli.subscriptions", "digest_app"),
+}
+"""Every sub-command but `serve` and `worker`: its name, module and attribute (a command
+function or a `typer.Typer` group), in the order `--help` lists them."""
+
+
+class LazyCommands(TyperGroup):
+    """The top-level group: a sub-command is built from its module the first time it is asked
+    for, so a command pays only for the imports it uses."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMAND_MODULES, *super().list_commands(ctx)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        known = super().get_command(ctx, cmd_name)
+        if known is not None or cmd_name not in COMMAND_MODULES:
+            return known
+        module, attribute = COMMAND_MODULES[cmd_name]
+        target = getattr(importlib.import_module(module), attribute)
+        if isinstance(target, typer.Typer):
+            command: click.Command = typer.main.get_group(target)
+        else:
+            single = typer.Typer(add_completion=False)
+            single.command(cmd_name)(target)
+            command = typer.main.get_command(single)
+        command.name = cmd_name
+        self.add_command(command, cmd_name)
+        return command
+
+
 app = typer.Typer(
+    cls=LazyCommands,
     help="HuriBot: answers on human rights, LNOB and gender for UN country teams.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -59,20 +97,8 @@ def main(
     """HuriBot command line."""
 
 
-app.command()(ingest)
-app.command()(ask)
-app.command()(chat)
-app.command()(stats)
 app.command()(serve)
 app.command()(worker)
-app.add_typer(kb_app, name="kb")
-app.add_typer(db_app, name="db")
-app.add_typer(queue_app, name="queue")
-app.add_typer(calendar_app, name="calendar")
-app.add_typer(privacy_app, name="privacy")
-app.add_typer(unct_app, name="unct")
-app.add_typer(subscription_app, name="subscription")
-app.add_typer(digest_app, name="digest")
 
 
 def run() -> None:

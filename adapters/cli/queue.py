@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 from rich.text import Text
 
 from adapters.cli.common import AsUser, cli_actor, fail, out, with_services
+from adapters.cli.listing import Column, print_listing
 from adapters.spreadsheet import spreadsheet_safe
 from bot.db.audit import audit_trail
 from bot.kb.queries import UnknownItemError
@@ -32,6 +32,13 @@ queue_app = typer.Typer(
 )
 
 ALL = "all"
+GROUP_COLUMNS = (
+    Column("group", right=True),
+    Column("status"),
+    Column("asked", right=True),
+    Column("updated"),
+    Column("first wording"),
+)
 AltQuestions = Annotated[
     list[str] | None,
     typer.Option(
@@ -53,15 +60,20 @@ def list_groups(
 
     async def _work(services: Services) -> None:
         views = await services.moderation.groups(statuses=statuses)
-        table = Table(
-            "group", "status", "asked", "first wording", "updated", title="Question groups"
-        )
-        for view in views:
-            g = view.group
-            table.add_row(
-                str(g.id), g.status, str(len(view.questions)), g.title, f"{g.updated_at:%Y-%m-%d}"
+        rows = [
+            (
+                str(view.group.id),
+                view.group.status,
+                str(len(view.questions)),
+                f"{view.group.updated_at:%Y-%m-%d}",
+                view.group.title,
             )
-        out.print(table if views else "Nothing in the queue.")
+            for view in views
+        ]
+        if rows:
+            print_listing(out, "Question groups", GROUP_COLUMNS, rows)
+        else:
+            out.print("Nothing in the queue.")
 
     with_services(_work)
 

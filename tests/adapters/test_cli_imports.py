@@ -1,5 +1,5 @@
 """The everyday commands start without loading the chat platforms' SDKs, the PDF writer or
-the iCalendar library."""
+the iCalendar library; `kb list`, which only reads the database, not even the services."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ HEAVY = (
     "docx",
     "icalendar",
 )
+LISTING_NEEDS_NONE_OF = (
+    "numpy",
+    "tantivy",
+    "markdown_it",
+    "adapters.wiring.services",
+    "bot.answers.answerer",
+    "bot.calendar.store",
+)
 PROBE = """
 import json, sys
 from adapters.cli.main import app
@@ -36,12 +44,27 @@ print(json.dumps({"code": code, "loaded": [m for m in HEAVY if m in sys.modules]
     "command", [["kb", "list"], ["ask", "What is the UPR?"], ["queue", "list"], ["--help"]]
 )
 def test_a_command_imports_none_of_the_heavy_packages(tmp_path: Path, command: list[str]) -> None:
+    assert loaded_by(command, HEAVY, tmp_path) == []
+
+
+def test_listing_the_knowledge_base_loads_neither_the_index_nor_the_services(
+    tmp_path: Path,
+) -> None:
+    assert loaded_by(["kb", "list"], LISTING_NEEDS_NONE_OF, tmp_path) == []
+
+
+def test_the_probe_sees_what_a_command_loads(tmp_path: Path) -> None:
+    assert loaded_by(["ask", "What is the UPR?"], LISTING_NEEDS_NONE_OF, tmp_path) != []
+
+
+def loaded_by(command: list[str], modules: tuple[str, ...], tmp_path: Path) -> list[str]:
+    """Which of `modules` running `huribot <command>` imported, in a fresh interpreter."""
     env = {
         **os.environ,
         "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}",
         "HURIBOT_EMBEDDER": "none",
     }
-    script = f"HEAVY = {HEAVY!r}\n{PROBE}"
+    script = f"HEAVY = {modules!r}\n{PROBE}"
     result = subprocess.run(
         [sys.executable, "-c", script, *command],
         env=env,
@@ -52,4 +75,4 @@ def test_a_command_imports_none_of_the_heavy_packages(tmp_path: Path, command: l
     )
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["code"] in {0, None}, result.stderr
-    assert report["loaded"] == []
+    return list(report["loaded"])
