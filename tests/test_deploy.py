@@ -19,6 +19,8 @@ import kubernetes_validate
 import pytest
 import typer
 import yaml
+from typer import _click as click
+from typer.core import TyperGroup
 
 from adapters.cli.main import app
 from bot.settings import ENV_PREFIX, Settings
@@ -69,15 +71,20 @@ def dockerfile_stages() -> list[list[tuple[str, str]]]:
 
 
 def commands(group: typer.Typer) -> set[tuple[str, ...]]:
-    """Every command path of the CLI, e.g. ('serve',) and ('db', 'upgrade')."""
-    paths: set[tuple[str, ...]] = set()
-    for command in group.registered_commands:
-        name = command.name or (command.callback.__name__ if command.callback else "")
-        paths.add((name.replace("_", "-"),))
-    for sub in group.registered_groups:
-        assert sub.typer_instance is not None and sub.name is not None
-        paths |= {(sub.name, *path) for path in commands(sub.typer_instance)}
-    return paths
+    """Every command path of the CLI, e.g. ('serve',) and ('db', 'upgrade'), as the console
+    script resolves them (its sub-commands are loaded when asked for)."""
+    return _paths(typer.main.get_command(group))
+
+
+def _paths(command: click.Command | None) -> set[tuple[str, ...]]:
+    if not isinstance(command, TyperGroup):
+        return {()}
+    context = click.Context(command)
+    return {
+        (name, *rest)
+        for name in command.list_commands(context)
+        for rest in _paths(command.get_command(context, name))
+    }
 
 
 @pytest.mark.parametrize(

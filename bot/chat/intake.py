@@ -31,6 +31,7 @@ from bot.questions.log import (
     Feedback,
     NotTheAskerError,
     QuestionLog,
+    RecentQuestions,
     UnknownQuestionError,
 )
 from knowledge.language import detect_language
@@ -152,13 +153,21 @@ class Intake:
         if not any(reply.kind in LOGGED_KINDS for reply in replies):
             await self.questions.record_replied(received.question_id)
 
-    async def _flood_notice(self, received: Received) -> dict[str, str] | None:
+    async def _recent(self, received: Received, *, claim: bool) -> RecentQuestions | None:
+        """How many questions the asker and their conversation sent in the last minute, the
+        question claimed first unless the caller did (`claim`); None when it was taken."""
+        await self.pacing.turn()
+        since = received.message.received_at - MINUTE
+        if not claim:
+            return await self.questions.recent_questions(received.question_id, since=since)
+        recent = await self.questions.claim_counting(received.question_id, since=since)
+        if recent is None:
+            logger.info("intake.taken_elsewhere", question=received.question_id)
+        return recent
+
+    def _flood_notice(self, recent: RecentQuestions) -> dict[str, str] | None:
         """What to say instead of answering when the asker, or their conversation, is
         asking faster than the limits allow; None when neither is."""
-        await self.pacing.turn()
-        recent = await self.questions.recent_questions(
-            received.question_id, since=received.message.received_at - MINUTE
-        )
         if recent.by_asker > self._per_minute:
             return SLOW_DOWN
         if recent.in_conversation > self._per_conversation:
@@ -196,9 +205,10 @@ class Intake:
     ) -> list[Reply]:
         """Answer a stored question through `channel`, and log what the member got; nothing
         when another answerer took it first (`taken`: the caller claimed it already)."""
-        if not taken and not await self.take(received):
+        recent = await self._recent(received, claim=not taken)
+        if recent is None:
             return []
-        notice = await self._flood_notice(received)
+        notice = self._flood_notice(recent)
         if notice is not None:
             return await self._slow_down(received, channel, notice)
         replies = await self.respond(received)

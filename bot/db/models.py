@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -164,6 +165,13 @@ class Question(Base):
     feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("question_group.id", ondelete="SET NULL"), index=True
+    )
+    conversation_id: Mapped[str | None] = mapped_column(String(255))
+    """`conversation`'s id (cut to fit as event keys are), for the flood check's index: a
+    conversation's questions of the last minute are counted without reading everyone's."""
+
+    __table_args__ = (
+        Index("ix_question_conversation_received", "platform", "conversation_id", "received_at"),
     )
 
 

@@ -127,6 +127,7 @@ class QuestionLog:
             {
                 "platform": message.ref.platform,
                 "conversation": message.ref.to_dict(),
+                "conversation_id": stored_key(without_nul(message.ref.conversation_id)),
                 "user_id": message.user_id,
                 "text": redact_contacts(message.text) if self._redact else message.text,
                 "language": detect_language(message.text, hint=message.language),
@@ -203,10 +204,20 @@ class QuestionLog:
         receive it). One statement, run on every answer: the question is joined, not read
         first."""
         values = {"question_id": question_id, "since": since}
-        by_asker, in_conversation = await self._database.run(partial(_recent_counts, values))
-        if not by_asker and not in_conversation:  # the question itself always counts
+        counts = await self._database.run(partial(_recent_counts, values))
+        if counts is None:
             raise UnknownQuestionError(f"No question has the id {question_id}.")
-        return RecentQuestions(by_asker=by_asker, in_conversation=in_conversation)
+        return RecentQuestions(by_asker=counts[0], in_conversation=counts[1])
+
+    async def claim_counting(self, question_id: int, *, since: datetime) -> RecentQuestions | None:
+        """`claim`, then `recent_questions`, in one unit of work (every answer runs both, and
+        a unit costs more than its two statements); None when someone else took it first."""
+        claim = {"question_id": question_id, "now": self._clock()}
+        counts = {"question_id": question_id, "since": since}
+        found = await self._database.run(partial(_claimed_counts, claim, counts))
+        if found is None:
+            return None
+        return RecentQuestions(by_asker=found[0], in_conversation=found[1])
 
     async def claim(self, question_id: int) -> bool:
         """Take one stored question to answer it; False when someone else took it first (a
@@ -312,7 +323,17 @@ def _changes_one(statement: Update, values: Mapping[str, object], connection: Co
     return connection.execute(statement, values).rowcount == 1
 
 
-def _recent_counts(values: Mapping[str, object], connection: Connection) -> tuple[int, int]:
-    """`QuestionLog.recent_questions`'s counts: by its asker, in its conversation."""
-    by_asker, in_conversation = connection.execute(statements.RECENT_QUESTIONS, values).one()
-    return int(by_asker), int(in_conversation)
+def _claimed_counts(
+    claim: Mapping[str, object], counts: Mapping[str, object], connection: Connection
+) -> tuple[int, int] | None:
+    """`QuestionLog.claim_counting`'s unit of work."""
+    if not _changes_one(statements.CLAIM, claim, connection):
+        return None
+    return _recent_counts(counts, connection)
+
+
+def _recent_counts(values: Mapping[str, object], connection: Connection) -> tuple[int, int] | None:
+    """`QuestionLog.recent_questions`'s counts: by its asker, in its conversation (None for
+    a question not stored)."""
+    found = connection.execute(statements.RECENT_QUESTIONS, values).one_or_none()
+    return None if found is None else (int(found[0]), int(found[1]))

@@ -8,7 +8,18 @@ from __future__ import annotations
 from functools import cache
 from typing import cast
 
-from sqlalchemy import Insert, Select, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    ScalarSelect,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from bot.db.inserts import insert_unless_present
 from bot.db.models import Question
@@ -19,25 +30,28 @@ ASKED = QUESTION.alias("asked")
 
 
 def _recent_questions() -> Select[int, int]:
-    by_asker = QUESTION.c.user_id == ASKED.c.user_id
-    in_conversation = (
-        QUESTION.c.conversation["conversation_id"].as_string()
-        == ASKED.c.conversation["conversation_id"].as_string()
-    )
-    return (
-        select(func.count().filter(by_asker), func.count().filter(in_conversation))
-        .select_from(QUESTION.join(ASKED, ASKED.c.id == bindparam("question_id")))
-        .where(
-            QUESTION.c.platform == ASKED.c.platform,
-            QUESTION.c.received_at > bindparam("since", type_=QUESTION.c.received_at.type),
-            QUESTION.c.id <= ASKED.c.id,
-            or_(by_asker, in_conversation),
+    def sent_since(same_sender: ColumnElement[bool]) -> ScalarSelect[int]:
+        return (
+            select(func.count())
+            .where(
+                same_sender,
+                QUESTION.c.platform == ASKED.c.platform,
+                QUESTION.c.received_at > bindparam("since", type_=QUESTION.c.received_at.type),
+                QUESTION.c.id <= ASKED.c.id,
+            )
+            .scalar_subquery()
         )
-    )
+
+    by_asker = sent_since(QUESTION.c.user_id == ASKED.c.user_id)
+    in_conversation = sent_since(QUESTION.c.conversation_id == ASKED.c.conversation_id)
+    return select(by_asker, in_conversation).where(ASKED.c.id == bindparam("question_id"))
 
 
 RECENT_QUESTIONS = _recent_questions()
-"""(question_id, since) -> how many its asker and its conversation sent since, it included."""
+"""(question_id, since) -> how many its asker and its conversation sent since, it included
+(no row for an unknown question). Each count reads only its own sender's questions, through
+the index on user_id or on (platform, conversation_id, received_at): counting every question
+of the last minute cost 9 ms a question at 200 questions a second."""
 
 CLAIM = (
     update(QUESTION)

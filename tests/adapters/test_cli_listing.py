@@ -22,7 +22,9 @@ def printed(rows: list[tuple[str, ...]], *, terminal: bool, width: int = 60) -> 
 
 
 def test_rows_line_up_under_their_headings() -> None:
-    lines = printed([("cca", "12", "Integrating human rights"), ("upr", "7", "UPR")], terminal=False)
+    lines = printed(
+        [("cca", "12", "Integrating human rights"), ("upr", "7", "UPR")], terminal=False
+    )
     assert lines == [
         "Guidance documents",
         "id   passages  title",

@@ -1,6 +1,6 @@
 """Data migrations keep what was stored: a group's card locations move under their platform
-(0009) and back on downgrade, replies stored before versions get their first (0014), on
-SQLite and PostgreSQL."""
+(0009) and back on downgrade, replies stored before versions get their first (0014),
+questions get their conversation's id (0015), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from sqlalchemy import JSON, Connection, Date, column, select, table
 from structlog.testing import capture_logs
 
 from bot.db.engine import Database, alembic_config, head_revision
-from bot.db.models import Base, QuestionGroup, ReplyVersion
+from bot.db.models import Base, Question, QuestionGroup, ReplyVersion
 
 FLAT_SLACK = {"channel": "CMODS", "ts": "1700000000.000100"}
 FLAT_TEAMS = {
@@ -143,3 +143,29 @@ async def test_a_current_database_is_not_migrated_again_and_an_older_one_is(
     with info_logs() as logs:
         await database.upgrade()
     assert [e["event"] for e in logs if e["event"].startswith("database.")] == ["database.upgraded"]
+
+
+async def test_questions_stored_before_get_their_conversation_id(database: Database) -> None:
+    await _migrate(database, "0014", down=True)
+    questions = table(
+        "question",
+        *(column(name) for name in ("platform", "user_id", "text", "status")),
+        column("conversation", JSON),
+        column("received_at"),
+    )
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    async with database.transaction() as session:  # questions as stored at 0014
+        for conversation in ("C0123", "19:abc@thread.tacv2"):
+            ref = {"platform": "slack", "conversation_id": conversation, "thread_id": None}
+            await session.execute(
+                questions.insert().values(
+                    platform="slack", user_id="U1", text="UPR?", status="received",
+                    conversation=ref, received_at=now,
+                )
+            )  # fmt: skip
+    await _migrate(database, "head")
+    async with database.sessions() as session:
+        stored = (await session.scalars(select(Question.conversation_id))).all()
+    assert sorted(stored) == ["19:abc@thread.tacv2", "C0123"]
+    await _migrate(database, "0014", down=True)
+    await _migrate(database, "head")
