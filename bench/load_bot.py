@@ -94,7 +94,7 @@ async def running_bot(settings: Settings, key: RSAPrivateKey) -> AsyncIterator[R
         async with open_platforms(settings, connector=connector) as platforms:
             stop = asyncio.Event()
             async with serving(web_app(platforms, None)) as origin:
-                loops = asyncio.create_task(run_until_stopped(stop, serve_loops(platforms)))
+                loops = asyncio.create_task(run_until_stopped(stop, serve_loops(platforms, stop)))
                 try:
                     yield RunningBot(origin=origin, platforms=platforms)
                 finally:

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
+from typing import NamedTuple
 
 import structlog
 from aiohttp import web
@@ -25,6 +27,7 @@ from adapters.wiring.dashboard import dashboard_app
 from adapters.wiring.platforms import Platforms, open_platforms, slack_mode
 from bot.calendar.freshness import ImportReminder
 from bot.chat.worker import QuestionWorker
+from bot.db.notices import RECONNECT_SECONDS, ChangeNotices
 from bot.delivery.dispatcher import Dispatcher
 from bot.housekeeping import Housekeeping
 from bot.kb.review import ReviewReminder
@@ -38,7 +41,8 @@ OUTBOX_INTERVAL_SECONDS = 2.0
 HOUSEKEEPING_INTERVAL_SECONDS = 600.0
 SYNC_INTERVAL_SECONDS = 1.0
 """How often the knowledge base's change log is read: a change made through any process is
-searchable in this one a second later (one indexed query when nothing changed)."""
+searchable in this one a second later (one indexed query when nothing changed); on PostgreSQL
+another process's notice wakes the read at once (`bot.db.notices`)."""
 EMBED_INTERVAL_SECONDS = 30.0
 """Vectors the database lacks (an embedder newly installed, another model) are computed in the
 background; the docs concerned rank lexically until then."""
@@ -48,7 +52,14 @@ changes made since to catch up on (the answer workers leave that to it)."""
 CALENDAR_INTERVAL_SECONDS = 30.0
 WORKER_POLL_SECONDS = 0.05
 
-Loop = tuple[str, float, Callable[[], Awaitable[object]]]
+
+class Loop(NamedTuple):
+    """Background work run every `interval` seconds, and at once whenever `wake` is set."""
+
+    name: str
+    interval: float
+    work: Callable[[], Awaitable[object]]
+    wake: asyncio.Event | None = None
 
 
 PARENT_VARIABLE = "HURIBOT_WORKER_PARENT"
@@ -102,8 +113,8 @@ async def run_until_stopped(stop: asyncio.Event, loops: list[Loop]) -> None:
     """Run each loop every so often until `stop` is set, then let each finish its round."""
     freeze_long_lived()
     tasks = [
-        asyncio.create_task(every(interval, work, stop=stop, name=name))
-        for name, interval, work in loops
+        asyncio.create_task(every(interval, work, stop=stop, name=name, wake=wake))
+        for name, interval, work, wake in loops
     ]
     try:
         await stop.wait()
@@ -158,10 +169,22 @@ def recovery_loop(platforms: Platforms) -> Loop:
     arrival had that long), or whose claim expired; it looks every half of that grace."""
     grace = platforms.services.settings.recovery_grace_seconds
     recovery = question_worker(platforms, grace=timedelta(seconds=grace))
-    return ("recovery", grace / 2, recovery.run_until_idle)
+    return Loop("recovery", grace / 2, recovery.run_until_idle)
 
 
-def worker_loops(platforms: Platforms) -> list[Loop]:
+def knowledge_loops(platforms: Platforms, stop: asyncio.Event) -> list[Loop]:
+    """Keeping this process's index current with the changes other processes make: read the
+    change log every SYNC_INTERVAL_SECONDS, and at once on another process's notice where the
+    database sends them (PostgreSQL; its listener reconnects after a lost connection)."""
+    services = platforms.services
+    notices = ChangeNotices(services.database)
+    sync = Loop("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync, notices.wake)
+    if not notices.available:
+        return [sync]
+    return [sync, Loop("knowledge-notices", RECONNECT_SECONDS, partial(notices.listen, stop))]
+
+
+def worker_loops(platforms: Platforms, stop: asyncio.Event) -> list[Loop]:
     """What a worker runs: answering stored questions, and keeping its index current."""
     services = platforms.services
     answer_worker = question_worker(platforms)
@@ -169,13 +192,13 @@ def worker_loops(platforms: Platforms) -> list[Loop]:
         "worker.started", slack=platforms.slack is not None, teams=platforms.teams is not None
     )
     return [
-        ("answers", WORKER_POLL_SECONDS, answer_worker.run_until_idle),
-        ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
-        ("embeddings", EMBED_INTERVAL_SECONDS, services.knowledge.embed_missing),
+        Loop("answers", WORKER_POLL_SECONDS, answer_worker.run_until_idle),
+        *knowledge_loops(platforms, stop),
+        Loop("embeddings", EMBED_INTERVAL_SECONDS, services.knowledge.embed_missing),
     ]
 
 
-def serve_loops(platforms: Platforms) -> list[Loop]:
+def serve_loops(platforms: Platforms, stop: asyncio.Event) -> list[Loop]:
     """What `serve` runs in the background: delivery, index sync, upkeep and the calendar."""
     services = platforms.services
     moderators = services.moderation.moderators_conversation
@@ -199,12 +222,12 @@ def serve_loops(platforms: Platforms) -> list[Loop]:
         staging=StagedUploads(database=services.database),
     )
     loops: list[Loop] = [
-        ("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),
-        ("knowledge-sync", SYNC_INTERVAL_SECONDS, services.knowledge.sync),
-        ("embeddings", EMBED_INTERVAL_SECONDS, services.knowledge.embed_missing),
-        ("index-snapshot", SNAPSHOT_INTERVAL_SECONDS, services.knowledge.save_index),
-        ("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
-        ("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
+        Loop("outbox", OUTBOX_INTERVAL_SECONDS, dispatcher.run_once),
+        *knowledge_loops(platforms, stop),
+        Loop("embeddings", EMBED_INTERVAL_SECONDS, services.knowledge.embed_missing),
+        Loop("index-snapshot", SNAPSHOT_INTERVAL_SECONDS, services.knowledge.save_index),
+        Loop("housekeeping", HOUSEKEEPING_INTERVAL_SECONDS, housekeeping.run_once),
+        Loop("calendar", CALENDAR_INTERVAL_SECONDS, services.scheduler.run_once),
     ]
     if platforms.chat and services.settings.answer_workers == 0:  # else the workers do it
         loops.append(recovery_loop(platforms))
@@ -216,8 +239,8 @@ def worker() -> None:
     parent watch, until stopped."""
 
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
-        watch: Loop = ("parent", PARENT_POLL_SECONDS, parent_watch(stop))
-        await run_until_stopped(stop, [*worker_loops(platforms), watch])
+        watch: Loop = Loop("parent", PARENT_POLL_SECONDS, parent_watch(stop))
+        await run_until_stopped(stop, [*worker_loops(platforms, stop), watch])
 
     with_platforms(_work)
 
@@ -282,7 +305,7 @@ def serve() -> None:
         workers = start_workers(settings.answer_workers if platforms.chat else 0)
         announce_started(platforms)
         try:
-            await run_until_stopped(stop, serve_loops(platforms))
+            await run_until_stopped(stop, serve_loops(platforms, stop))
         finally:
             stop_workers(workers)
             if link is not None:

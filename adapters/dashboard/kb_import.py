@@ -58,7 +58,9 @@ async def kb_import_confirm(request: web.Request) -> web.StreamResponse:
     except IngestError as exc:  # the limits were lowered since the preview
         return _problems(request, previewed.filename, exc)
     actor = str(request[SIGNED_IN].actor)
-    report = await services.knowledge.ingest(batch, prune=prune, actor=actor, audit_as_import=True)
+    report = await services.knowledge.ingest(  # vectors by the background job: 0.4 s a passage
+        batch, prune=prune, actor=actor, audit_as_import=True, vectors_later=True
+    )
     await services.staging.discard(previewed.token)
     outcome = knowledge_outcome(report, batch, gettext_for(request[LANGUAGE]))
     return _page(request, outcome=outcome, applied=True, filename=previewed.filename, prune=prune)

@@ -168,8 +168,11 @@ class KnowledgeService:
         actor: str = IMPORT_ACTOR,
         based_on: Mapping[str, int] | None = None,
         audit_as_import: bool = False,
+        vectors_later: bool = False,
     ) -> StoreReport:
-        """Store a batch in one transaction, then update the index (and compute the vectors)
+        """Store a batch in one transaction, then update the index (and compute the vectors,
+        unless `vectors_later`: a web request must not wait 0.4 s a passage; the background
+        job computes them, and the passages rank by their words until then)
         for what changed; see `store_batch` for what is withdrawn, and what `prune` adds.
         Each reply changed gets a new version by `actor`; `based_on` (slug: the version an
         editor started from, 0 for a new reply) refuses the whole batch with
@@ -194,6 +197,7 @@ class KnowledgeService:
             documents=stored.document_ids,
             passages=stored.passages,
             progress=progress,
+            vectors_later=vectors_later,
         )
         self._changes.mark(row.id for row in stored.logged)
         return stored.report
@@ -259,6 +263,7 @@ class KnowledgeService:
         documents: Sequence[str],
         passages: Sequence[SearchDoc],
         progress: Progress | None = None,
+        vectors_later: bool = False,
     ) -> None:
         """Bring the index in line with the database for these items: replies (published
         ones indexed, the others and the deleted dropped) and documents (their old passages
@@ -275,7 +280,8 @@ class KnowledgeService:
         self._reranker.table.remove([*reply_ids, *old_passages])
         missing = await self._embeddings.load(self._reranker.table, [*published, *passages])
         self._unembedded.extend(missing)
-        await self.embed_missing(progress=progress)
+        if not vectors_later:
+            await self.embed_missing(progress=progress)
 
     def _index_docs(self, docs: Iterable[SearchDoc]) -> None:
         """Index docs, noting which passages belong to which document."""

@@ -77,6 +77,22 @@ async def test_ingest_embeds_what_is_searchable_and_a_restart_reuses_it(
     assert restarted.search("mandate holder terms of reference", top_k=1)[0].similarity is not None
 
 
+async def test_an_import_may_leave_its_vectors_to_the_background_job(database: Database) -> None:
+    """The dashboard's import does (a web request must not wait 0.4 s a passage): its items
+    are searchable by their words at once, by meaning once the job has run."""
+    embedder = CountingEmbedder()
+    knowledge = service(database, embedder)
+    await knowledge.load_index()
+    await knowledge.ingest(SMALL_BATCH, vectors_later=True)
+    assert embedder.passages == 0 and await stored(database) == 0
+    assert knowledge.unembedded == 4
+    [hit] = knowledge.search("mandate holder terms of reference", top_k=1)
+    assert hit.similarity is None  # found by its words
+    assert await knowledge.embed_missing() == 4
+    assert await stored(database) == 4
+    assert knowledge.search("mandate holder terms of reference", top_k=1)[0].similarity is not None
+
+
 async def test_a_changed_text_or_another_model_is_embedded_again(database: Database) -> None:
     knowledge = service(database, CountingEmbedder())
     await knowledge.load_index()
