@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 from knowledge.query import QueryPlanner
@@ -27,7 +28,7 @@ class Similarity:
         self._home = threading.get_ident()
         self._elsewhere = threading.local()
         self.threshold = threshold
-        self._vectors: dict[str, dict[str, float]] = {}
+        self._vectors: dict[str, Weighted] = {}
 
     def _planner_here(self) -> QueryPlanner:
         """The planner for the calling thread: questions are grouped on the database's
@@ -40,14 +41,15 @@ class Similarity:
             planner = self._elsewhere.planner = QueryPlanner(glossary=self._planner.glossary)
         return planner
 
-    def vector(self, text: str) -> dict[str, float]:
-        """Weighted terms of a question (remembered: groups are compared again and again)."""
+    def vector(self, text: str) -> Weighted:
+        """Weighted terms of a question and their norm (remembered: groups are compared
+        again and again)."""
         vector = self._vectors.get(text)
         if vector is None:
             if len(self._vectors) >= VECTOR_CACHE_SIZE:
                 self._vectors.clear()
-            vector = {term.text: term.weight for term in self._planner_here().plan(text).terms}
-            self._vectors[text] = vector
+            terms = {term.text: term.weight for term in self._planner_here().plan(text).terms}
+            vector = self._vectors[text] = Weighted.of(terms)
         return vector
 
     def score(self, first: str, second: str) -> float:
@@ -66,8 +68,22 @@ class Similarity:
         return key if score >= self.threshold else None
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+@dataclass(frozen=True, slots=True)
+class Weighted:
+    """A question's weighted terms and their norm, computed once for every comparison."""
+
+    terms: dict[str, float]
+    norm: float
+
+    @classmethod
+    def of(cls, terms: dict[str, float]) -> Weighted:
+        return cls(terms, math.sqrt(sum(w * w for w in terms.values())))
+
+
+def cosine(a: Weighted, b: Weighted) -> float:
     """Cosine of two sparse vectors."""
-    dot = sum(weight * b[term] for term, weight in a.items() if term in b)
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+    if not a.norm or not b.norm:
+        return 0.0
+    small, large = (a.terms, b.terms) if len(a.terms) <= len(b.terms) else (b.terms, a.terms)
+    dot = sum(weight * large[term] for term, weight in small.items() if term in large)
+    return dot / (a.norm * b.norm)

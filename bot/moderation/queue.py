@@ -43,6 +43,20 @@ logger = structlog.get_logger(__name__)
 
 ACTIVE = (QuestionStatus.OPEN.value, QuestionStatus.ASSIGNED.value)
 CANDIDATE_GROUPS = 300
+_CANDIDATES = (
+    select(QuestionGroup.id)
+    .where(QuestionGroup.status.in_(ACTIVE))
+    .order_by(QuestionGroup.updated_at.desc())
+    .limit(CANDIDATE_GROUPS)
+)
+CANDIDATE_TITLES = select(QuestionGroup.id, QuestionGroup.title).where(
+    QuestionGroup.id.in_(_CANDIDATES)
+)
+"""The most recently active groups a new open question may join, with their titles."""
+CANDIDATE_WORDINGS = select(Question.group_id, Question.text).where(  # not a bound list of ids:
+    Question.group_id.in_(_CANDIDATES)  # binding 300 of them cost 2 ms an abstention
+)
+"""Their questions' wordings. Both are built once: building them cost more than running them."""
 
 
 class Moderation:
@@ -118,20 +132,9 @@ class Moderation:
 
     def _similar_group(self, session: Session, text: str) -> QuestionGroup | None:
         """The active group whose title or wordings are closest to `text`, if close enough."""
-        active = (
-            select(QuestionGroup.id)
-            .where(QuestionGroup.status.in_(ACTIVE))
-            .order_by(QuestionGroup.updated_at.desc())
-            .limit(CANDIDATE_GROUPS)
-        )
-        rows = session.execute(
-            select(QuestionGroup.id, QuestionGroup.title).where(QuestionGroup.id.in_(active))
-        )
-        wordings: dict[int, list[str]] = {group_id: [title] for group_id, title in rows}
-        asked = session.execute(  # the subquery again: a list of ids is costly to bind
-            select(Question.group_id, Question.text).where(Question.group_id.in_(active))
-        )
-        for group_id, wording in asked:
+        titles = session.execute(CANDIDATE_TITLES)
+        wordings: dict[int, list[str]] = {group_id: [title] for group_id, title in titles}
+        for group_id, wording in session.execute(CANDIDATE_WORDINGS):
             if group_id is not None:
                 wordings[group_id].append(wording)
         best = self._similarity.closest(text, wordings)
