@@ -30,8 +30,9 @@ RECONNECT_SECONDS = 5.0
 
 
 class ChangeNotices:
-    """Sets `wake` whenever another process commits a change on `channel` (and once each
-    time it starts listening, for what it may have missed)."""
+    """Sets `wake` whenever a process (this one too: its sync then finds nothing new)
+    commits a change on `channel`, and once each time it starts listening, for what it may
+    have missed."""
 
     def __init__(self, database: Database, *, channel: str = KNOWLEDGE_CHANNEL) -> None:
         self.wake = asyncio.Event()
