@@ -67,15 +67,11 @@ def with_services(work: Callable[[Services], Awaitable[T]], *, load_index: bool 
 def with_database(work: Callable[[Database], Awaitable[T]]) -> T:
     """Run `work` with the database alone (upgraded), then close it: for the commands that
     only read it, which need none of the services' imports (a third of `kb list`'s time)."""
-    from bot.db.engine import Database  # noqa: PLC0415
+    from bot.db.engine import open_database  # noqa: PLC0415
 
     async def _run() -> T:
-        database = Database(url=settings().database_url)
-        try:
-            await database.upgrade()
+        async with open_database(settings().database_url) as database:
             return await work(database)
-        finally:
-            await database.dispose()
 
     return run_reporting(_run())
 

@@ -239,7 +239,7 @@ def worker() -> None:
     parent watch, until stopped."""
 
     async def _work(platforms: Platforms, stop: asyncio.Event) -> None:
-        watch: Loop = Loop("parent", PARENT_POLL_SECONDS, parent_watch(stop))
+        watch = Loop("parent", PARENT_POLL_SECONDS, parent_watch(stop))
         await run_until_stopped(stop, [*worker_loops(platforms, stop), watch])
 
     with_platforms(_work)

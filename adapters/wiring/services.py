@@ -18,7 +18,7 @@ from bot.calendar.upcoming import CalendarLookup
 from bot.chat.commands import ChatCommands
 from bot.chat.intake import Intake
 from bot.chat.router import Router
-from bot.db.engine import Database
+from bot.db.engine import Database, open_database
 from bot.delivery.conversations import KnownConversations
 from bot.kb.embeddings import EmbeddingStore
 from bot.kb.service import KnowledgeService
@@ -121,10 +121,8 @@ async def open_services(
     """Upgrade the database, open the index (unless `load_index` is false: the caller opens it
     later, or never), and close everything afterwards, saving the index when it changed.
     `moderators` (by default the configured ids) may add the platforms' moderators' channels."""
-    database = Database(url=settings.database_url)
     async with AsyncExitStack() as stack:
-        stack.push_async_callback(database.dispose)
-        await database.upgrade()
+        database = await stack.enter_async_context(open_database(settings.database_url))
         knowledge, answerer = build_answerer(
             database,
             glossary_path=settings.glossary_path,

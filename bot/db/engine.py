@@ -235,14 +235,23 @@ def _upgrade_on(connection: Connection) -> None:
     command.upgrade(alembic_config(connection), "head")
 
 
+@asynccontextmanager
+async def open_database(url: str) -> AsyncIterator[Database]:
+    """The database at `url`, upgraded to the newest migration; its connections closed on
+    leaving, whatever happened."""
+    database = Database(url=url)
+    try:
+        await database.upgrade()
+        yield database
+    finally:
+        await database.dispose()
+
+
 def run_upgrade(url: str) -> None:
     """Synchronous entry point for scripts: upgrade the database at `url`."""
 
     async def _go() -> None:
-        database = Database(url=url)
-        try:
-            await database.upgrade()
-        finally:
-            await database.dispose()
+        async with open_database(url):
+            pass
 
     asyncio.run(_go())
