@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
-
 DEFAULT_CADENCE = "0 9 1 * *"
 """Monthly, on the 1st at 09:00."""
 DEFAULT_LEAD_DAYS = (90, 30, 7)
@@ -34,6 +32,8 @@ class Schedule:
     lead_days: tuple[int, ...] = DEFAULT_LEAD_DAYS
 
     def __post_init__(self) -> None:
+        from croniter import croniter  # noqa: PLC0415  (the settings import this module)
+
         if not croniter.is_valid(self.cadence) or len(self.cadence.split()) != 5:
             raise ScheduleError(
                 f"'{self.cadence}' is not a cadence: use five cron fields, "
@@ -91,6 +91,8 @@ def next_run(cadence: str, timezone: str, *, after: datetime) -> datetime:
     """The first time strictly after `after` (UTC) that the cadence names, in UTC."""
     local_zone = zone(timezone)
     wall = after.astimezone(local_zone).replace(tzinfo=None)
+    from croniter import croniter  # noqa: PLC0415  (a fiftieth of a second, for the calendar)
+
     runs = croniter(cadence, wall)
     while True:
         candidate = local_to_utc(runs.get_next(datetime), timezone)

@@ -3,6 +3,7 @@ the iCalendar library; `kb list`, which only reads the database, not even the se
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -10,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+import bot
+from adapters.cli.main import collector_paused
 
 HEAVY = (
     "slack_bolt",
@@ -28,6 +32,7 @@ LISTING_NEEDS_NONE_OF = (
     "adapters.wiring.services",
     "bot.answers.answerer",
     "bot.calendar.store",
+    "croniter",
 )
 PROBE = """
 import json, sys
@@ -76,3 +81,23 @@ def loaded_by(command: list[str], modules: tuple[str, ...], tmp_path: Path) -> l
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["code"] in {0, None}, result.stderr
     return list(report["loaded"])
+
+
+def test_a_command_module_is_imported_with_the_collector_paused_then_resumed() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller's own choice is left as it was
+    finally:
+        gc.enable()
+
+
+def test_the_version_is_read_when_asked_for() -> None:
+    assert bot.__version__.count(".") >= 1
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = bot.no_such_name  # type: ignore[attr-defined]
