@@ -28,10 +28,10 @@ class ModeratorChannels:
         """The first moderators' conversation (digests go there), if any is configured."""
         return self.conversations[0] if self.conversations else None
 
-    def announce(self, session: Session, group: QuestionGroup, *, now: datetime) -> None:
+    def announce(self, session: Session, group_id: int, *, now: datetime) -> None:
         """Post a new group's card."""
         self._queue(
-            session, delivery_keys.group_card(group.id), GroupCardPayload(group.id), now=now
+            session, delivery_keys.group_card(group_id), GroupCardPayload(group_id), now=now
         )
 
     async def remind(self, session: AsyncSession, group: QuestionGroup, *, now: datetime) -> None:

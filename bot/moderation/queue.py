@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -43,20 +43,36 @@ logger = structlog.get_logger(__name__)
 
 ACTIVE = (QuestionStatus.OPEN.value, QuestionStatus.ASSIGNED.value)
 CANDIDATE_GROUPS = 300
+QUESTION = cast(Table, Question.__table__)
+GROUP = cast(Table, QuestionGroup.__table__)
 _CANDIDATES = (
-    select(QuestionGroup.id)
-    .where(QuestionGroup.status.in_(ACTIVE))
-    .order_by(QuestionGroup.updated_at.desc())
+    select(GROUP.c.id)
+    .where(GROUP.c.status.in_(ACTIVE))
+    .order_by(GROUP.c.updated_at.desc())
     .limit(CANDIDATE_GROUPS)
 )
-CANDIDATE_TITLES = select(QuestionGroup.id, QuestionGroup.title).where(
-    QuestionGroup.id.in_(_CANDIDATES)
+CANDIDATE_TITLES = select(GROUP.c.id, GROUP.c.title, GROUP.c.status).where(
+    GROUP.c.id.in_(_CANDIDATES)
 )
 """The most recently active groups a new open question may join, with their titles."""
-CANDIDATE_WORDINGS = select(Question.group_id, Question.text).where(  # not a bound list of ids:
-    Question.group_id.in_(_CANDIDATES)  # binding 300 of them cost 2 ms an abstention
+CANDIDATE_WORDINGS = select(QUESTION.c.group_id, QUESTION.c.text).where(  # not a bound list:
+    QUESTION.c.group_id.in_(_CANDIDATES)  # binding 300 ids cost 2 ms an abstention
 )
-"""Their questions' wordings. Both are built once: building them cost more than running them."""
+"""Their questions' wordings. A fifth of questions group, so these statements are built once
+(building them cost more than running them) and on the tables, not the mapped classes: the
+ORM's loading of rows and objects cost several times the statements themselves."""
+TO_GROUP = select(QUESTION.c.text, QUESTION.c.language, QUESTION.c.group_id).where(
+    QUESTION.c.id == bindparam("question_id")
+)
+NEW_GROUP = insert(GROUP).returning(GROUP.c.id)
+JOIN_GROUP = (
+    update(QUESTION)
+    .where(QUESTION.c.id == bindparam("question_id"))
+    .values(group_id=bindparam("group_id"), status=bindparam("status"))
+)
+TOUCH_GROUP = (
+    update(GROUP).where(GROUP.c.id == bindparam("group_id")).values(updated_at=bindparam("now"))
+)
 
 
 class Moderation:
@@ -107,38 +123,51 @@ class Moderation:
 
     def _grouped(self, question_id: int, now: datetime, session: Session) -> tuple[int, bool]:
         hold(session, Lock.GROUPING)  # else paraphrases asked at once open two groups
-        question = session.get(Question, question_id)
+        connection = session.connection()
+        question = connection.execute(TO_GROUP, {"question_id": question_id}).one_or_none()
         if question is None:
             raise LookupError(f"No question has the id {question_id}.")
         if question.group_id is not None:
-            return question.group_id, False
-        group = self._similar_group(session, question.text)
-        created = group is None
-        if group is None:
-            group = QuestionGroup(
-                status=QuestionStatus.OPEN.value,
-                title=question.text,
-                language=question.language or "en",
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(group)
-            session.flush()
-            self._channels.announce(session, group, now=now)
-        question.group_id = group.id
-        question.status = group.status
-        group.updated_at = now
-        return group.id, created
+            return int(question.group_id), False
+        similar = self._similar_group(connection, question.text)
+        if similar is None:
+            group_id, status = self._new_group(session, question.text, question.language, now)
+        else:
+            group_id, status = similar
+            connection.execute(TOUCH_GROUP, {"group_id": group_id, "now": now})
+        values = {"question_id": question_id, "group_id": group_id, "status": status}
+        connection.execute(JOIN_GROUP, values)
+        return group_id, similar is None
 
-    def _similar_group(self, session: Session, text: str) -> QuestionGroup | None:
-        """The active group whose title or wordings are closest to `text`, if close enough."""
-        titles = session.execute(CANDIDATE_TITLES)
-        wordings: dict[int, list[str]] = {group_id: [title] for group_id, title in titles}
-        for group_id, wording in session.execute(CANDIDATE_WORDINGS):
-            if group_id is not None:
-                wordings[group_id].append(wording)
+    def _new_group(
+        self, session: Session, title: str, language: str | None, now: datetime
+    ) -> tuple[int, str]:
+        """A new open group named after its first question, announced to the moderators."""
+        status = QuestionStatus.OPEN.value
+        row = {
+            "status": status,
+            "title": title,
+            "language": language or "en",
+            "created_at": now,
+            "updated_at": now,
+        }
+        group_id = int(session.connection().execute(NEW_GROUP, row).scalar_one())
+        self._channels.announce(session, group_id, now=now)
+        return group_id, status
+
+    def _similar_group(self, connection: Connection, text: str) -> tuple[int, str] | None:
+        """The active group whose title or wordings are closest to `text`, if close enough:
+        its id and status."""
+        statuses: dict[int, str] = {}
+        wordings: dict[int, list[str]] = {}
+        for group_id, title, status in connection.execute(CANDIDATE_TITLES):
+            statuses[group_id] = status
+            wordings[group_id] = [title]
+        for member_of, wording in connection.execute(CANDIDATE_WORDINGS):
+            if member_of is not None:
+                wordings[member_of].append(wording)
         best = self._similarity.closest(text, wordings)
-        return session.get(QuestionGroup, best) if best is not None else None
+        return None if best is None else (best, statuses[best])
 
     async def set_card(self, group_id: int, platform: str, location: CardLocation) -> None:
         """Remember where `platform` posted a group's card (to update it later); each
