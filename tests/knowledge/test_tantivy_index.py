@@ -374,3 +374,11 @@ def test_a_french_acronym_question_needs_the_glossary_to_find_english_guidance()
     without = TantivyIndex(planner=QueryPlanner(glossary=Glossary(())))
     without.add([acronyms_only, *CROSS_DOCS[1:], *FILLERS])
     assert "unct-upr" not in ids(without, question)
+
+
+def test_one_load_makes_one_segment_so_each_search_walks_one() -> None:
+    index = TantivyIndex(planner=QueryPlanner())
+    index.add(synthetic_docs(3_000, seed=5))
+    searcher = index._searcher  # the engine's own count: nothing else tells segments apart
+    assert searcher.num_docs == 3_000
+    assert searcher.num_segments == 1
