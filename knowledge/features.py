@@ -98,7 +98,8 @@ class FeatureExtractor:
     def __init__(self, planner: QueryPlanner, *, cache_size: int = 4096) -> None:
         self._planner = planner
         self._terms: dict[str, frozenset[str]] = {}
-        self._sentence_terms: dict[str, list[frozenset[str]]] = {}
+        self._sentence_terms: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._window_terms: dict[str, list[frozenset[str]]] = {}
         self._surfaces: dict[str, frozenset[str]] = {}
         self._cache_size = cache_size
 
@@ -168,16 +169,27 @@ class FeatureExtractor:
 
     def _windows(self, doc: SearchDoc) -> list[frozenset[str]]:
         """The terms of each pair of consecutive sentences (a reply's question counts as one)."""
-        windows = self._sentence_terms.get(doc.id)
+        windows = self._window_terms.get(doc.id)
         if windows is None:
             heads = [doc.title, *doc.alt_titles] if doc.kind == "reply" else []
-            sentences = [self.text_terms(s, doc.language) for s in split_sentences(doc.text)]
+            sentences = [terms for _, terms in self.sentence_terms(doc)]
             pairs = [a | b for a, b in itertools.pairwise(sentences)] or sentences
             windows = [*(self.text_terms(h, doc.language) for h in heads), *pairs]
+            if len(self._window_terms) >= self._cache_size:
+                self._window_terms.clear()
+            self._window_terms[doc.id] = windows
+        return windows
+
+    def sentence_terms(self, doc: SearchDoc) -> list[tuple[str, frozenset[str]]]:
+        """Each sentence of a doc's text with its terms (the features' windows and the
+        excerpt shown of an answer are both made of them)."""
+        sentences = self._sentence_terms.get(doc.id)
+        if sentences is None:
+            sentences = [(s, self.text_terms(s, doc.language)) for s in split_sentences(doc.text)]
             if len(self._sentence_terms) >= self._cache_size:
                 self._sentence_terms.clear()
-            self._sentence_terms[doc.id] = windows
-        return windows
+            self._sentence_terms[doc.id] = sentences
+        return sentences
 
     def _words(self, doc: SearchDoc) -> frozenset[str]:
         """A doc's words as written (folded), for typo matching."""
@@ -200,6 +212,7 @@ class FeatureExtractor:
         for doc_id in doc_ids:
             self._terms.pop(doc_id, None)
             self._sentence_terms.pop(doc_id, None)
+            self._window_terms.pop(doc_id, None)
             self._surfaces.pop(doc_id, None)
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from bot.answers.excerpts import answering_excerpt
+from bot.answers.excerpts import answering_excerpt, shown_whole
 from bot.answers.policy import AnsweringPolicy, Decision, Verdict
 from bot.answers.wording import other_language_notice
 from bot.clock import Clock, system_clock
 from bot.kb.service import KnowledgeService
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
-from knowledge.ingest.sentences import split_sentences
 from knowledge.query import QueryPlanner
 from knowledge.search_types import Hit, SearchDoc
 
@@ -98,18 +97,15 @@ class Answerer:
 
     def _excerpt(self, question: str, doc: SearchDoc) -> str | None:
         """The sentences of a passage that answer the question (None: show it whole)."""
-        if doc.kind != "passage":
+        if doc.kind != "passage" or shown_whole(doc.text):
             return None
         scores = self._knowledge.sentence_similarities(question, doc)
         if not scores:
-            plan = self.planner.plan(question)
-            extractor = self._policy.extractor
-            scores = {}
-            for sentence in split_sentences(doc.text):
-                terms = extractor.text_terms(sentence, doc.language)
-                scores[sentence] = sum(u.found_in(terms) for u in plan.units) / max(
-                    1, len(plan.units)
-                )
+            units = self.planner.plan(question).units
+            scores = {
+                sentence: sum(u.found_in(terms) for u in units) / max(1, len(units))
+                for sentence, terms in self._policy.extractor.sentence_terms(doc)
+            }
         return answering_excerpt(doc.text, scores)
 
     async def _compose(

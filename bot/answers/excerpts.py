@@ -20,12 +20,17 @@ NEIGHBOUR_SHARE = 0.6
 ELLIPSIS = "…"
 
 
+def shown_whole(text: str) -> bool:
+    """Whether a passage is short enough to show whole (no excerpt is worth choosing)."""
+    return len(text.split()) <= WHOLE_UP_TO_WORDS or len(split_sentences(text)) <= MAX_SENTENCES
+
+
 def answering_excerpt(text: str, scores: Mapping[str, float]) -> str | None:
     """The stretch of `text` around its best sentence (by `scores`, keyed by sentence), or
     None when the passage is short enough to show whole or no sentence scored."""
-    sentences = split_sentences(text)
-    if len(text.split()) <= WHOLE_UP_TO_WORDS or len(sentences) <= MAX_SENTENCES:
+    if shown_whole(text):
         return None
+    sentences = split_sentences(text)
     scored = [scores.get(s, 0.0) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: scored[i])
     if scored[best] <= 0:

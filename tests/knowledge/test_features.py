@@ -249,3 +249,17 @@ def test_values_stay_between_zero_and_one_after_docs_are_replaced() -> None:
 )
 def test_a_typo_is_one_edit_from_a_word_of_the_hit(typed: str, typo: bool) -> None:
     assert _one_edit_from(typed, frozenset({"submission", "review"})) is typo
+
+
+def test_a_docs_sentences_are_analysed_once_until_it_changes(case: Case) -> None:
+    extractor = FeatureExtractor(case.planner)
+    passage = doc("two", "Two", "Treaty bodies review reports. Rapporteurs visit countries.")
+    sentences = extractor.sentence_terms(passage)
+    assert [text for text, _ in sentences] == [
+        "Treaty bodies review reports.",
+        "Rapporteurs visit countries.",
+    ]
+    assert "treati" in sentences[0][1] and "visit" in sentences[1][1]
+    assert extractor.sentence_terms(passage) is sentences
+    extractor.forget(["two"])
+    assert extractor.sentence_terms(passage) is not sentences
