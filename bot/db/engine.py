@@ -70,7 +70,6 @@ def _sqlite_settings(*, on_loop: bool, synced: bool) -> Callable[[Any, Any], Non
 
 WAITING = _sqlite_settings(on_loop=False, synced=True)
 ON_LOOP = _sqlite_settings(on_loop=True, synced=False)
-ON_LOOP_SYNCED = _sqlite_settings(on_loop=True, synced=True)
 
 
 def _sqlite_units(url: str, *, echo: bool) -> SqliteUnits | None:
@@ -81,12 +80,12 @@ def _sqlite_units(url: str, *, echo: bool) -> SqliteUnits | None:
         return None
     plain = parsed.set(drivername="sqlite").render_as_string(hide_password=False)
     engines = []
-    for configure in (ON_LOOP, ON_LOOP_SYNCED, WAITING):
+    for configure in (ON_LOOP, WAITING):
         engine = create_engine(plain, echo=echo, json_serializer=json_without_nul)
         event.listen(engine, "connect", configure)
         engines.append(engine)
-    on_loop, on_loop_synced, threaded = engines
-    return SqliteUnits(on_loop=on_loop, on_loop_synced=on_loop_synced, threaded=threaded)
+    on_loop, threaded = engines
+    return SqliteUnits(on_loop=on_loop, threaded=threaded)
 
 
 def without_nul(parameters: Any) -> Any:

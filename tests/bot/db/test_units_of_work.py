@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import os
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -135,14 +136,45 @@ def thread_and_sync(connection: Connection) -> tuple[int, int]:
     return threading.get_ident(), int(connection.exec_driver_sql("PRAGMA synchronous").scalar())
 
 
-async def test_a_durable_unit_is_synced_to_the_disk(tmp_path: Path) -> None:
-    """What a platform is acknowledged for must survive a power cut: its commit is synced
-    (`synchronous=FULL`); other units commit without syncing. Both run on the loop's thread
-    while the file is free."""
+async def test_a_durable_unit_is_synced_to_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a platform is acknowledged for must survive a power cut: after its commit, the
+    write-ahead log is synced to the disk, on a thread of its own, before the unit returns;
+    other units commit without syncing. Both run on the loop's thread while the file is
+    free."""
+    synced: list[tuple[str, int]] = []
+    real_fsync = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        real_fsync(descriptor)
+        synced.append((os.readlink(f"/proc/self/fd/{descriptor}"), threading.get_ident()))
+
+    monkeypatch.setattr(sqlite_units.os, "fsync", fsync)
     database = Database(url=f"sqlite:///{tmp_path / 'huribot.db'}")
     await database.upgrade()
     try:
-        assert await database.run(thread_and_sync, durable=True) == (threading.get_ident(), 2)
         assert await database.run(thread_and_sync) == (threading.get_ident(), 1)
+        assert synced == []
+        assert await database.run(thread_and_sync, durable=True) == (threading.get_ident(), 1)
+        assert [path for path, _ in synced] == [str(tmp_path / "huribot.db-wal")]
+        assert synced[0][1] != threading.get_ident()
+        await database.run(thread_and_sync, durable=True)
+        assert len(synced) == 2  # the log file is kept open between syncs, and synced again
     finally:
         await database.dispose()
+
+
+def test_a_log_replaced_or_removed_meanwhile_is_reopened_or_left(tmp_path: Path) -> None:
+    path = tmp_path / "huribot.db-wal"
+    log = sqlite_units.WriteAheadLog(str(path))
+    log.sync()  # no log yet: nothing to sync
+    path.write_bytes(b"first")
+    log.sync()
+    path.unlink()
+    log.sync()
+    path.write_bytes(b"second")  # a new file where the old one was
+    log.sync()
+    assert log._descriptor is not None
+    assert os.fstat(log._descriptor).st_ino == path.stat().st_ino
+    log.close()

@@ -4,10 +4,14 @@ long the platform's ids make its key; the flood check counts a sender's recent q
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Connection, create_engine, event
 
+from bot.db import sqlite_units
 from bot.db.engine import Database
 from bot.db.models import Base
 from bot.messages import ConversationRef, IncomingMessage
@@ -96,19 +100,23 @@ async def test_a_key_with_nul_characters_is_stored_and_recognised_as_the_databas
 
 
 async def test_a_question_is_synced_to_the_disk_before_it_is_acknowledged(
-    database: Database,
+    database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On SQLite the INSERT commits on a connection that syncs each commit (a power cut
-    after the platform's acknowledgement must not lose the question); PostgreSQL syncs every
-    commit."""
-    settings: list[int] = []
+    """On SQLite the INSERT's commit is followed by a sync of the write-ahead log to the disk
+    before `record` returns (a power cut after the platform's acknowledgement must not lose
+    the question); PostgreSQL syncs every commit itself."""
+    happened: list[str] = []
+    real_fsync = os.fsync
 
-    def note(connection: Connection, _cursor: object, statement: str, *_args: object) -> None:
-        if statement.startswith("INSERT INTO question ") and connection.dialect.name == "sqlite":
-            raw = connection.connection.dbapi_connection
-            assert raw is not None
-            settings.append(raw.execute("PRAGMA synchronous").fetchone()[0])
+    def fsync(descriptor: int) -> None:
+        real_fsync(descriptor)
+        happened.append(Path(os.readlink(f"/proc/self/fd/{descriptor}")).name.split(".")[-1])
 
+    def note(_connection: Connection, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("INSERT INTO question "):
+            happened.append("insert")
+
+    monkeypatch.setattr(sqlite_units.os, "fsync", fsync)
     for engine in database.engines:
         event.listen(engine, "before_cursor_execute", note)
     try:
@@ -116,7 +124,7 @@ async def test_a_question_is_synced_to_the_disk_before_it_is_acknowledged(
     finally:
         for engine in database.engines:
             event.remove(engine, "before_cursor_execute", note)
-    assert settings == ([2] if database.dialect == "sqlite" else [])
+    assert happened == (["insert", "db-wal"] if database.dialect == "sqlite" else ["insert"])
 
 
 async def test_the_flood_check_counts_the_askers_and_the_conversations_recent_questions(
