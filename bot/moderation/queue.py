@@ -35,6 +35,7 @@ from bot.moderation.directory import Actor, ModeratorDirectory, require_moderato
 from bot.moderation.grouping import Similarity
 from bot.moderation.resolution import AnswerDraft, answer_record, linked_record, notification
 from bot.moderation.views import CardLocation, GroupView, UnknownGroupError, group_view
+from bot.questions.statements import QUESTION
 from bot.questions.status import QuestionStatus
 from knowledge.glossary import Glossary
 from knowledge.records import IngestBatch
@@ -43,7 +44,6 @@ logger = structlog.get_logger(__name__)
 
 ACTIVE = (QuestionStatus.OPEN.value, QuestionStatus.ASSIGNED.value)
 CANDIDATE_GROUPS = 300
-QUESTION = cast(Table, Question.__table__)
 GROUP = cast(Table, QuestionGroup.__table__)
 _CANDIDATES = (
     select(GROUP.c.id)
