@@ -11,6 +11,7 @@ from bot.answers.wording import other_language_notice
 from bot.clock import Clock, system_clock
 from bot.kb.service import KnowledgeService
 from bot.messages import Reply, ReplyKind, SourceRef, Suggestion
+from knowledge.ingest.sentences import split_sentences
 from knowledge.query import QueryPlanner
 from knowledge.search_types import Hit, SearchDoc
 
@@ -97,7 +98,10 @@ class Answerer:
 
     def _excerpt(self, question: str, doc: SearchDoc) -> str | None:
         """The sentences of a passage that answer the question (None: show it whole)."""
-        if doc.kind != "passage" or shown_whole(doc.text):
+        if doc.kind != "passage":
+            return None
+        sentences = split_sentences(doc.text)
+        if shown_whole(doc.text, sentences):
             return None
         scores = self._knowledge.sentence_similarities(question, doc)
         if not scores:

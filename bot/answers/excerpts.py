@@ -8,7 +8,7 @@ too, as one contiguous stretch of the passage so nothing is quoted out of order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from knowledge.ingest.sentences import split_sentences
 
@@ -20,17 +20,18 @@ NEIGHBOUR_SHARE = 0.6
 ELLIPSIS = "…"
 
 
-def shown_whole(text: str) -> bool:
-    """Whether a passage is short enough to show whole (no excerpt is worth choosing)."""
-    return len(text.split()) <= WHOLE_UP_TO_WORDS or len(split_sentences(text)) <= MAX_SENTENCES
+def shown_whole(text: str, sentences: Sequence[str]) -> bool:
+    """Whether a passage (`text`, split into `sentences`) is short enough to show whole: no
+    excerpt is worth choosing."""
+    return len(text.split()) <= WHOLE_UP_TO_WORDS or len(sentences) <= MAX_SENTENCES
 
 
 def answering_excerpt(text: str, scores: Mapping[str, float]) -> str | None:
     """The stretch of `text` around its best sentence (by `scores`, keyed by sentence), or
     None when the passage is short enough to show whole or no sentence scored."""
-    if shown_whole(text):
-        return None
     sentences = split_sentences(text)
+    if shown_whole(text, sentences):
+        return None
     scored = [scores.get(s, 0.0) for s in sentences]
     best = max(range(len(sentences)), key=lambda i: scored[i])
     if scored[best] <= 0:
