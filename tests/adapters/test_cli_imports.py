@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import bot
-from adapters.cli.main import collector_paused
+from adapters.cli.main import ImportPolicy, collector_paused
 
 HEAVY = (
     "slack_bolt",
@@ -95,6 +95,30 @@ def test_a_command_module_is_imported_with_the_collector_paused_then_resumed() -
         assert not gc.isenabled()  # a caller's own choice is left as it was
     finally:
         gc.enable()
+
+
+def test_only_the_console_script_freezes_what_a_command_imports(tmp_path: Path) -> None:
+    frozen = gc.get_freeze_count()
+    assert not ImportPolicy.freeze
+    with collector_paused():
+        pass
+    assert gc.get_freeze_count() == frozen  # a test process's collector still sees everything
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print(gc.get_freeze_count()))\n"
+        "sys.argv = ['huribot', 'kb', '--help']\n"
+        "from adapters.cli.main import run\n"
+        "run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert int(result.stdout.strip().splitlines()[-1]) > 10_000
 
 
 def test_the_version_is_read_when_asked_for() -> None:
