@@ -107,42 +107,55 @@ class FeatureExtractor:
         self,
         plan: QueryPlan,
         hits: Sequence[Hit],
-        position: int,
         *,
         frequency: DocumentFrequency,
         documents: int,
-    ) -> MatchFeatures:
-        """Features of `hits[position]` among `hits` (NO_MATCH when the query has no units)."""
+    ) -> list[MatchFeatures]:
+        """Features of each hit among the others (NO_MATCH when the query has no units): how
+        rare each of the question's units is is worked out once for all of them."""
         units = plan.units
-        if not hits or not units or documents <= 0:
-            return NO_MATCH
+        if not units or documents <= 0:
+            return [NO_MATCH] * len(hits)
+        counts = [_unit_frequency(unit, frequency, documents) for unit in units]
+        rarity = [_idf(n, documents) / _idf(1, documents) if n else 1.0 for n in counts]
+        return [
+            self._features_of(units, counts, rarity, hits, position)
+            for position in range(len(hits))
+        ]
+
+    def _features_of(
+        self,
+        units: Sequence[QueryUnit],
+        counts: Sequence[int],
+        rarity: Sequence[float],
+        hits: Sequence[Hit],
+        position: int,
+    ) -> MatchFeatures:
         hit = hits[position]
         terms = self.doc_terms(hit.doc)
-        counts = [_unit_frequency(unit, frequency, documents) for unit in units]
         words = self._words(hit.doc)
+        held = [unit.found_in(terms) for unit in units]
         typos = [
             n == 0 and _misspelt_in(unit, terms, words)
             for unit, n in zip(units, counts, strict=True)
         ]
-        found = [unit.found_in(terms) or typo for unit, typo in zip(units, typos, strict=True)]
-        rarity = [_idf(n, documents) / _idf(1, documents) if n else 1.0 for n in counts]
+        found = [h or typo for h, typo in zip(held, typos, strict=True)]
         total = sum(rarity)
         idf_coverage = sum(r for r, f in zip(rarity, found, strict=True) if f) / total
+        present = [(r, u) for r, u, h in zip(rarity, units, held, strict=True) if h]
         window = max(
             self._windows(hit.doc),
-            key=lambda terms: sum(
-                r for r, u in zip(rarity, units, strict=True) if u.found_in(terms)
-            ),
+            key=lambda terms: sum(r for r, u in present if u.found_in(terms)),
             default=frozenset(),
         )
-        in_window = [unit.found_in(window) for unit in units]
+        in_window = sum(r for r, u in present if u.found_in(window))
         others = [h for i, h in enumerate(hits) if i != position]
         best_other = max((h.lexical for h in others), default=0.0)
         missing_known = [r for r, f, n in zip(rarity, found, counts, strict=True) if not f and n]
         return MatchFeatures(
             coverage=sum(found) / len(units),
             idf_coverage=idf_coverage,
-            sentence_coverage=sum(r for r, f in zip(rarity, in_window, strict=True) if f) / total,
+            sentence_coverage=in_window / total,
             missing_rare=max(missing_known, default=0.0),
             missing_number=float(
                 any(u.label.isdigit() and not f for u, f in zip(units, found, strict=True))

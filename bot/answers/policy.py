@@ -95,14 +95,12 @@ class AnsweringPolicy:
         self, plan: QueryPlan, hits: Sequence[Hit], *, index: SearchIndex
     ) -> list[MatchFeatures]:
         """Features of each of the best CHOICE_DEPTH hits, each among the others of them."""
-        documents = index.stats().documents
-        candidates = hits[:CHOICE_DEPTH]
-        return [
-            self.extractor.features(
-                plan, candidates, i, frequency=index.document_frequency, documents=documents
-            )
-            for i in range(len(candidates))
-        ]
+        return self.extractor.features(
+            plan,
+            hits[:CHOICE_DEPTH],
+            frequency=index.document_frequency,
+            documents=index.stats().documents,
+        )
 
     def decide(
         self,

@@ -84,6 +84,7 @@ def cosine(a: Weighted, b: Weighted) -> float:
     """Cosine of two sparse vectors."""
     if not a.norm or not b.norm:
         return 0.0
-    small, large = (a.terms, b.terms) if len(a.terms) <= len(b.terms) else (b.terms, a.terms)
-    dot = sum(weight * large[term] for term, weight in small.items() if term in large)
-    return dot / (a.norm * b.norm)
+    shared = a.terms.keys() & b.terms.keys()  # in C: most pairs share no term at all
+    if not shared:
+        return 0.0
+    return sum(a.terms[term] * b.terms[term] for term in shared) / (a.norm * b.norm)

@@ -58,13 +58,13 @@ class Case:
     def features(self, query: str, hits: list[Hit] | None = None) -> MatchFeatures:
         plan = self.planner.plan(query)
         found = self.index.search_plan(plan) if hits is None else hits
-        return FeatureExtractor(self.planner).features(
+        each = FeatureExtractor(self.planner).features(
             plan,
             found,
-            0,
             frequency=self.index.document_frequency,
             documents=self.index.stats().documents,
         )
+        return each[0] if each else NO_MATCH
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +159,9 @@ def test_no_hit_or_no_term_is_no_match(case: Case) -> None:
     hits = case.hits("UNCT submission")
     extractor = FeatureExtractor(case.planner)
     empty = QueryPlan(language="en", terms=())
-    assert extractor.features(empty, hits, 0, frequency=lambda _: 1, documents=9) == NO_MATCH
+    each = extractor.features(empty, hits, frequency=lambda _: 1, documents=9)
+    assert each == [NO_MATCH] * len(hits)
+    assert extractor.features(empty, [], frequency=lambda _: 1, documents=9) == []
     assert NO_MATCH.unknown_share == 1.0
     assert NO_MATCH.vector() == (0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
@@ -230,8 +232,8 @@ def test_values_stay_between_zero_and_one_after_docs_are_replaced() -> None:
     assert index.stats().documents == 9
     plan = planner.plan("human rights per diem")
     hits = index.search_plan(plan)
-    features = FeatureExtractor(planner).features(
-        plan, hits, 0, frequency=index.document_frequency, documents=9
+    (features, *_) = FeatureExtractor(planner).features(
+        plan, hits, frequency=index.document_frequency, documents=9
     )
     assert all(0.0 <= value <= 1.0 for value in features.vector()), features
 
