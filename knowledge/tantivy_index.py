@@ -115,6 +115,9 @@ class TantivyIndex:
         self._frequencies: dict[str, int] = {}
         """Live document frequencies counted since the last commit: every answer asks them
         for each of its terms, and a count is a search of its own."""
+        self._none_deleted = True
+        """Whether the searcher's segments hold no deleted doc: tantivy's own statistic is
+        then exact and no count is needed."""
 
     @property
     def fingerprint(self) -> str:
@@ -166,6 +169,8 @@ class TantivyIndex:
         self._index, self._writer, self._searcher, self._folder = index, writer, searcher, folder
         self._docs = {doc.id: doc for doc in docs}
         self._stats = self._count_kinds()
+        self._frequencies.clear()
+        self._none_deleted = self._holds_no_deleted()
         shutil.rmtree(old, ignore_errors=True)
 
     def _new_folder(self) -> Path:
@@ -235,9 +240,11 @@ class TantivyIndex:
         return IndexStats(documents=replies + passages, replies=replies, passages=passages)
 
     def document_frequency(self, term: str) -> int:
-        """Live docs whose text contains the term (tantivy's own statistic still counts
-        replaced and deleted docs until their segments merge, so those are counted here;
-        each term once per commit)."""
+        """Live docs whose text contains the term. Tantivy's own statistic still counts
+        replaced and deleted docs until their segments merge: while any are held, each term
+        is counted instead (once per commit)."""
+        if self._none_deleted:
+            return int(self._searcher.doc_freq("body", term))
         known = self._frequencies.get(term)
         if known is not None:
             return known
@@ -323,6 +330,13 @@ class TantivyIndex:
         self._searcher = self._index.searcher()
         self._frequencies.clear()
         self._stats = self._count_kinds()
+        self._none_deleted = self._holds_no_deleted()
+
+    def _holds_no_deleted(self) -> bool:
+        """True when the segments count every doc they hold as live: every doc has one kind,
+        and tantivy's statistic counts deleted docs where `num_docs` does not."""
+        held = sum(self._searcher.doc_freq("kind", kind) for kind in ("reply", "passage"))
+        return held == self._searcher.num_docs
 
 
 def _typo_candidate(term: WeightedTerm) -> bool:

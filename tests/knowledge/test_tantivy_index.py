@@ -6,6 +6,7 @@ import random
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from rank_bm25 import BM25Okapi
@@ -319,6 +320,18 @@ def test_document_frequency_forgets_replaced_and_removed_docs() -> None:
     assert index.document_frequency("upr") == 1
     index.remove(["passage-en"])
     assert index.document_frequency("upr") == 0
+
+
+def test_document_frequency_of_reopened_files_holding_a_replaced_doc(tmp_path: Path) -> None:
+    index = new_index(MIXED)
+    index.add([doc("reply-en", "Lunch is served at noon.", kind="reply")])  # one doc deleted
+    index.export(tmp_path / "files")
+    reopened = TantivyIndex(planner=QueryPlanner())
+    reopened.restore(tmp_path / "files", index.docs())
+    assert reopened.document_frequency("upr") == 1
+    fresh = TantivyIndex(planner=QueryPlanner())
+    fresh.add(index.docs())  # nothing deleted: tantivy's own count is the live one
+    assert fresh.document_frequency("upr") == 1
 
 
 def test_an_added_doc_is_searchable_at_once() -> None:
