@@ -247,11 +247,10 @@ def _misspelt_in(unit: QueryUnit, terms: frozenset[str], words: frozenset[str]) 
 def _one_edit_from(word: str, others: frozenset[str]) -> bool:
     """True when one of `others` is `word` with one letter changed, added, removed or two
     neighbours swapped (optimal string alignment distance 1), compared in C: this runs for
-    every unknown word against every word of each hit, a few hundred pairs per question."""
-    return any(
-        other != word
-        for other, _, _ in process.extract_iter(word, others, scorer=OSA.distance, score_cutoff=1)
-    )
+    every unknown word against every word of each hit, a few hundred pairs per question. The
+    two closest are enough: at most one of them is the word itself."""
+    closest = process.extract(word, others, scorer=OSA.distance, score_cutoff=1, limit=2)
+    return any(other != word for other, _, _ in closest)
 
 
 def _unit_frequency(unit: QueryUnit, frequency: DocumentFrequency, documents: int) -> int:
