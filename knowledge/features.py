@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -69,8 +70,10 @@ class MatchFeatures:
     missing_rare: float
     """Rarity of the rarest unit the knowledge base knows but the hit lacks (0: none lacks)."""
     missing_number: float
-    """1 when the question names a number (a year, a session) the hit does not: "what did the
-    HRM spend in 2014" is not answered by the 2011-2013 budget."""
+    """1 when the question names a number of two digits or more (a year, a session) the hit
+    does not: "what did the HRM spend in 2014" is not answered by the 2011-2013 budget. A
+    number is found inside a word ("42nd session", "A/HRC/42/30"), and a year also by its
+    last two digits ("2011-13")."""
     unknown_share: float
     """Share of units no document holds (out-of-scope vocabulary)."""
     margin: float
@@ -135,6 +138,9 @@ class FeatureExtractor:
         terms = self.doc_terms(hit.doc)
         words = self._words(hit.doc)
         held = [unit.found_in(terms) for unit in units]
+        if any(unit.label.isdigit() for unit in units):
+            numbers = _numbers_in(words)
+            held = [h or u.label in numbers for h, u in zip(held, units, strict=True)]
         typos = [
             n == 0 and _misspelt_in(unit, terms, words)
             for unit, n in zip(units, counts, strict=True)
@@ -158,7 +164,7 @@ class FeatureExtractor:
             sentence_coverage=in_window / total,
             missing_rare=max(missing_known, default=0.0),
             missing_number=float(
-                any(u.label.isdigit() and not f for u, f in zip(units, found, strict=True))
+                any(_identifying(u.label) and not f for u, f in zip(units, found, strict=True))
             ),
             unknown_share=sum(
                 1 for n, typo in zip(counts, typos, strict=True) if n == 0 and not typo
@@ -230,6 +236,25 @@ class FeatureExtractor:
 
 
 TYPO_MIN_LENGTH = 5
+NUMBER_RUN = re.compile(r"\d+")
+IDENTIFYING_DIGITS = 2
+"""A number of this many digits names something (a year, a session, a resolution); a
+single digit mostly counts ("3 recommendations") and is not looked for."""
+
+
+def _numbers_in(words: frozenset[str]) -> frozenset[str]:
+    """Every number a doc's words hold, each year also by its last two digits."""
+    found: set[str] = set()
+    for word in words:
+        for run in NUMBER_RUN.findall(word):
+            found.add(run)
+            if len(run) == 4:
+                found.add(run[2:])
+    return frozenset(found)
+
+
+def _identifying(label: str) -> bool:
+    return label.isdigit() and len(label) >= IDENTIFYING_DIGITS
 
 
 def _misspelt_in(unit: QueryUnit, terms: frozenset[str], words: frozenset[str]) -> bool:

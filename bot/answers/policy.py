@@ -147,13 +147,17 @@ def decision(
 ) -> Decision:
     """Answer, answer with alternatives, or abstain, by the chosen answer's thresholds. An
     English question half of whose words no document uses is out of scope (in French or
-    Spanish, words the English guidance lacks are expected); and without an embedding model
+    Spanish, words the English guidance lacks are expected); without an embedding model
     to vouch for it, an answer holding at most a third of what the question asks about is no
-    answer ("per diem rate in Nairobi" against a scorecard that has "rate")."""
+    answer ("per diem rate in Nairobi" against a scorecard that has "rate"); nor is one that
+    lacks the year or session the question names ("how much did the HRM spend in 2014"
+    against the 2011-2013 budget), however close it is otherwise."""
     thresholds = model.thresholds_for(kind)
     lexical_only = "similarity" not in model.feature_names
-    if (lexical_only and features.coverage < MIN_LEXICAL_COVERAGE) or (
-        language == "en" and features.unknown_share >= MAX_UNKNOWN_SHARE
+    if (
+        (lexical_only and features.coverage < MIN_LEXICAL_COVERAGE)
+        or (language == "en" and features.unknown_share >= MAX_UNKNOWN_SHARE)
+        or features.missing_number
     ):
         return Decision.ABSTAIN
     if confidence >= thresholds.answer:

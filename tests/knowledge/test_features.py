@@ -129,6 +129,34 @@ def test_a_number_the_hit_lacks_is_evidence_against_it(case: Case) -> None:
     assert case.features("UNCT submission universal periodic review 2014").missing_number == 1.0
 
 
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("HRC 42 resolution cosponsors", 0.0),  # "42nd session"
+        ("resolution 42/30 cosponsors", 0.0),
+        ("cosponsors of the 2011-13 resolution", 0.0),  # a year by its last two digits
+        ("cosponsors of the 2014 resolution", 1.0),
+        ("HRC 43 resolution cosponsors", 1.0),
+        ("3 cosponsors resolution", 0.0),  # a single digit counts things, it names nothing
+    ],
+)
+def test_a_number_is_found_in_the_forms_documents_write_it(question: str, missing: float) -> None:
+    planner = QueryPlanner()
+    index = TantivyIndex(planner=planner)
+    resolution = doc(
+        "res",
+        "Resolution",
+        "At its 42nd session (2011-2013 cycle) the Council adopted A/HRC/RES/42/30 with 60 "
+        "cosponsors.",
+    )
+    index.add([resolution, *(doc(f"other-{i}", "Other", f"Note {i} on travel.") for i in range(5))])
+    plan = planner.plan(question)
+    (features,) = FeatureExtractor(planner).features(
+        plan, [Hit(doc=resolution, score=1.0)], frequency=index.document_frequency, documents=6
+    )
+    assert features.missing_number == missing
+
+
 def test_a_misspelt_word_is_found_not_unknown(case: Case) -> None:
     features = case.features("UNCT submisison universal periodic review")
     assert features.unknown_share == 0.0
