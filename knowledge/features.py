@@ -71,9 +71,10 @@ class MatchFeatures:
     """Rarity of the rarest unit the knowledge base knows but the hit lacks (0: none lacks)."""
     missing_number: float
     """1 when the question names a number of two digits or more (a year, a session) the hit
-    does not: "what did the HRM spend in 2014" is not answered by the 2011-2013 budget. A
-    number is found inside a word ("42nd session", "A/HRC/42/30"), and a year also by its
-    last two digits ("2011-13")."""
+    lacks while naming others of its kind: "what did the HRM spend in 2014" is not answered
+    by the 2011-2013 budget. 0.5 when the hit names none (guidance that holds whatever the
+    year: "our UPR is in 2026, how do we prepare"). A number is found inside a word ("42nd
+    session", "A/HRC/42/30"), and a year also by its last two digits ("2011-13")."""
     unknown_share: float
     """Share of units no document holds (out-of-scope vocabulary)."""
     margin: float
@@ -138,9 +139,10 @@ class FeatureExtractor:
         terms = self.doc_terms(hit.doc)
         words = self._words(hit.doc)
         held = [unit.found_in(terms) for unit in units]
+        numbers: frozenset[str] = frozenset()
         if any(unit.label.isdigit() for unit in units):
             numbers = _numbers_in(words)
-            held = [h or u.label in numbers for h, u in zip(held, units, strict=True)]
+            held = [h or _holds_number(numbers, u.label) for h, u in zip(held, units, strict=True)]
         typos = [
             n == 0 and _misspelt_in(unit, terms, words)
             for unit, n in zip(units, counts, strict=True)
@@ -163,8 +165,8 @@ class FeatureExtractor:
             idf_coverage=idf_coverage,
             sentence_coverage=in_window / total,
             missing_rare=max(missing_known, default=0.0),
-            missing_number=float(
-                any(_identifying(u.label) and not f for u, f in zip(units, found, strict=True))
+            missing_number=_missing_number(
+                [u.label for u, f in zip(units, found, strict=True) if not f], numbers
             ),
             unknown_share=sum(
                 1 for n, typo in zip(counts, typos, strict=True) if n == 0 and not typo
@@ -243,18 +245,28 @@ single digit mostly counts ("3 recommendations") and is not looked for."""
 
 
 def _numbers_in(words: frozenset[str]) -> frozenset[str]:
-    """Every number a doc's words hold, each year also by its last two digits."""
-    found: set[str] = set()
-    for word in words:
-        for run in NUMBER_RUN.findall(word):
-            found.add(run)
-            if len(run) == 4:
-                found.add(run[2:])
-    return frozenset(found)
+    """Every run of digits a doc's words hold."""
+    return frozenset(run for word in words for run in NUMBER_RUN.findall(word))
 
 
-def _identifying(label: str) -> bool:
-    return label.isdigit() and len(label) >= IDENTIFYING_DIGITS
+def _holds_number(numbers: frozenset[str], label: str) -> bool:
+    """Whether a doc holding `numbers` holds the question's number, a year also by its last
+    two digits."""
+    return label in numbers or any(_is_year(n) and n[2:] == label for n in numbers)
+
+
+def _missing_number(lacking: Sequence[str], numbers: frozenset[str]) -> float:
+    """`MatchFeatures.missing_number`, from the labels of the question's units the hit
+    lacks and the numbers it holds."""
+    asked = [label for label in lacking if label.isdigit() and len(label) >= IDENTIFYING_DIGITS]
+    if not asked:
+        return 0.0
+    held_kinds = {_is_year(n) for n in numbers if len(n) >= IDENTIFYING_DIGITS}
+    return 1.0 if any(_is_year(label) in held_kinds for label in asked) else 0.5
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and number[:2] in {"19", "20"}
 
 
 def _misspelt_in(unit: QueryUnit, terms: frozenset[str], words: frozenset[str]) -> bool:

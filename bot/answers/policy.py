@@ -25,6 +25,8 @@ English, the language of most guidance) is the last resort."""
 
 MIN_LEXICAL_COVERAGE = 0.34
 MAX_UNKNOWN_SHARE = 0.5
+NAMES_ANOTHER_NUMBER = 1.0
+"""`MatchFeatures.missing_number` of an answer about another year or session."""
 
 
 class Decision(StrEnum):
@@ -149,15 +151,15 @@ def decision(
     English question half of whose words no document uses is out of scope (in French or
     Spanish, words the English guidance lacks are expected); without an embedding model
     to vouch for it, an answer holding at most a third of what the question asks about is no
-    answer ("per diem rate in Nairobi" against a scorecard that has "rate"); nor is one that
-    lacks the year or session the question names ("how much did the HRM spend in 2014"
-    against the 2011-2013 budget), however close it is otherwise."""
+    answer ("per diem rate in Nairobi" against a scorecard that has "rate"); nor is one about
+    another year or session than the one the question names ("how much did the HRM spend in
+    2014" against the 2011-2013 budget), however close it is otherwise."""
     thresholds = model.thresholds_for(kind)
     lexical_only = "similarity" not in model.feature_names
     if (
         (lexical_only and features.coverage < MIN_LEXICAL_COVERAGE)
         or (language == "en" and features.unknown_share >= MAX_UNKNOWN_SHARE)
-        or features.missing_number
+        or features.missing_number >= NAMES_ANOTHER_NUMBER
     ):
         return Decision.ABSTAIN
     if confidence >= thresholds.answer:
