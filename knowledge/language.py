@@ -8,6 +8,7 @@ of most guidance.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from knowledge.analysis import SUPPORTED_LANGUAGES, stop_words, tokenize
 
@@ -25,8 +26,14 @@ _FUNCTION_WORDS_ONLY_IN = {
 }
 
 
+RECENT_TEXTS = 1024
+
+
+@lru_cache(maxsize=RECENT_TEXTS)
 def detect_language(text: str, *, hint: str | None = None) -> str:
-    """'en', 'fr' or 'es': the hint (a user's locale) when given and supported, else a guess."""
+    """'en', 'fr' or 'es': the hint (a user's locale) when given and supported, else a guess.
+    Remembered for recent texts: a question is read when it is stored and again when it is
+    analysed for search."""
     if hint:
         base = hint.split("-", 1)[0].split("_", 1)[0].lower()
         if base in SUPPORTED_LANGUAGES:
