@@ -26,6 +26,7 @@ import asyncio
 import contextvars
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -67,7 +68,8 @@ class SqliteUnits:
         self._checkpoint: Future[None] | None = None
         self._log = WriteAheadLog(os.path.abspath(f"{on_loop.url.database}-wal"))
         self._syncing = ThreadPoolExecutor(1, "huribot-sqlite-sync")
-        self._loop_connection: Connection | None = None
+        self._here = threading.local()
+        self._loop_connections: list[Connection] = []
 
     async def connected(self, work: Callable[[Connection], T], *, durable: bool = False) -> T:
         """`work` on a connection, in one transaction committed on success (`durable`: and
@@ -101,11 +103,13 @@ class SqliteUnits:
         return await asyncio.get_running_loop().run_in_executor(self._executor(), call)
 
     def _on_loop_connection(self) -> Connection:
-        """The loop's one connection, kept between units: taking one from the pool and
-        giving it back (with a rollback) cost half as much again as a one-row unit."""
-        connection = self._loop_connection
+        """The calling thread's connection (an event loop's), kept between units: taking one
+        from the pool and giving it back (with a rollback) cost half as much again as a
+        one-row unit. One per thread, so loops in two threads never share a transaction."""
+        connection: Connection | None = getattr(self._here, "connection", None)
         if connection is None or connection.closed or connection.invalidated:
-            connection = self._loop_connection = self._on_loop.connect()
+            connection = self._here.connection = self._on_loop.connect()
+            self._loop_connections.append(connection)
         return connection
 
     def _executor(self) -> ThreadPoolExecutor:
@@ -136,9 +140,9 @@ class SqliteUnits:
             self._threads = None
         self._syncing.shutdown()
         self._log.close()
-        if self._loop_connection is not None:
-            self._loop_connection.close()
-            self._loop_connection = None
+        for connection in self._loop_connections:
+            connection.close()
+        self._loop_connections.clear()
         for engine in self.engines:
             engine.dispose()
 

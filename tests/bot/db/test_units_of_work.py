@@ -79,6 +79,30 @@ async def test_a_unit_on_a_free_sqlite_file_runs_on_the_event_loops_thread(
         await database.dispose()
 
 
+async def test_units_on_the_loop_reuse_a_connection_never_shared_with_another_thread(
+    tmp_path: Path,
+) -> None:
+    database = Database(url=f"sqlite:///{tmp_path / 'huribot.db'}")
+    await database.upgrade()
+
+    def driver_connection(connection: Connection) -> int:
+        return id(connection.connection.dbapi_connection)
+
+    try:
+        here = await database.run(driver_connection)
+        assert await database.run(driver_connection) == here  # kept between units
+        elsewhere: list[int] = []
+        other_loop = threading.Thread(
+            target=lambda: elsewhere.append(asyncio.run(database.run(driver_connection)))
+        )
+        other_loop.start()
+        other_loop.join()
+        assert elsewhere and elsewhere[0] != here
+        assert await database.run(count_groups) == 0
+    finally:
+        await database.dispose()
+
+
 async def test_a_unit_finding_the_sqlite_file_busy_waits_off_the_event_loop(
     tmp_path: Path,
 ) -> None:
