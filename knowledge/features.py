@@ -96,6 +96,18 @@ class MatchFeatures:
 NO_MATCH = MatchFeatures(0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
 
 
+@dataclass(frozen=True, slots=True)
+class _UnitWeights:
+    """What the question's units weigh, the same for every hit it is compared with."""
+
+    units: Sequence[QueryUnit]
+    counts: Sequence[int]
+    """Docs that may hold each unit."""
+    rarity: Sequence[float]
+    total: float
+    names_a_number: bool
+
+
 class FeatureExtractor:
     """Computes features of hits for an analysed query, remembering each doc's terms."""
 
@@ -122,25 +134,25 @@ class FeatureExtractor:
             return [NO_MATCH] * len(hits)
         counts = [_unit_frequency(unit, frequency, documents) for unit in units]
         rarity = [_idf(n, documents) / _idf(1, documents) if n else 1.0 for n in counts]
-        return [
-            self._features_of(units, counts, rarity, hits, position)
-            for position in range(len(hits))
-        ]
+        weights = _UnitWeights(
+            units=units,
+            counts=counts,
+            rarity=rarity,
+            total=sum(rarity),
+            names_a_number=any(unit.label.isdigit() for unit in units),
+        )
+        return [self._features_of(weights, hits, position) for position in range(len(hits))]
 
     def _features_of(
-        self,
-        units: Sequence[QueryUnit],
-        counts: Sequence[int],
-        rarity: Sequence[float],
-        hits: Sequence[Hit],
-        position: int,
+        self, weights: _UnitWeights, hits: Sequence[Hit], position: int
     ) -> MatchFeatures:
+        units, counts, rarity, total = weights.units, weights.counts, weights.rarity, weights.total
         hit = hits[position]
         terms = self.doc_terms(hit.doc)
         words = self._words(hit.doc)
         held = [unit.found_in(terms) for unit in units]
         numbers: frozenset[str] = frozenset()
-        if any(unit.label.isdigit() for unit in units):
+        if weights.names_a_number:
             numbers = _numbers_in(words)
             held = [h or _holds_number(numbers, u.label) for h, u in zip(held, units, strict=True)]
         typos = [
@@ -148,7 +160,6 @@ class FeatureExtractor:
             for unit, n in zip(units, counts, strict=True)
         ]
         found = [h or typo for h, typo in zip(held, typos, strict=True)]
-        total = sum(rarity)
         idf_coverage = sum(r for r, f in zip(rarity, found, strict=True) if f) / total
         present = [(r, u) for r, u, h in zip(rarity, units, held, strict=True) if h]
         window = max(

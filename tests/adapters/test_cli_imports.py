@@ -64,23 +64,29 @@ def test_the_probe_sees_what_a_command_loads(tmp_path: Path) -> None:
 
 def loaded_by(command: list[str], modules: tuple[str, ...], tmp_path: Path) -> list[str]:
     """Which of `modules` running `huribot <command>` imported, in a fresh interpreter."""
+    result = in_fresh_interpreter(f"HEAVY = {modules!r}\n{PROBE}", command, tmp_path)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["code"] in {0, None}, result.stderr
+    return list(report["loaded"])
+
+
+def in_fresh_interpreter(
+    script: str, args: list[str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    """`script` run by a new Python from the project's root, on an empty SQLite file."""
     env = {
         **os.environ,
         "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}",
         "HURIBOT_EMBEDDER": "none",
     }
-    script = f"HEAVY = {modules!r}\n{PROBE}"
-    result = subprocess.run(
-        [sys.executable, "-c", script, *command],
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
         env=env,
         capture_output=True,
         text=True,
         check=True,
         cwd=Path(__file__).resolve().parents[2],
     )
-    report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["code"] in {0, None}, result.stderr
-    return list(report["loaded"])
 
 
 def test_a_command_module_is_imported_with_the_collector_paused_then_resumed() -> None:
@@ -110,14 +116,7 @@ def test_only_the_console_script_freezes_what_a_command_imports(tmp_path: Path) 
         "from adapters.cli.main import run\n"
         "run()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        env={**os.environ, "HURIBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"},
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
+    result = in_fresh_interpreter(probe, [], tmp_path)
     assert int(result.stdout.strip().splitlines()[-1]) > 10_000
 
 
